@@ -1,0 +1,84 @@
+"""The backend interface and how one is chosen."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError, VenvregError
+from . import process
+
+BACKEND_NAMES = ("virtualenv", "venv", "uv")
+
+
+class BackendUnavailable(VenvregError):
+    """The chosen backend is not installed here."""
+
+
+@dataclass(frozen=True)
+class CreateOptions:
+    """What every backend needs to make one environment in an existing empty folder."""
+
+    target: Path
+    interpreter: Path | None
+    prompt: str | None
+    system_site_packages: bool
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A way to create environments; `command` builds the argv for one creation."""
+
+    name: str
+
+    def command(self, options: CreateOptions) -> list[str]:
+        if self.name == "virtualenv":
+            argv = [sys.executable, "-m", "virtualenv", "--no-periodic-update", "--no-download"]
+            if options.interpreter is not None:
+                argv += ["--python", str(options.interpreter)]
+        elif self.name == "venv":
+            argv = [str(options.interpreter or _base_python()), "-m", "venv"]
+        else:
+            argv = [_uv_binary(), "venv", "--seed", "--no-config", "--quiet"]
+            argv += ["--python", str(options.interpreter or _base_python())]
+        if options.prompt is not None:
+            argv += ["--prompt", options.prompt]
+        if options.system_site_packages:
+            argv.append("--system-site-packages")
+        return [*argv, "--", str(options.target)]
+
+    def create(self, options: CreateOptions, sink: process.OutputSink) -> None:
+        env = {"UV_PYTHON_DOWNLOADS": "never"} if self.name == "uv" else None
+        process.run(self.command(options), f"{self.name} creating the environment", sink, env)
+
+
+def _base_python() -> Path:
+    """The interpreter behind the running one (venvreg itself usually lives in a venv)."""
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    return Path(base)
+
+
+def _uv_binary() -> str:
+    try:
+        import uv
+
+        return str(uv.find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("uv")
+        if found is None:
+            raise BackendUnavailable(
+                "the uv backend needs uv: install it (pip install uv) or choose --backend "
+                "virtualenv"
+            ) from None
+        return found
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called `name`, checked to be usable here."""
+    if name not in BACKEND_NAMES:
+        raise UsageError(f"unknown backend {name!r}: choose virtualenv, venv or uv")
+    if name == "uv":
+        _uv_binary()
+    return Backend(name)

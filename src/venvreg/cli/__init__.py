@@ -1,0 +1,1 @@
+"""The human-facing CLI: typer wiring only. Each module parses, calls core, renders."""

@@ -1,0 +1,75 @@
+"""The typer application: registers one module per command or group, and maps errors to exit
+codes (0 ok, 1 failure, 2 usage; 130/143/129 when interrupted by SIGINT/SIGTERM/SIGHUP)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+import typer
+
+from ..errors import Interrupted, VenvregError
+from . import (
+    config_cmd,
+    create_cmd,
+    freeze_cmd,
+    list_cmd,
+    project_cmd,
+    remove_cmd,
+    show_cmd,
+    trash_cmd,
+)
+from .output import message
+
+app = typer.Typer(
+    name="venvreg",
+    help=(
+        "A central registry of Python virtual environments, in the spirit of "
+        "virtualenvwrapper.\n\nExample: venvreg create demo -p 3.12 && venvreg ls"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for module in (create_cmd, list_cmd, show_cmd, remove_cmd, trash_cmd, project_cmd, freeze_cmd):
+    module.register(app)
+config_cmd.register(app)
+
+
+def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of printing a traceback."""
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _raise_interrupted)
+    try:
+        result = app(args=argv, prog_name="venvreg", standalone_mode=False)
+    except VenvregError as error:
+        message(f"error: {error}")
+        return error.exit_code
+    except Interrupted as interrupted:
+        message(f"interrupted by signal {interrupted.signum}; nothing was left half done")
+        return 128 + interrupted.signum
+    except KeyboardInterrupt:
+        message("interrupted; nothing was left half done")
+        return 130
+    except Exception as error:
+        if hasattr(error, "show") and hasattr(error, "exit_code"):
+            error.show()  # a usage error from typer/click
+            return int(error.exit_code)
+        if type(error).__name__ == "Abort":
+            message("interrupted; nothing was left half done")
+            return 130
+        raise
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

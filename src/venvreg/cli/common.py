@@ -1,0 +1,75 @@
+"""What every command shares: opening the registry and the env views JSON and tables use."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..registry.envs import EnvRecord
+from .output import ago, human_size, iso_time
+
+if TYPE_CHECKING:
+    from ..core.context import Context
+
+
+@contextlib.contextmanager
+def opened() -> Iterator[Context]:
+    from ..core.context import open_context
+
+    context = open_context()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def env_json(record: EnvRecord, with_health: bool = True) -> dict[str, Any]:
+    """One environment as the documented JSON object (docs/json.md)."""
+    from ..core.show import health_of
+
+    data: dict[str, Any] = {
+        "name": record.name,
+        "path": record.path,
+        "status": record.status,
+        "python_version": record.python_version,
+        "interpreter": record.interpreter,
+        "project_path": record.project_path,
+        "origin": record.origin,
+        "tool": record.tool,
+        "backend": record.backend,
+        "created_at": iso_time(record.created_at),
+        "last_used_at": iso_time(record.last_used_at),
+        "use_count": record.use_count,
+        "size_bytes": record.size_bytes,
+        "size_measured_at": iso_time(record.size_measured_at),
+    }
+    if with_health:
+        _, health = health_of(record)
+        data["healthy"] = health.ok
+        data["problems"] = list(health.problems)
+    return data
+
+
+def env_row(record: EnvRecord) -> list[str]:
+    """One environment as a table row: name, Python, project, last used, size, status."""
+    from ..core.show import health_of
+
+    _, health = health_of(record)
+    if record.status == "missing":
+        status = "missing"
+    elif health.ok:
+        status = "ok"
+    else:
+        status = "broken: " + health.problems[0]
+    return [
+        record.name,
+        record.python_version or "?",
+        record.project_path or "",
+        ago(record.last_used_at),
+        human_size(record.size_bytes),
+        status,
+    ]
+
+
+ENV_HEADERS = ["NAME", "PYTHON", "PROJECT", "LAST USED", "SIZE", "STATUS"]

@@ -1,0 +1,96 @@
+"""`venvreg config path|list|get|set|unset`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from ..config import KEYS, config_path, load_settings, lookup_key, read_file_values
+from ..text import quoted
+from .output import message, print_json, print_lines, print_table
+
+config_app = typer.Typer(
+    help="Settings in a TOML file (edited in place: your comments survive).",
+    no_args_is_help=True,
+)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(unset)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@config_app.command("path")
+def config_path_command() -> None:
+    """Print where the config file is (VENVREG_CONFIG overrides it).
+
+    Example: $EDITOR "$(venvreg config path)"
+    """
+    print_lines([str(config_path())])
+
+
+@config_app.command("list")
+def config_list(
+    as_json: bool = typer.Option(False, "--json", help="JSON object of key to value."),
+) -> None:
+    """Every key with its effective value and where it comes from.
+
+    Example: venvreg config list
+    """
+    settings = load_settings()
+    in_file = read_file_values()
+    if as_json:
+        print_json(settings.values)
+        return
+    rows = [
+        [name, _show(settings[name]), "file" if name in in_file else "default", key.help]
+        for name, key in KEYS.items()
+    ]
+    print_table(["KEY", "VALUE", "FROM", "MEANING"], rows)
+
+
+@config_app.command("get")
+def config_get(key: str = typer.Argument(..., help="Key, e.g. prune.unused_days.")) -> None:
+    """Print one key's effective value.
+
+    Example: venvreg config get trash_days
+    """
+    lookup_key(key)
+    print_lines([_show(load_settings()[key])])
+
+
+@config_app.command("set")
+def config_set(
+    key: str = typer.Argument(..., help="Key, e.g. backend."),
+    value: str = typer.Argument(..., help="New value; checked before it is written."),
+) -> None:
+    """Set one key in the config file.
+
+    Example: venvreg config set prune.unused_days 60
+    """
+    from ..config_edit import set_value
+
+    stored = set_value(key, value)
+    message(f"{key} = {quoted(_show(stored))} in {quoted(str(config_path()))}")
+
+
+@config_app.command("unset")
+def config_unset(key: str = typer.Argument(..., help="Key to remove from the file.")) -> None:
+    """Remove one key from the config file, so its default applies again.
+
+    Example: venvreg config unset default_python
+    """
+    from ..config_edit import unset_value
+
+    if unset_value(key):
+        message(f"{key} removed; the default applies: {_show(KEYS[key].default)}")
+    else:
+        message(f"{key} was not set in {quoted(str(config_path()))}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")

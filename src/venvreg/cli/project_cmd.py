@@ -1,0 +1,50 @@
+"""`venvreg project set|show`."""
+
+from __future__ import annotations
+
+import typer
+
+from ..text import quoted
+from .common import opened
+from .output import message, print_lines
+
+project_app = typer.Typer(
+    help="The project folder linked to an environment (kept in step with its .project file).",
+    no_args_is_help=True,
+)
+
+
+@project_app.command("set")
+def project_set(
+    name: str = typer.Argument(..., help="Environment name."),
+    folder: str = typer.Argument(..., help="Project folder (must exist)."),
+) -> None:
+    """Link NAME to FOLDER, in the registry and in the env's .project file.
+
+    Example: venvreg project set api ~/src/api
+    """
+    from ..core.project import set_project
+
+    with opened() as context:
+        record = set_project(context, name, folder)
+    message(f"{quoted(record.name)} is linked to {quoted(record.project_path or '')}")
+
+
+@project_app.command("show")
+def project_show(name: str = typer.Argument(..., help="Environment name.")) -> None:
+    """Print NAME's project folder; exit 1 when it has none.
+
+    Example: cd "$(venvreg project show api)"
+    """
+    from ..core.project import show_project
+
+    with opened() as context:
+        record = show_project(context, name)
+    if record.project_path is None:
+        message(f"{quoted(record.name)} has no project folder")
+        raise typer.Exit(1)
+    print_lines([record.project_path])
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(project_app, name="project")

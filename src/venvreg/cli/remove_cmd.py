@@ -1,0 +1,79 @@
+"""`venvreg remove` (alias `rm`)."""
+
+from __future__ import annotations
+
+import typer
+
+from ..errors import EXIT_FAILURE, VenvregError
+from ..text import quoted
+from .common import opened
+from .output import confirm, human_size, message, stdin_is_terminal
+
+
+def remove_command(
+    names: list[str] = typer.Argument(..., help="Environments to remove."),
+    yes: bool = typer.Option(False, "-y", "--yes", help="Do not ask for confirmation."),
+    purge: bool = typer.Option(
+        False, "--purge", help="Delete for good instead of moving to the trash."
+    ),
+) -> None:
+    """Remove environments: a package snapshot is taken, then the folder moves to the trash.
+
+    `venvreg restore NAME` brings it back. Refused: the active env, anything that is not a
+    registered venv folder, WORKON_HOME, $HOME, system folders. For a symlinked env only the
+    link goes. Without --yes it asks; with no terminal to ask on it deletes nothing and
+    exits 1.
+
+    Example: venvreg rm old-api scratch --yes
+    """
+    from ..core.remove import plan_removal, remove
+    from ..core.safety import RemovalPlan
+
+    failed = False
+    with opened() as context:
+        plans: list[RemovalPlan] = []
+        for name in names:
+            try:
+                plans.append(plan_removal(context, name))
+            except VenvregError as error:
+                message(f"error: {error}")
+                failed = True
+        if plans and not yes:
+            described = ", ".join(
+                f"{quoted(plan.record.name)} ({human_size(plan.record.size_bytes)})"
+                for plan in plans
+            )
+            verb = "delete for good" if purge else "move to the trash"
+            if not stdin_is_terminal():
+                message(f"would {verb}: {described}; nothing removed (pass --yes to confirm)")
+                raise typer.Exit(EXIT_FAILURE)
+            if not confirm(f"venvreg: {verb} {described}?"):
+                message("nothing removed")
+                raise typer.Exit(EXIT_FAILURE)
+        for plan in plans:
+            try:
+                result = remove(context, plan, purge=purge)
+            except VenvregError as error:
+                message(f"error: {error}")
+                failed = True
+                continue
+            message(_describe(result.name, result.outcome, result.trash_id))
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def _describe(name: str, outcome: str, trash_id: str | None) -> str:
+    restore_hint = f"; `venvreg restore {quoted(name)}` brings it back" if trash_id else ""
+    return {
+        "trashed": f"moved {quoted(name)} to the trash{restore_hint}",
+        "link-trashed": f"removed the link {quoted(name)} (its target is untouched){restore_hint}",
+        "snapshot-only": f"deleted {quoted(name)} (on another filesystem); its package snapshot "
+        f"is in the trash{restore_hint}",
+        "purged": f"deleted {quoted(name)} for good",
+        "forgotten": f"forgot {quoted(name)} (its folder was already gone)",
+    }[outcome]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remove", help=remove_command.__doc__)(remove_command)
+    app.command("rm", hidden=True, help="Alias of `remove`.")(remove_command)

@@ -1,0 +1,54 @@
+"""`venvreg show`."""
+
+from __future__ import annotations
+
+import typer
+
+from .common import env_json, opened
+from .output import ago, human_size, iso_time, print_fields, print_json
+
+
+def show_command(
+    name: str = typer.Argument(..., help="Environment name."),
+    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+) -> None:
+    """Show everything the registry and the folder know, with the health verdict and its cause.
+
+    Example: venvreg show api --json
+    """
+    from ..core.show import show_env
+
+    with opened() as context:
+        details = show_env(context, name)
+    record = details.record
+    if as_json:
+        data = env_json(record)
+        data["site_packages"] = record.site_packages
+        data["snapshots"] = details.snapshots
+        print_json(data)
+        return
+    info = details.info
+    verdict = "ok" if details.health.ok else "broken: " + "; ".join(details.health.problems)
+    print_fields(
+        [
+            ("name", record.name),
+            ("path", record.path),
+            ("health", verdict),
+            ("python", record.python_version or "?"),
+            ("interpreter", record.interpreter or "?"),
+            ("base python", (info.home if info else None) or "?"),
+            ("site-packages", record.site_packages or "?"),
+            ("project", record.project_path or "(none)"),
+            ("origin", record.origin),
+            ("tool", record.tool),
+            ("backend", record.backend or "?"),
+            ("created", iso_time(record.created_at) or "?"),
+            ("last used", f"{ago(record.last_used_at)} ({record.use_count} activations)"),
+            ("size", human_size(record.size_bytes)),
+            ("snapshots", str(details.snapshots)),
+        ]
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("show", help=show_command.__doc__)(show_command)

@@ -1,0 +1,95 @@
+"""`venvreg restore` and `venvreg trash list|empty`."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from ..durations import parse_duration
+from ..text import quoted
+from .common import opened
+from .output import ago, human_size, iso_time, message, print_json, print_table, progress
+
+trash_app = typer.Typer(
+    help="Removed environments waiting to expire (see the trash_days setting).",
+    no_args_is_help=True,
+)
+
+
+def restore_command(
+    name: str = typer.Argument(..., help="Name of a removed environment, or a trash entry id."),
+) -> None:
+    """Bring a removed environment back from the trash, where it was, with its history.
+
+    Example: venvreg restore old-api
+    """
+    from ..core.restore import restore
+
+    with opened() as context:
+        result = restore(context, name, progress)
+    how = "rebuilt from its package snapshot" if result.rebuilt else "restored"
+    message(f"{how} {quoted(result.record.name)} at {quoted(result.record.path)}")
+
+
+@trash_app.command("list")
+def trash_list(
+    as_json: bool = typer.Option(False, "--json", help="JSON array (schema: docs/json.md)."),
+) -> None:
+    """List the trash, newest first.
+
+    Example: venvreg trash list --json
+    """
+    from ..core.trash import list_entries
+
+    with opened() as context:
+        entries = list_entries(context.home)
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": entry.id,
+                    "name": entry.name,
+                    "original_path": entry.original_path,
+                    "removed_at": iso_time(entry.removed_at),
+                    "kind": entry.kind,
+                    "size_bytes": entry.size_bytes,
+                    "python_version": entry.python_version,
+                    "packages": len(entry.requirements),
+                }
+                for entry in entries
+            ]
+        )
+        return
+    rows = [
+        [entry.name, ago(entry.removed_at), human_size(entry.size_bytes), entry.kind,
+         entry.original_path, entry.id]
+        for entry in entries
+    ]  # fmt: skip
+    print_table(["NAME", "REMOVED", "SIZE", "KIND", "WAS AT", "ID"], rows)
+
+
+@trash_app.command("empty")
+def trash_empty(
+    older_than: Optional[str] = typer.Option(
+        None, "--older-than", help="Only entries removed longer ago than this (e.g. 30d, 12h)."
+    ),
+) -> None:
+    """Delete trash entries for good and report the space freed.
+
+    Example: venvreg trash empty --older-than 2w
+    """
+    from ..core.trash import empty_trash
+
+    seconds = parse_duration(older_than) if older_than is not None else None
+    with opened() as context:
+        result = empty_trash(context.home, seconds)
+    message(
+        f"deleted {len(result.removed)} entr{'y' if len(result.removed) == 1 else 'ies'}, "
+        f"freed {human_size(result.bytes_freed)}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("restore", help=restore_command.__doc__)(restore_command)
+    app.add_typer(trash_app, name="trash")

@@ -1,0 +1,208 @@
+"""Configuration keys, their defaults and validation, and reading the TOML file (stdlib only).
+
+Editing (which keeps the user's comments) lives in config_edit.py, on the cold path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .text import quoted
+
+BACKENDS = ("virtualenv", "venv", "uv")
+CONFIG_ENV_VAR = "VENVREG_CONFIG"
+
+
+def _as_path(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a folder path")
+    expanded = os.path.expanduser(value)
+    if not os.path.isabs(expanded):
+        raise ValueError(f"expected an absolute path, got {quoted(value)}")
+    return value
+
+
+def _as_text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def _as_backend(value: object) -> str:
+    if value not in BACKENDS:
+        raise ValueError(f"expected one of {', '.join(BACKENDS)}")
+    return str(value)
+
+
+def _as_whole_number(minimum: int) -> Callable[[object], int]:
+    def convert(value: object) -> int:
+        if isinstance(value, bool):
+            raise ValueError("expected a whole number")
+        try:
+            number = int(str(value)) if isinstance(value, str) else value
+        except ValueError:
+            raise ValueError("expected a whole number") from None
+        if not isinstance(number, int) or number < minimum:
+            raise ValueError(f"expected a whole number of at least {minimum}")
+        return number
+
+    return convert
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError("expected true or false")
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One setting: its dotted name, default, converter and one-line help."""
+
+    name: str
+    default: Any
+    convert: Callable[[object], Any]
+    help: str
+
+
+KEYS: dict[str, ConfigKey] = {
+    key.name: key
+    for key in (
+        ConfigKey(
+            "workon_home",
+            None,
+            _as_path,
+            "Folder holding the environments (WORKON_HOME wins; default ~/.virtualenvs)",
+        ),
+        ConfigKey(
+            "default_python",
+            None,
+            _as_text,
+            "Interpreter for new environments when -p is not given: a path or a spec like 3.12",
+        ),
+        ConfigKey("backend", "virtualenv", _as_backend, "Creation backend: virtualenv, venv or uv"),
+        ConfigKey(
+            "trash_days",
+            30,
+            _as_whole_number(0),
+            "Days a removed environment stays in the trash (0 keeps it until `trash empty`)",
+        ),
+        ConfigKey(
+            "prune.unused_days",
+            90,
+            _as_whole_number(1),
+            "Days without use after which `prune` proposes an environment",
+        ),
+        ConfigKey(
+            "auto_activate",
+            False,
+            _as_bool,
+            "Activate an environment when the shell enters its project folder",
+        ),
+    )
+}
+
+
+def config_path() -> Path:
+    """Where the config file lives: $VENVREG_CONFIG, else platformdirs' user config dir."""
+    override = os.environ.get(CONFIG_ENV_VAR)
+    if override:
+        return Path(override)
+    return user_config_dir() / "config.toml"
+
+
+def user_config_dir() -> Path:
+    """platformdirs.user_config_dir('venvreg'), computed without importing it on POSIX."""
+    if sys.platform == "win32":  # pragma: no cover - exercised where Windows runs
+        import platformdirs
+
+        return Path(platformdirs.user_config_dir("venvreg"))
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "venvreg"
+    base = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    if not base or not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "venvreg"
+
+
+def lookup_key(name: str) -> ConfigKey:
+    """The key called `name`, or a UsageError listing the known ones."""
+    try:
+        return KEYS[name]
+    except KeyError:
+        known = ", ".join(KEYS)
+        raise UsageError(f"unknown configuration key {quoted(name)} (known: {known})") from None
+
+
+def convert_value(key: ConfigKey, value: object) -> Any:
+    """Validate and convert a value for `key`, naming the key when it is wrong."""
+    try:
+        return key.convert(value)
+    except ValueError as error:
+        raise UsageError(f"bad value for {key.name}: {error}") from None
+
+
+def _load_toml(data: bytes) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    document: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+    return document
+
+
+def read_file_values(path: Path | None = None) -> dict[str, Any]:
+    """The raw values in the config file, flattened to dotted keys; {} when there is no file."""
+    path = path or config_path()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise UsageError(f"cannot read config file {quoted(str(path))}: {error.strerror}") from None
+    try:
+        document = _load_toml(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UsageError(f"config file {quoted(str(path))} is not valid TOML: {error}") from None
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, table: dict[str, Any]) -> None:
+        for key, value in table.items():
+            dotted = f"{prefix}{key}"
+            if isinstance(value, dict):
+                walk(dotted + ".", value)
+            else:
+                flat[dotted] = value
+
+    walk("", document)
+    return flat
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration: file values validated, defaults filled in."""
+
+    values: dict[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and validate the config file; an unknown key or bad value is an error naming it."""
+    raw = read_file_values(path)
+    values = {name: key.default for name, key in KEYS.items()}
+    for name, value in raw.items():
+        values[name] = convert_value(lookup_key(name), value)
+    return Settings(values)

@@ -1,0 +1,68 @@
+"""Editing the config file with tomlkit, so the user's comments and layout survive."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Table
+
+from .config import config_path, convert_value, lookup_key
+from .errors import UsageError
+from .text import quoted
+
+
+def _load(path: Path) -> tomlkit.TOMLDocument:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return tomlkit.document()
+    try:
+        return tomlkit.parse(text)
+    except TOMLKitError as error:
+        raise UsageError(f"config file {quoted(str(path))} is not valid TOML: {error}") from None
+
+
+def _save(path: Path, document: tomlkit.TOMLDocument) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def set_value(name: str, raw_value: str) -> Any:
+    """Validate and store one key; returns the converted value."""
+    key = lookup_key(name)
+    value = convert_value(key, raw_value)
+    path = config_path()
+    document = _load(path)
+    *tables, leaf = name.split(".")
+    container: Any = document
+    for table_name in tables:
+        if table_name not in container or not isinstance(container[table_name], Table):
+            container[table_name] = tomlkit.table()
+        container = container[table_name]
+    container[leaf] = value
+    _save(path, document)
+    return value
+
+
+def unset_value(name: str) -> bool:
+    """Remove one key from the file; False when it was not set there."""
+    lookup_key(name)
+    path = config_path()
+    document = _load(path)
+    *tables, leaf = name.split(".")
+    container: Any = document
+    for table_name in tables:
+        if table_name not in container:
+            return False
+        container = container[table_name]
+    if leaf not in container:
+        return False
+    del container[leaf]
+    _save(path, document)
+    return True

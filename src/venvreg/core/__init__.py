@@ -1,0 +1,1 @@
+"""Operations, one module each; they return data and never print."""

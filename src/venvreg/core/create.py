@@ -1,0 +1,151 @@
+"""Creating an environment, all or nothing.
+
+A `creating` row is written first (it reserves the name), the folder is made in place (venvs
+embed absolute paths), packages are installed, and the row becomes `ready` last. Any
+BaseException — Ctrl-C, or SIGTERM/SIGHUP turned into one by the CLI — removes the folder and
+the row; a kill -9 leaves a `creating` row whose lock is abandoned, cleaned on the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import locks
+from ..backends import get_backend
+from ..backends.base import Backend, CreateOptions
+from ..backends.discovery import resolve_interpreter
+from ..backends.process import run
+from ..errors import Refused, UsageError
+from ..identity import identity_of, looks_like_env
+from ..names import validate_name
+from ..project_file import write_project_file
+from ..registry import envs
+from ..registry.db import write_transaction
+from ..registry.envs import EnvRecord
+from ..text import quoted
+from ..venv import inspect_venv
+from .context import Context
+from .leftovers import discard_creation
+from .names_file import publish_names
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class CreateRequest:
+    """Everything `venvreg create` accepts."""
+
+    name: str
+    python: str | None = None
+    project: str | None = None
+    requirements: list[str] = field(default_factory=list)
+    packages: list[str] = field(default_factory=list)
+    system_site_packages: bool = False
+    backend: str | None = None
+    prompt: str | None = None
+
+
+def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path | None]:
+    """Validate everything before anything is written; returns (target, interpreter)."""
+    validate_name(request.name)
+    if request.project is not None:
+        project = Path(request.project)
+        if not project.is_dir():
+            raise UsageError(f"project folder {quoted(request.project)} does not exist")
+    for requirement_file in request.requirements:
+        if not os.path.isfile(requirement_file):
+            raise UsageError(f"requirements file {quoted(requirement_file)} does not exist")
+    existing = envs.get_by_name(context.conn, request.name)
+    if existing is not None:
+        raise Refused(f"an environment named {quoted(existing.name)} already exists")
+    target = context.home.env_path(request.name)
+    if os.path.lexists(target):
+        what = "an environment" if looks_like_env(target) else "something that is not a venv"
+        raise Refused(f"{quoted(str(target))} already exists ({what}); refusing to touch it")
+    spec = request.python or context.settings["default_python"]
+    interpreter = resolve_interpreter(spec) if spec else None
+    return target, interpreter
+
+
+def create(context: Context, request: CreateRequest, progress: Progress) -> EnvRecord:
+    """Create, install into and register one environment; all or nothing."""
+    target, interpreter = check_request(context, request)
+    backend = get_backend(request.backend or context.settings["backend"])
+    project = str(Path(request.project).absolute()) if request.project else None
+    record = EnvRecord(
+        id=None,
+        name=request.name,
+        path=str(target),
+        status="creating",
+        origin="created",
+        created_at=time.time(),
+        backend=backend.name,
+        project_path=project,
+    )
+    with locks.hold(context.lock_path("create", request.name)):
+        try:
+            with write_transaction(context.conn):
+                envs.insert(context.conn, record)
+        except sqlite3.IntegrityError:
+            raise Refused(f"an environment named {quoted(request.name)} already exists") from None
+        try:
+            _build(context, record, backend, interpreter, request, progress)
+        except BaseException:
+            discard_creation(context, record)
+            raise
+    publish_names(context)
+    return record
+
+
+def _build(
+    context: Context,
+    record: EnvRecord,
+    backend: Backend,
+    interpreter: Path | None,
+    request: CreateRequest,
+    progress: Progress,
+) -> None:
+    assert record.id is not None
+    target = Path(record.path)
+    target.mkdir(mode=0o755)
+    record.identity = identity_of(target)
+    with write_transaction(context.conn):
+        envs.update(context.conn, record.id, identity=record.identity)
+    progress(f"creating {quoted(record.name)} with {backend.name} in {quoted(record.path)}")
+    options = CreateOptions(target, interpreter, request.prompt, request.system_site_packages)
+    backend.create(options, progress)
+    info = inspect_venv(target)
+    if request.requirements or request.packages:
+        _install(info.interpreter, request, progress)
+    if record.project_path:
+        write_project_file(target, record.project_path)
+    changes: dict[str, object] = {
+        "status": "ready",
+        "tool": info.tool,
+        "interpreter": str(info.interpreter) if info.interpreter else None,
+        "python_version": info.python_version,
+        "site_packages": str(info.site_packages) if info.site_packages else None,
+    }
+    with write_transaction(context.conn):
+        envs.update(context.conn, record.id, **changes)
+    for key, value in changes.items():
+        setattr(record, key, value)
+
+
+def _install(python: Path | None, request: CreateRequest, progress: Progress) -> None:
+    if python is None:
+        raise UsageError("the new environment has no interpreter to install packages with")
+    argv = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
+    for requirement_file in request.requirements:
+        argv += ["-r", str(Path(requirement_file).absolute())]
+    argv += request.packages
+    progress(
+        f"installing {len(request.packages)} package(s) and {len(request.requirements)} "
+        "requirements file(s)"
+    )
+    run(argv, "pip install", progress)

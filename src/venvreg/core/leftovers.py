@@ -1,0 +1,47 @@
+"""Finding what a killed (kill -9) creation or removal left behind, and finishing it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+
+from .. import locks
+from ..identity import identity_of
+from ..registry import envs
+from ..registry.db import write_transaction
+from .context import Context
+from .remove import finish_interrupted_removal
+
+
+def clean_leftovers(context: Context) -> list[str]:
+    """Roll back abandoned creations and finish abandoned removals; returns the names."""
+    rows = context.conn.execute(
+        "SELECT * FROM envs WHERE status IN ('creating', 'removing')"
+    ).fetchall()
+    cleaned: list[str] = []
+    for row in rows:
+        record = envs.EnvRecord.from_row(row)
+        operation = "create" if record.status == "creating" else "remove"
+        if not locks.is_abandoned(context.lock_path(operation, record.name)):
+            continue
+        if record.status == "creating":
+            discard_creation(context, record)
+        else:
+            finish_interrupted_removal(context, record)
+        cleaned.append(record.name)
+    return cleaned
+
+
+def discard_creation(context: Context, record: envs.EnvRecord) -> None:
+    """Delete a half-made env folder (only the one this creation made) and its row."""
+    assert record.id is not None
+    try:
+        status = os.lstat(record.path)
+    except FileNotFoundError:
+        status = None
+    ours = record.identity is None or record.identity == identity_of(record.path)
+    if status is not None and stat.S_ISDIR(status.st_mode) and ours:
+        shutil.rmtree(record.path, ignore_errors=True)
+    with write_transaction(context.conn):
+        envs.delete(context.conn, record.id)

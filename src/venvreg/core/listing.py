@@ -1,0 +1,23 @@
+"""`venvreg list`: every environment, reconciled with the disk, sorted."""
+
+from __future__ import annotations
+
+from ..errors import UsageError
+from ..registry import envs
+from ..registry.envs import EnvRecord
+from ..text import quoted
+from .context import Context
+from .reconcile import ReconcileReport, reconcile
+from .sizes import refresh_sizes
+from .sorting import SORT_KEYS, sort_records
+
+
+def list_envs(context: Context, order: str = "name") -> tuple[list[EnvRecord], ReconcileReport]:
+    """All rows but those being created, after reconciling; stale sizes re-measured."""
+    if order not in SORT_KEYS:
+        raise UsageError(f"unknown sort order {quoted(order)}: choose {', '.join(SORT_KEYS)}")
+    report = reconcile(context)
+    records = [r for r in envs.all_records(context.conn) if r.status != "creating"]
+    refresh_sizes(context, records)
+    sort_records(records, order)
+    return records, report

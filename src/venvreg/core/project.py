@@ -1,0 +1,36 @@
+"""Linking an environment to its project folder, in the registry and in its `.project` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UsageError
+from ..project_file import write_project_file
+from ..registry import envs
+from ..registry.db import write_transaction
+from ..registry.envs import EnvRecord
+from ..text import quoted
+from .context import Context
+from .lookup import get_env
+from .reconcile import reconcile
+
+
+def set_project(context: Context, name: str, folder: str) -> EnvRecord:
+    """Record `folder` (made absolute, must exist) as `name`'s project."""
+    project = Path(folder).absolute()
+    if not project.is_dir():
+        raise UsageError(f"project folder {quoted(folder)} does not exist")
+    reconcile(context)
+    record = get_env(context, name)
+    assert record.id is not None
+    write_project_file(record.path, str(project))
+    with write_transaction(context.conn):
+        envs.update(context.conn, record.id, project_path=str(project))
+    record.project_path = str(project)
+    return record
+
+
+def show_project(context: Context, name: str) -> EnvRecord:
+    """The env's row after syncing with its `.project` file (the disk wins)."""
+    reconcile(context)
+    return get_env(context, name)

@@ -1,0 +1,75 @@
+"""The deletion rules (DESIGN.md, Deletion): what may be moved to the trash, checked before."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+
+from ..errors import Refused
+from ..identity import identity_of, looks_like_env
+from ..paths import is_system_folder
+from ..registry.envs import EnvRecord
+from ..text import quoted
+from .context import Context
+
+
+@dataclass(frozen=True)
+class RemovalPlan:
+    """A checked removal. kind: folder, link (only the link goes) or gone (only the row goes)."""
+
+    record: EnvRecord
+    kind: str
+
+
+def is_active(path: str) -> bool:
+    """Is `path` the environment the calling shell has active ($VIRTUAL_ENV)?"""
+    active = os.environ.get("VIRTUAL_ENV")
+    if not active:
+        return False
+    if os.path.realpath(active) == os.path.realpath(path):
+        return True
+    try:
+        return os.path.samefile(active, path)
+    except OSError:
+        return False
+
+
+def _protected(context: Context, path: str) -> bool:
+    """WORKON_HOME, $HOME, a filesystem root, a system folder, or an ancestor of one."""
+    home_root = os.path.realpath(context.home.root)
+    for candidate in {os.path.normpath(path), os.path.realpath(path)}:
+        if is_system_folder(candidate):
+            return True
+        if home_root == candidate or home_root.startswith(candidate.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def check_removable(context: Context, record: EnvRecord) -> RemovalPlan:
+    """Raise Refused unless every deletion rule allows removing `record`'s folder."""
+    name, path = quoted(record.name), quoted(record.path)
+    if record.status == "creating":
+        raise Refused(f"{name} is still being created; try again when that has finished")
+    if _protected(context, record.path):
+        raise Refused(f"{name} points at {path}, a protected folder; refusing to delete it")
+    try:
+        status = os.lstat(record.path)
+    except FileNotFoundError:
+        return RemovalPlan(record, "gone")
+    if is_active(record.path):
+        raise Refused(f"{name} is the active environment; run `deactivate` first")
+    if identity_of(record.path) != record.identity:
+        raise Refused(
+            f"the folder {path} is not the environment registered as {name} (it was replaced "
+            "since); run `venvreg list` to re-index it, then try again"
+        )
+    if stat.S_ISLNK(status.st_mode):
+        return RemovalPlan(record, "link")
+    if not stat.S_ISDIR(status.st_mode):
+        raise Refused(f"{path} is not a folder; refusing to delete it")
+    if not looks_like_env(record.path):
+        raise Refused(
+            f"{path} holds no pyvenv.cfg, so it is not a virtual environment; refusing to delete it"
+        )
+    return RemovalPlan(record, "folder")

@@ -1,0 +1,22 @@
+"""Orders for listings (kept light: the CLI reads SORT_KEYS when it builds its help)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..names import name_key
+from ..registry.envs import EnvRecord
+
+_SORTERS: dict[str, Callable[[EnvRecord], Any]] = {
+    "name": lambda record: name_key(record.name),
+    "last-used": lambda record: -(record.last_used_at or 0.0),
+    "size": lambda record: -(record.size_bytes or 0),
+    "created": lambda record: -record.created_at,
+}
+SORT_KEYS = tuple(_SORTERS)
+
+
+def sort_records(records: list[EnvRecord], order: str) -> None:
+    """Sort in place; newest, largest and most recently used first."""
+    records.sort(key=_SORTERS[order])

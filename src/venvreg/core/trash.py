@@ -1,0 +1,126 @@
+"""The trash: removed environments wait in $WORKON_HOME/.venvreg/trash/<id>/ until they expire.
+
+Each entry is a folder holding `entry.json` (who it was, its package snapshot) and `env`, the
+environment itself moved there by a rename. The folder, not the registry, is the truth, so the
+trash survives a rebuilt registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import VenvregError
+from ..paths import Home
+from ..text import quoted
+from ..venv import disk_usage, read_small_file
+
+ENTRY_FILE = "entry.json"
+ENV_FOLDER = "env"
+
+
+@dataclass
+class TrashEntry:
+    """One removed environment. kind: folder (moved here), link (only the link was moved here),
+    or snapshot (the folder was on another filesystem and deleted; the package list remains)."""
+
+    id: str
+    name: str
+    original_path: str
+    removed_at: float
+    kind: str
+    size_bytes: int | None = None
+    python_version: str | None = None
+    backend: str | None = None
+    requirements: list[str] = field(default_factory=list)
+    record: dict[str, object] = field(default_factory=dict)
+
+    def folder(self, home: Home) -> Path:
+        return home.trash / self.id
+
+    def env_path(self, home: Home) -> Path:
+        return self.folder(home) / ENV_FOLDER
+
+
+def new_entry_id() -> str:
+    """Sortable by time and unique across concurrent shells."""
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + secrets.token_hex(4)
+
+
+def write_entry(home: Home, entry: TrashEntry) -> None:
+    """Create the entry folder and its entry.json atomically."""
+    folder = entry.folder(home)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    temporary = folder / (ENTRY_FILE + ".tmp")
+    temporary.write_text(json.dumps(asdict(entry), indent=2), encoding="utf-8")
+    os.replace(temporary, folder / ENTRY_FILE)
+
+
+def read_entry(folder: Path) -> TrashEntry | None:
+    data = read_small_file(folder / ENTRY_FILE, limit=4 * 1024 * 1024)
+    if data is None:
+        return None
+    try:
+        raw = json.loads(data)
+        return TrashEntry(**raw)
+    except (ValueError, TypeError):
+        return None
+
+
+def list_entries(home: Home) -> list[TrashEntry]:
+    """Every readable trash entry, newest first."""
+    entries: list[TrashEntry] = []
+    try:
+        folders = [Path(entry.path) for entry in os.scandir(home.trash) if entry.is_dir()]
+    except OSError:
+        return entries
+    for folder in folders:
+        entry = read_entry(folder)
+        if entry is not None and entry.id == folder.name:
+            entries.append(entry)
+    entries.sort(key=lambda entry: entry.removed_at, reverse=True)
+    return entries
+
+
+@dataclass(frozen=True)
+class EmptyResult:
+    """What `trash empty` (or expiry) deleted and how much space that freed."""
+
+    removed: list[TrashEntry]
+    bytes_freed: int
+
+
+def delete_entry(home: Home, entry: TrashEntry) -> int:
+    """Delete one entry for good; returns the bytes it took on disk."""
+    folder = entry.folder(home)
+    size = disk_usage(folder)
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        raise VenvregError(f"could not delete {quoted(str(folder))}: {error.strerror}") from None
+    return size
+
+
+def empty_trash(home: Home, older_than_seconds: float | None = None) -> EmptyResult:
+    """Delete entries removed longer ago than `older_than_seconds` (all when None)."""
+    now = time.time()
+    removed: list[TrashEntry] = []
+    freed = 0
+    for entry in list_entries(home):
+        if older_than_seconds is not None and now - entry.removed_at < older_than_seconds:
+            continue
+        freed += delete_entry(home, entry)
+        removed.append(entry)
+    return EmptyResult(removed, freed)
+
+
+def expire(home: Home, trash_days: int) -> EmptyResult:
+    """Apply the `trash_days` setting (0 keeps entries until emptied by hand)."""
+    if trash_days <= 0:
+        return EmptyResult([], 0)
+    return empty_trash(home, trash_days * 86400.0)

@@ -1,0 +1,61 @@
+"""The rules for environment names (DESIGN.md, Names): what may become a folder and a shell word."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .errors import UsageError
+from .text import quoted
+
+MAX_NAME_LENGTH = 100
+WINDOWS_RESERVED_CHARACTERS = frozenset('<>:"|?*')
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"COM{i}" for i in range(10)]
+    + [f"LPT{i}" for i in range(10)]
+    + ["COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"]
+)
+
+
+def name_key(name: str) -> str:
+    """The form two names are compared in: NFC-normalised and case-folded."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be an environment name, or None when it can."""
+    if name == "":
+        return "a name cannot be empty"
+    if name in (".", ".."):
+        return f"{quoted(name)} is not a name"
+    if "\x00" in name:
+        return "a name cannot contain a NUL character"
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return "a name must be valid UTF-8"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"a name can have at most {MAX_NAME_LENGTH} characters, this one has {len(name)}"
+    if name.startswith("-"):
+        return "a name cannot start with '-' (it would read as an option)"
+    if name.startswith("."):
+        return "a name cannot start with '.' (such folders are hidden)"
+    if name.endswith((" ", ".")):
+        return "a name cannot end with a space or a dot"
+    for char in name:
+        if char in "/\\":
+            return "a name cannot contain '/' or '\\'"
+        if char in WINDOWS_RESERVED_CHARACTERS:
+            return f"a name cannot contain {quoted(char)} (reserved on Windows)"
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            return f"a name cannot contain the control or format character U+{ord(char):04X}"
+    stem = name.split(".", 1)[0].rstrip(" ").upper()
+    if stem in WINDOWS_DEVICE_NAMES:
+        return f"{quoted(name)} is a reserved device name on Windows"
+    return None
+
+
+def validate_name(name: str) -> str:
+    """Return `name` unchanged, or raise UsageError saying which rule it breaks."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise UsageError(f"invalid environment name {quoted(name)}: {problem}")
+    return name

@@ -1,0 +1,114 @@
+"""Where things live: WORKON_HOME (validated before any write) and venvreg's state folder in it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+from .text import quoted
+
+STATE_DIR_NAME = ".venvreg"
+DEFAULT_WORKON_HOME = "~/.virtualenvs"
+
+_SYSTEM_FOLDERS = frozenset(
+    [
+        "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
+        "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr",
+        "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/var",
+        "/var/tmp", "/Applications", "/Library", "/System", "/Users", "/Volumes", "/private",
+        "/private/tmp", "/private/var",
+    ]
+)  # fmt: skip
+
+
+def is_system_folder(path: str) -> bool:
+    """A folder no tool should treat as its own: root, a system folder, $HOME or an ancestor."""
+    normal = os.path.normpath(path)
+    real = os.path.realpath(path)
+    home = os.path.realpath(os.path.expanduser("~"))
+    for candidate in {normal, real}:
+        if candidate in _SYSTEM_FOLDERS or os.path.dirname(candidate) == candidate:
+            return True
+        if candidate == home or home.startswith(candidate.rstrip(os.sep) + os.sep):
+            return True
+        if sys.platform == "win32":  # pragma: no cover
+            windir = os.environ.get("SYSTEMROOT", r"C:\Windows")
+            if os.path.normcase(candidate).startswith(os.path.normcase(windir)):
+                return True
+    return False
+
+
+def check_workon_home(value: str, source: str) -> Path:
+    """Validate a WORKON_HOME candidate, saying where the bad value came from."""
+    if value == "" or value.strip() == "":
+        raise UsageError(f"{source} is empty; set it to an absolute folder such as ~/.virtualenvs")
+    if "\x00" in value or any(0xDC80 <= ord(c) <= 0xDCFF for c in value):
+        raise UsageError(f"{source} {quoted(value)} is not a valid UTF-8 path")
+    expanded = os.path.expanduser(value)
+    if not os.path.isabs(expanded):
+        raise UsageError(f"{source} {quoted(value)} is relative; it must be an absolute path")
+    if is_system_folder(expanded):
+        raise UsageError(
+            f"{source} {quoted(value)} is a system folder, the home folder or one of their "
+            "ancestors; choose a folder of its own such as ~/.virtualenvs"
+        )
+    return Path(os.path.normpath(expanded))
+
+
+def resolve_workon_home(config_value: str | None) -> Path:
+    """WORKON_HOME from the variable, else the config file, else ~/.virtualenvs."""
+    from_env = os.environ.get("WORKON_HOME")
+    if from_env is not None:
+        return check_workon_home(from_env, "WORKON_HOME")
+    if config_value is not None:
+        return check_workon_home(config_value, "the config key workon_home")
+    return check_workon_home(DEFAULT_WORKON_HOME, "the default WORKON_HOME")
+
+
+@dataclass(frozen=True)
+class Home:
+    """A validated WORKON_HOME and the places venvreg keeps inside it."""
+
+    root: Path
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE_DIR_NAME
+
+    @property
+    def registry_file(self) -> Path:
+        return self.state / "registry.sqlite3"
+
+    @property
+    def trash(self) -> Path:
+        return self.state / "trash"
+
+    @property
+    def locks(self) -> Path:
+        return self.state / "locks"
+
+    @property
+    def names_file(self) -> Path:
+        return self.state / "names"
+
+    def env_path(self, name: str) -> Path:
+        return self.root / name
+
+    def ensure(self) -> None:
+        """Create WORKON_HOME (mode 0700) and the state folder on first use."""
+        if not self.root.is_dir():
+            self.root.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.root.mkdir(mode=0o700)
+            except FileExistsError:
+                if not self.root.is_dir():
+                    raise UsageError(
+                        f"WORKON_HOME {quoted(str(self.root))} exists and is not a folder"
+                    ) from None
+            else:
+                os.chmod(self.root, 0o700)
+        for folder in (self.state, self.trash, self.locks):
+            folder.mkdir(mode=0o700, exist_ok=True)

@@ -1,0 +1,38 @@
+"""The `.project` file virtualenvwrapper keeps in each env: the project folder, on one line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_PROJECT_FILENAME = ".project"
+
+
+def project_filename() -> str:
+    """virtualenvwrapper's VIRTUALENVWRAPPER_PROJECT_FILENAME, honoured as it is there."""
+    return os.environ.get("VIRTUALENVWRAPPER_PROJECT_FILENAME") or DEFAULT_PROJECT_FILENAME
+
+
+def read_project_file(env_path: str | Path) -> str | None:
+    """The project folder an env names, or None (no file, not a small regular file, empty)."""
+    from .venv import read_small_file
+
+    data = read_small_file(Path(env_path) / project_filename(), limit=16 * 1024)
+    if data is None:
+        return None
+    try:
+        text = data.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    return text or None
+
+
+def write_project_file(env_path: str | Path, project: str | None) -> None:
+    """Write (or, for None, remove) the `.project` file the way virtualenvwrapper does."""
+    target = Path(env_path) / project_filename()
+    if project is None:
+        target.unlink(missing_ok=True)
+        return
+    temporary = target.with_name(target.name + ".venvreg-tmp")
+    temporary.write_text(project + "\n", encoding="utf-8")
+    os.replace(temporary, target)

@@ -1,0 +1,1 @@
+"""The SQLite registry: connection and schema (db), env rows (envs), package snapshots."""

@@ -1,0 +1,186 @@
+"""Opening the registry: WAL and busy timeout, safe concurrent migrations, damage recovery.
+
+Stdlib only: the shell hot path (workon) opens the registry too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import RegistryError
+from ..paths import Home
+from ..text import quoted
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_SECONDS = 60.0
+NETWORK_FILESYSTEMS = frozenset(
+    ["nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "afs", "ceph", "glusterfs",
+     "fuse.glusterfs", "lustre", "9p", "davfs", "fuse.davfs2", "gpfs", "ncpfs"]
+)  # fmt: skip
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the filesystem holding `path`, from /proc/self/mountinfo (Linux only)."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+            lines = mounts.readlines()
+    except OSError:
+        return None
+    target = os.path.realpath(path)
+    best, best_type = "", None
+    for line in lines:
+        fields = line.split(" - ", 1)
+        left, right = fields[0].split(), fields[1].split() if len(fields) > 1 else []
+        if len(left) < 5 or not right:
+            continue
+        mount_point = left[4].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, right[0]
+    return best_type
+
+
+def is_network_filesystem(path: Path) -> bool:
+    """True where SQLite's WAL (shared memory) cannot be trusted."""
+    return filesystem_type(path) in NETWORK_FILESYSTEMS
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode; callers open BEGIN IMMEDIATE for read-then-write."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    return conn
+
+
+def prepare(conn: sqlite3.Connection, *, network: bool) -> None:
+    """Refuse a newer schema before writing anything, then set the journal mode and migrate."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise _newer_schema_error(version)
+    wanted = "delete" if network else "wal"
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != wanted:
+        conn.execute(f"PRAGMA journal_mode = {wanted}")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    migrate(conn)
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _newer_schema_error(version: int) -> RegistryError:
+    return RegistryError(
+        f"the registry was written by a newer venvreg (schema {version}, this version knows "
+        f"{SCHEMA_VERSION}); upgrade venvreg, the registry was left unchanged"
+    )
+
+
+def migrate(conn: sqlite3.Connection) -> bool:
+    """Bring the schema up to date; True if this process did it. Safe when shells race."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise _newer_schema_error(version)
+    if version == SCHEMA_VERSION:
+        return False
+    with write_transaction(conn):
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise _newer_schema_error(version)
+        if version == SCHEMA_VERSION:
+            return False
+        for number in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations (version, applied_at, pid) VALUES (?, ?, ?)",
+                (number + 1, time.time(), os.getpid()),
+            )
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return True
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    text = str(error).lower()
+    return not isinstance(error, sqlite3.OperationalError) or "malformed" in text
+
+
+def _move_aside(path: Path) -> Path:
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(path) + suffix)
+    return aside
+
+
+def _open(path: Path, network: bool) -> sqlite3.Connection:
+    conn = connect(path)
+    try:
+        prepare(conn, network=network)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_registry(home: Home) -> tuple[sqlite3.Connection, bool]:
+    """Open (creating and migrating) the registry; the flag says it was just rebuilt empty.
+
+    A file that is not a database is moved aside and replaced by an empty registry, with a
+    one-line notice on stderr; the caller then re-indexes what is on disk.
+    """
+    home.ensure()
+    network = is_network_filesystem(home.root)
+    path = home.registry_file
+    try:
+        return _open(path, network), False
+    except sqlite3.DatabaseError as error:
+        if not _is_damage(error):
+            raise RegistryError(f"cannot use the registry {quoted(str(path))}: {error}") from None
+        damage = str(error)
+    with _registry_lock(home):
+        try:  # another process may have recovered it while we waited for the lock
+            return _open(path, network), False
+        except sqlite3.DatabaseError:
+            aside = _move_aside(path)
+        conn = connect(path)
+        prepare(conn, network=network)
+    print(
+        f"venvreg: the registry {quoted(str(path))} was damaged ({damage}); moved it to "
+        f"{quoted(str(aside))} and rebuilt the index from the environments on disk",
+        file=sys.stderr,
+    )
+    return conn, True
+
+
+@contextlib.contextmanager
+def _registry_lock(home: Home) -> Iterator[None]:
+    """An exclusive lock for recovery, so two shells do not both move the file aside."""
+    lock_path = home.locks / "registry.lock"
+    with open(lock_path, "a+b") as lock_file:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            yield
+            return
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)

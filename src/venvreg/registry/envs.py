@@ -1,0 +1,112 @@
+"""Environment rows: the dataclass the rest of venvreg sees, and the queries over them."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+
+from ..names import name_key
+
+
+@dataclass
+class EnvRecord:
+    """One registered environment as the registry knows it."""
+
+    id: int | None
+    name: str
+    path: str
+    status: str
+    origin: str
+    created_at: float
+    tool: str = "unknown"
+    backend: str | None = None
+    interpreter: str | None = None
+    python_version: str | None = None
+    site_packages: str | None = None
+    project_path: str | None = None
+    identity: str | None = None
+    last_used_at: float | None = None
+    use_count: int = 0
+    size_bytes: int | None = None
+    size_measured_at: float | None = None
+    pending_trash: str | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> EnvRecord:
+        keys = set(row.keys())
+        return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in keys})
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+_COLUMNS = [f.name for f in fields(EnvRecord) if f.name != "id"]
+
+
+def insert(conn: sqlite3.Connection, record: EnvRecord) -> int:
+    """Insert a row (the caller holds the write transaction); returns its id."""
+    values = record.as_dict()
+    values["name_key"] = name_key(record.name)
+    columns = [*_COLUMNS, "name_key"]
+    cursor = conn.execute(
+        f"INSERT INTO envs ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        [values[column] for column in columns],
+    )
+    assert cursor.lastrowid is not None
+    record.id = cursor.lastrowid
+    return cursor.lastrowid
+
+
+def update(conn: sqlite3.Connection, env_id: int, **changes: object) -> None:
+    """Set some columns of one row."""
+    unknown = set(changes) - set(_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown columns {sorted(unknown)}")
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    conn.execute(f"UPDATE envs SET {assignments} WHERE id = ?", [*changes.values(), env_id])
+
+
+def delete(conn: sqlite3.Connection, env_id: int) -> None:
+    conn.execute("DELETE FROM envs WHERE id = ?", (env_id,))
+
+
+def get_by_name(conn: sqlite3.Connection, name: str) -> EnvRecord | None:
+    """The row whose name equals `name` after case folding and NFC normalisation."""
+    row = conn.execute("SELECT * FROM envs WHERE name_key = ?", (name_key(name),)).fetchone()
+    return EnvRecord.from_row(row) if row else None
+
+
+def get_by_path(conn: sqlite3.Connection, path: str) -> EnvRecord | None:
+    row = conn.execute("SELECT * FROM envs WHERE path = ?", (path,)).fetchone()
+    return EnvRecord.from_row(row) if row else None
+
+
+def all_records(conn: sqlite3.Connection) -> list[EnvRecord]:
+    return [EnvRecord.from_row(row) for row in conn.execute("SELECT * FROM envs ORDER BY name")]
+
+
+def names(conn: sqlite3.Connection) -> list[str]:
+    """Names of environments that can be activated, for listings and completion."""
+    rows = conn.execute("SELECT name FROM envs WHERE status = 'ready' ORDER BY name_key")
+    return [row[0] for row in rows]
+
+
+def record_use(conn: sqlite3.Connection, env_id: int, when: float | None = None) -> None:
+    """Count one activation; a single UPDATE, so concurrent shells lose no update."""
+    conn.execute(
+        "UPDATE envs SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?",
+        (when if when is not None else time.time(), env_id),
+    )
+
+
+def add_snapshot(
+    conn: sqlite3.Connection, env_name: str, env_path: str, reason: str, requirements: Iterable[str]
+) -> None:
+    """Keep the package list taken before a destructive operation."""
+    conn.execute(
+        "INSERT INTO snapshots (env_name, env_path, taken_at, reason, requirements) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (env_name, env_path, time.time(), reason, "\n".join(requirements)),
+    )

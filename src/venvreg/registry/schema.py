@@ -1,0 +1,47 @@
+"""Schema versions as forward migrations, applied under PRAGMA user_version."""
+
+from __future__ import annotations
+
+# Each entry moves the schema from version N to N+1; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE envs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'ready'
+            CHECK (status IN ('creating', 'ready', 'missing', 'removing')),
+        origin TEXT NOT NULL CHECK (origin IN ('created', 'found', 'adopted')),
+        tool TEXT NOT NULL DEFAULT 'unknown',
+        backend TEXT,
+        interpreter TEXT,
+        python_version TEXT,
+        site_packages TEXT,
+        project_path TEXT,
+        identity TEXT,
+        created_at REAL NOT NULL,
+        last_used_at REAL,
+        use_count INTEGER NOT NULL DEFAULT 0,
+        size_bytes INTEGER,
+        size_measured_at REAL,
+        pending_trash TEXT
+    );
+    CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY,
+        env_name TEXT NOT NULL,
+        env_path TEXT NOT NULL,
+        taken_at REAL NOT NULL,
+        reason TEXT NOT NULL,
+        requirements TEXT NOT NULL
+    );
+    CREATE INDEX snapshots_by_env ON snapshots (env_name, taken_at);
+    CREATE TABLE migrations (
+        version INTEGER PRIMARY KEY,
+        applied_at REAL NOT NULL,
+        pid INTEGER NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
