@@ -1,0 +1,122 @@
+"""`pip freeze` without running pip: requirement lines read from an env's installed metadata.
+
+Used for the package snapshot taken before anything destructive, so it must work on broken envs
+whose interpreter is gone, and must never run what it finds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from email.parser import HeaderParser
+from pathlib import Path
+from typing import Any
+
+from venvreg.venv import read_file_head, read_small_file
+
+__all__ = ["freeze"]
+
+SEED_PACKAGES = frozenset({"pip", "setuptools", "wheel", "distribute"})
+_NAME_RE = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)
+_VERSION_RE = re.compile(r"[A-Za-z0-9.+!_-]+")
+
+
+def _canonical(name: str) -> str:
+    """PEP 503 normalisation, only for comparing names (display keeps the METADATA spelling)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _name_version(metadata: Path) -> tuple[str, str] | None:
+    """Name and Version headers of a METADATA/PKG-INFO file; None when missing or garbage."""
+    data = read_file_head(metadata)  # headers only: some METADATA carry 100+ KB of README
+    if not data:
+        return None
+    head = data.decode("utf-8", "replace").replace("\r\n", "\n").split("\n\n", 1)[0]
+    try:
+        headers = HeaderParser().parsestr(head)
+        name = str(headers.get("Name") or "").strip()
+        version = str(headers.get("Version") or "").strip()
+    except Exception:  # a snapshot must survive any garbage the email parser chokes on
+        return None
+    if not _NAME_RE.fullmatch(name) or not _VERSION_RE.fullmatch(version):
+        return None
+    return name, version
+
+
+def _direct_url(dist_info: Path) -> dict[str, Any] | None:
+    """PEP 610 direct_url.json as a dict with a string `url`, else None."""
+    data = read_small_file(dist_info / "direct_url.json")
+    if data is None:
+        return None
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("url"), str) and doc["url"]:
+        return doc
+    return None
+
+
+def _sub(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    value = doc.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _line(name: str, version: str, doc: dict[str, Any] | None) -> str:
+    """One requirement line, shaped like pip's for PEP 610 installs."""
+    if doc is None:
+        return f"{name}=={version}"
+    url: str = doc["url"]
+    if _sub(doc, "dir_info").get("editable") is True:
+        return f"-e {url}"
+    fragments: list[str] = []
+    vcs_info = _sub(doc, "vcs_info")
+    archive_info = _sub(doc, "archive_info")
+    if isinstance(vcs_info.get("vcs"), str):
+        url = f"{vcs_info['vcs']}+{url}"
+        if isinstance(vcs_info.get("commit_id"), str):
+            url += f"@{vcs_info['commit_id']}"
+    elif isinstance(archive_info.get("hash"), str):
+        fragments.append(archive_info["hash"])
+    if isinstance(doc.get("subdirectory"), str):
+        fragments.append(f"subdirectory={doc['subdirectory']}")
+    return f"{name} @ {url}" + ("#" + "&".join(fragments) if fragments else "")
+
+
+def _egg_link_line(egg_link: Path) -> tuple[str, str] | None:
+    """Legacy `setup.py develop` installs: the .egg-link's first line is the project folder."""
+    data = read_small_file(egg_link)
+    if not data:
+        return None
+    target = data.decode("utf-8", "surrogateescape").splitlines()[0].strip()
+    if not target or not Path(target).is_absolute():
+        return None
+    return egg_link.stem, f"-e {Path(target).as_uri()}"
+
+
+def freeze(site_packages: Path, include_seed: bool = False) -> list[str]:
+    """Requirement lines for what is installed in `site_packages`, sorted case-insensitively."""
+    try:
+        entries = sorted(site_packages.iterdir())
+    except OSError:
+        return []
+    found: dict[str, tuple[str, str]] = {}  # canonical name -> (display name, line)
+    for entry in entries:
+        suffix = entry.suffix
+        parsed: tuple[str, str] | None = None
+        if suffix == ".dist-info":
+            meta = _name_version(entry / "METADATA")
+            if meta:
+                parsed = meta[0], _line(*meta, _direct_url(entry))
+        elif suffix == ".egg-info":
+            meta = _name_version(entry / "PKG-INFO" if entry.is_dir() else entry)
+            if meta:
+                parsed = meta[0], _line(*meta, None)
+        elif suffix == ".egg-link":
+            parsed = _egg_link_line(entry)
+        if parsed is None:
+            continue
+        key = _canonical(parsed[0])
+        if key not in found and (include_seed or key not in SEED_PACKAGES):
+            found[key] = parsed
+    return [line for _, line in sorted(found.values(), key=lambda item: item[0].lower())]

@@ -1,0 +1,437 @@
+"""What a venv folder says about itself, learnt by stat and by reading small regular files only.
+
+Nothing found in the folder is ever run: an adopted env is untrusted, and shells call this module on
+hot paths, so it stays stdlib-only with light imports.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Health",
+    "VenvInfo",
+    "check_health",
+    "disk_usage",
+    "inspect_venv",
+    "parse_pyvenv_cfg",
+    "read_file_head",
+    "read_small_file",
+]
+
+# O_NONBLOCK: opening a FIFO must not wait for a writer. O_NOCTTY: a tty must never become ours.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_VERSION_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+_LIB_RE = re.compile(r"(?:python|pypy)(\d+)\.(\d+)t?")
+_EXE_RE = re.compile(r"(?:python|pypy)(\d+)\.(\d+)t?(?:\.exe)?", re.IGNORECASE)
+_INTERPRETERS = ("bin/python", "bin/python3", "Scripts/python.exe")
+
+
+def _read_regular(path: Path, limit: int, *, head: bool) -> bytes | None:
+    """Read a regular file; stat before opening so devices and FIFOs are never even opened."""
+    try:
+        if not stat.S_ISREG(Path(path).stat().st_mode):
+            return None
+        fd = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)  # the file may have been swapped between stat and open
+        if not stat.S_ISREG(st.st_mode) or (not head and st.st_size > limit):
+            return None
+        want = limit if head else limit + 1
+        chunks: list[bytes] = []
+        while want > 0:
+            chunk = os.read(fd, min(want, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+        data = b"".join(chunks)
+        return None if len(data) > limit else data
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_small_file(path: Path, limit: int = 64 * 1024) -> bytes | None:
+    """Whole content of a regular file of at most `limit` bytes, else None; never blocks/raises."""
+    return _read_regular(path, limit, head=False)
+
+
+def read_file_head(path: Path, limit: int = 64 * 1024) -> bytes | None:
+    """First `limit` bytes of a regular file of any size (e.g. METADATA headers), else None."""
+    return _read_regular(path, limit, head=True)
+
+
+def parse_pyvenv_cfg(data: bytes) -> dict[str, str]:
+    """`key = value` lines, keys lowercased; first one wins, as CPython's getpath reads `home`."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    # surrogateescape keeps undecodable path bytes the way os.fsdecode does.
+    text = data.decode("utf-8", "surrogateescape")
+    cfg: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        key = key.strip().lower()
+        if sep and key and not key.startswith("#"):
+            cfg.setdefault(key, value.strip())
+    return cfg
+
+
+@dataclass(frozen=True)
+class VenvInfo:
+    """Facts read from an env folder; `is_venv` false means the rest is a best guess or None."""
+
+    path: Path
+    is_venv: bool
+    cfg: dict[str, str]
+    home: str | None
+    python_version: str | None
+    interpreter: Path | None
+    site_packages: Path | None
+    tool: str
+    prompt: str | None
+    include_system_site_packages: bool
+
+
+@dataclass(frozen=True)
+class Health:
+    """Verdict of check_health: each problem is a one-line cause a person can act on."""
+
+    ok: bool
+    problems: tuple[str, ...]
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _lib_versions(lib: Path) -> list[tuple[int, int, str]]:
+    """(major, minor, name) of lib/pythonX.Y folders, newest first."""
+    found: list[tuple[int, int, str]] = []
+    try:
+        with os.scandir(lib) as it:
+            for entry in it:
+                m = _LIB_RE.fullmatch(entry.name)
+                if m and entry.is_dir():
+                    found.append((int(m[1]), int(m[2]), entry.name))
+    except OSError:
+        pass
+    return sorted(found, reverse=True)
+
+
+def _cfg_version(cfg: dict[str, str]) -> str | None:
+    """The most precise X.Y[.Z] among the keys that venv, virtualenv and uv write."""
+    best: str | None = None
+    for key in ("version_info", "version", "python-version"):
+        m = _VERSION_RE.match(cfg.get(key, ""))
+        if m:
+            found = ".".join(g for g in m.groups() if g is not None)
+            if best is None or found.count(".") > best.count("."):
+                best = found
+    return best
+
+
+def _unquote(value: str) -> str:
+    """venv writes `prompt = 'x'` (a repr), uv writes it bare."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def inspect_venv(path: Path) -> VenvInfo:
+    """Describe the env at `path` (made absolute, symlinks kept) without running anything."""
+    path = Path(os.path.abspath(path))  # not resolve(): that would follow symlinks
+    data = read_small_file(path / "pyvenv.cfg")
+    cfg = parse_pyvenv_cfg(data) if data is not None else {}
+    conda = _is_regular(path / "conda-meta" / "history")
+    libs = _lib_versions(path / "lib")
+    version = _cfg_version(cfg)
+    if version is None and libs:
+        version = f"{libs[0][0]}.{libs[0][1]}"
+    interpreter = next((path / p for p in _INTERPRETERS if os.path.lexists(path / p)), None)
+    xy = ".".join(version.split(".")[:2]) if version else None
+    libs.sort(key=lambda v: f"{v[0]}.{v[1]}" != xy)  # stable: the env's own version first
+    candidates = [path / "lib" / name / "site-packages" for _, _, name in libs]
+    candidates += [path / "lib" / "site-packages", path / "Lib" / "site-packages"]
+    site_packages = next((p for p in candidates if p.is_dir()), None)
+    if "uv" in cfg:
+        tool = "uv"
+    elif "virtualenv" in cfg:
+        tool = "virtualenv"
+    elif conda:
+        tool = "conda"
+    elif "home" in cfg:
+        tool = "venv"
+    else:
+        tool = "unknown"
+    prompt = cfg.get("prompt")
+    return VenvInfo(
+        path=path,
+        is_venv=data is not None or conda,
+        cfg=cfg,
+        home=cfg.get("home") or None,
+        python_version=version,
+        interpreter=interpreter,
+        site_packages=site_packages,
+        tool=tool,
+        prompt=_unquote(prompt) if prompt else None,
+        include_system_site_packages=cfg.get("include-system-site-packages", "").lower() == "true",
+    )
+
+
+def _shell_word(text: str) -> str | None:
+    """The literal value of the POSIX shell word at the start of `text`; None if it expands."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                return None
+            out.append(text[i + 1 : end])
+            i = end + 1
+        elif c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] in "$`":
+                    return None
+                if text[i] == "\\" and i + 1 < n and text[i + 1] in '$`"\\':
+                    i += 1
+                out.append(text[i])
+                i += 1
+            if i >= n:
+                return None
+            i += 1
+        elif c == "\\" and i + 1 < n:
+            out.append(text[i + 1])
+            i += 2
+        elif c in " \t;&|()<>#":
+            break
+        elif c in "$`\\":
+            return None
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out) or None
+
+
+def _env_of_interpreter(interp: str) -> str | None:
+    """`/env/bin/python3` -> `/env`: only a python inside a bin/ or Scripts/ folder counts."""
+    path = Path(interp)
+    in_bin = path.parent.name in ("bin", "Scripts")
+    if path.is_absolute() and in_bin and path.name.lower().startswith("py"):
+        return str(path.parent.parent)
+    return None
+
+
+def _recorded_from_script(data: bytes) -> str | None:
+    """Env path named by a pip-style script: `#!/env/bin/python`, or the `'''exec'` trampoline
+    that pip, virtualenv and uv write when the path holds spaces or is too long."""
+    lines = data.split(b"\n", 2)
+    if not lines[0].startswith(b"#!"):
+        return None
+    words = os.fsdecode(lines[0][2:]).split()
+    if not words:
+        return None
+    if Path(words[0]).name == "sh" and len(lines) > 1:
+        second = os.fsdecode(lines[1]).rstrip("\r")
+        if not second.startswith("'''exec' "):
+            return None
+        word = _shell_word(second[len("'''exec' ") :])
+        return _env_of_interpreter(word) if word else None
+    return _env_of_interpreter(words[0])
+
+
+def _recorded_from_activate(data: bytes) -> str | None:
+    """The first literal `[export ]VIRTUAL_ENV=...` in bin/activate; `$(cygpath ...)` and the
+    relocatable branches of virtualenv and uv expand at run time and are skipped."""
+    for raw in data.splitlines():
+        line = os.fsdecode(raw).strip().removeprefix("export ").lstrip()
+        if line.startswith("VIRTUAL_ENV="):
+            value = line[len("VIRTUAL_ENV=") :]
+            # venv before the CVE-2024-9287 fix pasted the path raw between double quotes.
+            inner = value[1:-1]
+            if len(value) > 2 and value[0] == value[-1] == '"' and not set(inner) & set("$`\\"):
+                return inner
+            word = _shell_word(value)
+            if word:
+                return word
+    return None
+
+
+def _recorded_paths(env: Path) -> list[str]:
+    """Env locations baked into the activate script and a pip script, as written there."""
+    found: list[str] = []
+    for bindir in ("bin", "Scripts"):
+        data = read_small_file(env / bindir / "activate")
+        recorded = _recorded_from_activate(data) if data else None
+        if recorded:
+            found.append(recorded)
+        try:
+            names = sorted(p.name for p in (env / bindir).iterdir() if p.name.startswith("pip"))
+        except OSError:
+            names = []
+        for name in names[:1]:
+            data = read_small_file(env / bindir / name)
+            recorded = _recorded_from_script(data) if data else None
+            if recorded:
+                found.append(recorded)
+    return found
+
+
+def _same_place(recorded: str, here: Path) -> bool:
+    """Resolve both sides, so an env reached through a symlinked WORKON_HOME is not 'moved'."""
+    if recorded == str(here):
+        return True
+    try:
+        if os.path.realpath(recorded) == os.path.realpath(here):
+            return True
+        return here.samefile(recorded)
+    except (OSError, ValueError):
+        return False
+
+
+def _base_versions_near_home(home: str) -> set[tuple[int, int]]:
+    """X.Y of `pythonX.Y` executables in `home` and of lib/pythonX.Y beside it."""
+    found: set[tuple[int, int]] = set()
+    try:
+        with os.scandir(home) as it:
+            for entry in it:
+                m = _EXE_RE.fullmatch(entry.name)
+                if m:
+                    found.add((int(m[1]), int(m[2])))
+    except (OSError, ValueError):
+        pass
+    lib = Path(home).parent / "lib"
+    found.update((major, minor) for major, minor, _ in _lib_versions(lib))
+    return found
+
+
+def _is_within(child: str, parent: str) -> bool:
+    try:
+        return os.path.commonpath([child, parent]) == parent
+    except ValueError:  # different drives
+        return False
+
+
+def _base_minor(info: VenvInfo, resolved: str | None, env_xy: tuple[int, int]) -> tuple[int, int]:
+    """The base's X.Y from the resolved interpreter's file name (unless it is a copy inside the
+    env), else from what sits next to `home`; the env's own X.Y when nothing says otherwise."""
+    if resolved is not None and not _is_within(resolved, os.path.realpath(info.path)):
+        m = _EXE_RE.fullmatch(Path(resolved).name)
+        if m:
+            return (int(m[1]), int(m[2]))
+    near = _base_versions_near_home(info.home) if info.home else set()
+    return env_xy if not near or env_xy in near else max(near)
+
+
+def _interpreter_problem(info: VenvInfo) -> tuple[str | None, str | None]:
+    """(problem, resolved target) for the env's interpreter."""
+    if info.interpreter is None:
+        return "interpreter bin/python is missing", None
+    rel = info.interpreter.relative_to(info.path).as_posix()
+    resolved = os.path.realpath(info.interpreter)  # non-strict: never raises for a bad chain
+    try:
+        st = info.interpreter.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"interpreter {rel} is a symlink loop", None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return f"interpreter {rel} points to missing {resolved}", None
+        return f"interpreter {rel} cannot be checked: {exc.strerror}", None
+    if not stat.S_ISREG(st.st_mode):
+        return f"interpreter {rel} points to {resolved}, which is not a file", None
+    return None, resolved
+
+
+def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
+    """Judge an env by stat and small reads only: every cause found, not just the first."""
+    problems: list[str] = []
+    if not info.path.is_dir():
+        problems.append(f"env folder {info.path} is gone")
+    else:
+        cfg_path = info.path / "pyvenv.cfg"
+        cfg_read = read_small_file(cfg_path) is not None
+        conda = info.tool == "conda"
+        if not cfg_read and not conda:
+            if os.path.lexists(cfg_path):
+                problems.append("pyvenv.cfg is not a small regular file")
+            else:
+                problems.append("pyvenv.cfg is missing")
+        if cfg_read and not conda:
+            if info.home is None:
+                problems.append("pyvenv.cfg has no 'home' key")
+            elif not Path(info.home).is_dir():
+                problems.append(f"base Python folder {info.home} is gone")
+        problem, resolved = _interpreter_problem(info)
+        if problem:
+            problems.append(problem)
+        m = _VERSION_RE.match(info.python_version or "")
+        if m:
+            env_xy = (int(m[1]), int(m[2]))
+            base = _base_minor(info, resolved, env_xy)
+            if base != env_xy:
+                problems.append(
+                    f"base Python is {base[0]}.{base[1]} "
+                    f"but the env was built for {env_xy[0]}.{env_xy[1]}"
+                )
+        for recorded in _recorded_paths(info.path):
+            if not _same_place(recorded, info.path):
+                problems.append(f"env was moved: its scripts point to {recorded}")
+                break
+    if project_path and not Path(project_path).is_dir():
+        problems.append(f"project folder {project_path} is gone")
+    return Health(ok=not problems, problems=tuple(problems))
+
+
+def disk_usage(path: Path) -> int:
+    """Bytes on disk of a tree: no symlink followed, each hard-linked inode counted once."""
+    seen: set[tuple[int, int]] = set()
+
+    def size(st: os.stat_result) -> int:
+        if st.st_nlink > 1:
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                return 0
+            seen.add(key)
+        blocks = getattr(st, "st_blocks", None)
+        return blocks * 512 if blocks is not None else st.st_size
+
+    try:
+        root = os.lstat(path)
+    except (OSError, ValueError):
+        return 0
+    total = size(root)
+    stack = [os.fspath(path)] if stat.S_ISDIR(root.st_mode) else []
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    total += size(st)
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append(entry.path)
+        except OSError:
+            continue
+    return total

@@ -1,0 +1,69 @@
+"""Shared fixtures: an isolated WORKON_HOME, config and HOME per test, and the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+CliRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """HOME, WORKON_HOME and the config file inside tmp_path; no active env."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("WORKON_HOME", str(home / ".virtualenvs"))
+    monkeypatch.setenv("VENVREG_CONFIG", str(home / "venvreg.toml"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    for variable in ("VIRTUAL_ENV", "PYTHONHOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    yield home
+
+
+@pytest.fixture
+def workon_home(isolated: Path) -> Path:
+    return Path(os.environ["WORKON_HOME"])
+
+
+@pytest.fixture
+def cli(isolated: Path) -> CliRunner:
+    """Run the real `venvreg` (as `python -m venvreg`) in the isolated environment."""
+
+    def run(
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "venvreg", *args],
+            input=input if input is not None else "",
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            timeout=timeout,
+        )
+
+    return run
+
+
+def make_plain_venv(path: Path) -> Path:
+    """A real, fast env made by the stdlib venv module without pip (for registry tests)."""
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+@pytest.fixture
+def plain_venv() -> Callable[[Path], Path]:
+    return make_plain_venv
