@@ -1,0 +1,1 @@
+"""Shell code: one quote() per shell family and the calls the shell functions evaluate."""

@@ -1,0 +1,103 @@
+"""`venvreg __shell SHELL COMMAND -- ARGS...`: what the shell functions call.
+
+stdout carries shell code only, written in one piece after all the work succeeded, so a
+failure or an interruption leaves the calling function nothing to evaluate. Messages go to
+stderr. The hot commands (workon, the name list) import only the standard library and
+venvreg's stdlib-only modules; the rest are loaded from venvreg.shellcmds when asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import EXIT_FAILURE, Interrupted, UsageError, VenvregError
+from .text import quoted
+
+
+@dataclass(frozen=True)
+class ShellRequest:
+    """One call from a shell function: which shell, and the user's arguments, untouched."""
+
+    shell: str
+    args: list[str]
+
+
+Handler = Callable[[ShellRequest], str]
+
+
+class WrapperError(VenvregError):
+    """A failure reported with virtualenvwrapper's own wording (no `venvreg:` prefix)."""
+
+
+def _split(argv: list[str]) -> tuple[str, str, list[str]]:
+    if len(argv) < 3 or argv[2] != "--":
+        raise UsageError("usage: venvreg __shell SHELL COMMAND -- ARGS...")
+    from .emit.quoting import SHELLS
+
+    if argv[0] not in SHELLS:
+        raise UsageError(f"unknown shell {quoted(argv[0])}: choose {', '.join(SHELLS)}")
+    return argv[0], argv[1], argv[3:]
+
+
+def _handler(command: str) -> Handler:
+    from .shellcmds import hot
+
+    handler = hot.HANDLERS.get(command)
+    if handler is not None:
+        return handler
+    from .shellcmds import COLD_HANDLERS
+
+    module_name = COLD_HANDLERS.get(command)
+    if module_name is None:
+        raise UsageError(f"unknown shell command {quoted(command)}")
+    import importlib
+
+    module = importlib.import_module(f".shellcmds.{module_name}", __package__)
+    found: Handler = module.HANDLERS[command]
+    return found
+
+
+def _report(error: BaseException) -> None:
+    text = str(error)
+    prefix = "" if isinstance(error, WrapperError) else "venvreg: "
+    print(f"{prefix}{text}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str]) -> int:
+    """Run one shell command; returns the exit status, never raises, never prints a traceback."""
+    import signal
+
+    def interrupted(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, interrupted)
+    try:
+        shell, command, args = _split(argv)
+        code = _handler(command)(ShellRequest(shell, args))
+        data = code.encode("utf-8", "surrogateescape")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    except VenvregError as error:
+        _report(error)
+        return error.exit_code
+    except Interrupted as error:
+        return 128 + error.signum
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if os.environ.get("VENVREG_DEBUG"):
+            raise
+        print(
+            f"venvreg: internal error: {type(error).__name__}: {error} "
+            "(set VENVREG_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
