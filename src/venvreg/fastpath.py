@@ -99,5 +99,3 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-
-

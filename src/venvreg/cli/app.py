@@ -10,10 +10,12 @@ from types import FrameType
 import typer
 
 from ..errors import Interrupted, VenvregError
+from ..text import quoted
 from . import (
     config_cmd,
     create_cmd,
     freeze_cmd,
+    init_cmd,
     list_cmd,
     project_cmd,
     remove_cmd,
@@ -35,9 +37,19 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for module in (create_cmd, list_cmd, show_cmd, remove_cmd, trash_cmd, project_cmd, freeze_cmd):
+for module in (
+    create_cmd,
+    list_cmd,
+    show_cmd,
+    remove_cmd,
+    trash_cmd,
+    project_cmd,
+    freeze_cmd,
+    init_cmd,
+    config_cmd,
+    init_cmd,
+):
     module.register(app)
-config_cmd.register(app)
 
 
 def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
@@ -46,7 +58,8 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of printing a traceback."""
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    # SIGINT too: typer turns a KeyboardInterrupt into a silent exit 130, with no message.
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             signal.signal(signum, _raise_interrupted)
     try:
@@ -60,6 +73,10 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         message("interrupted; nothing was left half done")
         return 130
+    except OSError as error:  # a read-only or full disk: one line, not a traceback
+        where = f" ({quoted(str(error.filename))})" if error.filename else ""
+        message(f"error: {error.strerror or error}{where}")
+        return 1
     except Exception as error:
         if hasattr(error, "show") and hasattr(error, "exit_code"):
             error.show()  # a usage error from typer/click

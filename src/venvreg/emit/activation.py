@@ -11,20 +11,21 @@ from dataclasses import dataclass
 
 from ..errors import VenvregError
 from ..text import quoted
-from .quoting import quoter
+from .code import ShellCode
 
 
 @dataclass(frozen=True)
 class Activation:
-    """What the shell needs to activate one env. cd_mode: auto (VIRTUALENVWRAPPER_WORKON_CD
-    decides), always (-c) or never (-n)."""
+    """What the shell needs to activate one env; `cd` says whether to enter the project."""
 
     name: str
     path: str
     bin_dir: str
     prompt: str
     project: str
-    cd_mode: str = "auto"
+    cd: bool
+    hook_dir: str
+    workon_home: str
 
 
 def bash_prompt_text(prompt: str) -> str:
@@ -44,12 +45,11 @@ def check_activatable(activation: Activation) -> None:
         )
 
 
-def activate_code(shell: str, activation: Activation) -> str:
-    """`__venvreg_activate NAME PATH BIN PROMPT PROMPT_FOR_PS1 PROJECT CD_MODE`, quoted for
-    `shell`; PowerShell gets the same values as a call to its function."""
+def activate_call(code: ShellCode, activation: Activation) -> ShellCode:
+    """`__venvreg_activate NAME ENV BIN PROMPT PS1_PROMPT PROJECT CD HOOK_DIR WORKON_HOME`, every
+    value quoted for `shell` (PowerShell calls its function with the same positional values)."""
     check_activatable(activation)
-    quote = quoter(shell)
-    ps1_prompt = bash_prompt_text(activation.prompt) if shell == "bash" else activation.prompt
+    ps1_prompt = bash_prompt_text(activation.prompt) if code.shell == "bash" else activation.prompt
     values = [
         activation.name,
         activation.path,
@@ -57,6 +57,8 @@ def activate_code(shell: str, activation: Activation) -> str:
         activation.prompt,
         ps1_prompt,
         activation.project,
-        activation.cd_mode,
+        "1" if activation.cd else "0",
+        activation.hook_dir,
+        activation.workon_home,
     ]
-    return "__venvreg_activate " + " ".join(quote(value) for value in values) + "\n"
+    return code.call("__venvreg_activate", *values)

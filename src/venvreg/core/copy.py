@@ -1,0 +1,82 @@
+"""Copying an environment: a new env with the same interpreter and the same packages.
+
+Never a file copy: venvs embed their absolute path, so a copied folder would run the
+original's scripts. The project link and the env's own hook files follow.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import VenvregError
+from ..registry.envs import EnvRecord
+from ..text import quoted
+from ..venv import inspect_venv
+from .context import Context
+from .create import CreateRequest, create
+from .freeze import freeze
+from .lookup import get_env
+
+# Per-env hook files virtualenvwrapper users keep in bin/, in every shell's variant.
+ENV_HOOKS = ("preactivate", "postactivate", "predeactivate", "postdeactivate", "get_env_details")
+HOOK_SUFFIXES = ("", ".fish", ".ps1")
+
+
+def base_interpreter(record: EnvRecord) -> str | None:
+    """The base Python an env was made from (pyvenv.cfg `home` and its X.Y), if still there."""
+    info = inspect_venv(Path(record.path))
+    if info.home and info.python_version:
+        major_minor = ".".join(info.python_version.split(".")[:2])
+        for name in (f"python{major_minor}", "python3", "python"):
+            candidate = Path(info.home) / name
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return str(candidate)
+    return None
+
+
+def copy_env(
+    context: Context, source_name: str, target_name: str, progress: Callable[[str], None]
+) -> EnvRecord:
+    """Create `target_name` like `source_name`: same Python, packages, project and hooks."""
+    source = get_env(context, source_name)
+    if source.site_packages is None:
+        raise VenvregError(f"{quoted(source.name)} has no site-packages to copy packages from")
+    interpreter = base_interpreter(source)
+    if interpreter is None:
+        raise VenvregError(
+            f"the Python {quoted(source.name)} was made from is gone; see `venvreg show`"
+        )
+    requirements = freeze(Path(source.site_packages))
+    with tempfile.TemporaryDirectory(prefix="venvreg-copy-") as scratch:
+        requirement_files: list[str] = []
+        if requirements:
+            requirement_file = Path(scratch) / "requirements.txt"
+            requirement_file.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+            requirement_files.append(str(requirement_file))
+        project = (
+            source.project_path
+            if source.project_path and os.path.isdir(source.project_path)
+            else None
+        )
+        request = CreateRequest(
+            name=target_name,
+            python=interpreter,
+            project=project,
+            requirements=requirement_files,
+            backend=source.backend,
+        )
+        record = create(context, request, progress)
+    _copy_hooks(Path(source.path), Path(record.path))
+    return record
+
+
+def _copy_hooks(source: Path, target: Path) -> None:
+    for hook in ENV_HOOKS:
+        for suffix in HOOK_SUFFIXES:
+            original = source / "bin" / (hook + suffix)
+            if original.is_file() and not original.is_symlink():
+                shutil.copy2(original, target / "bin" / original.name)

@@ -1,0 +1,30 @@
+"""Where the function files of shell/ are: inside the wheel, or in the source tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UsageError
+from .text import quoted
+
+FILE_NAMES = {
+    "bash": "venvreg.bash",
+    "zsh": "venvreg.zsh",
+    "fish": "venvreg.fish",
+    "pwsh": "venvreg.ps1",
+    "powershell": "venvreg.ps1",
+}
+
+
+def shell_file(shell: str) -> Path:
+    """The installed function file for `shell`."""
+    try:
+        name = FILE_NAMES[shell]
+    except KeyError:
+        known = ", ".join(FILE_NAMES)
+        raise UsageError(f"unknown shell {quoted(shell)}: choose {known}") from None
+    package = Path(__file__).resolve().parent
+    for folder in (package / "shell", package.parent.parent / "shell"):
+        if (folder / name).is_file():
+            return folder / name
+    raise UsageError(f"the {shell} function file {name} is missing from this installation")

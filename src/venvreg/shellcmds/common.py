@@ -1,0 +1,49 @@
+"""What the shell commands share: the active env, hook locations, running "run" hooks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..fastpath import WrapperError
+from ..paths import Home
+
+# The suffix of a *sourced* hook per shell: fish and PowerShell read their own variants.
+SOURCED_HOOK_SUFFIX = {"bash": "", "zsh": "", "fish": ".fish", "pwsh": ".ps1"}
+
+
+def hook_dir(home: Home) -> Path:
+    """VIRTUALENVWRAPPER_HOOK_DIR, defaulting to WORKON_HOME as virtualenvwrapper does."""
+    return Path(os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or home.root)
+
+
+def sourced_hook(folder: Path | str, name: str, shell: str) -> str:
+    return str(Path(folder) / (name + SOURCED_HOOK_SUFFIX[shell]))
+
+
+def run_hook(hook: Path, cwd: Path, *args: str) -> None:
+    """Run a "run" hook as virtualenvwrapper does (a subprocess in WORKON_HOME, its status
+    ignored); its output goes to stderr, since stdout carries shell code."""
+    if not hook.is_file():
+        return
+    if not os.access(hook, os.X_OK):
+        err(f"venvreg: hook {hook} is not executable; skipped")
+        return
+    try:
+        subprocess.run([str(hook), *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=sys.stderr)
+    except OSError as error:
+        err(f"venvreg: could not run hook {hook}: {error.strerror}")
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def active_env() -> str:
+    """$VIRTUAL_ENV, or virtualenvwrapper's error when no env is active."""
+    active = os.environ.get("VIRTUAL_ENV", "")
+    if not active or not os.path.isdir(active):
+        raise WrapperError("ERROR: no virtualenv active, or active virtualenv is missing")
+    return active

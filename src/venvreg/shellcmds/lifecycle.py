@@ -1,0 +1,355 @@
+"""mkvirtualenv, mktmpenv, mkproject, cpvirtualenv, rmvirtualenv: the cold shell commands that
+create or remove, with virtualenvwrapper's flags, messages, hooks and exit codes."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.context import Context, open_context
+from ..core.create import CreateRequest, create
+from ..emit.activation import activate_call
+from ..emit.code import ShellCode
+from ..errors import VenvregError
+from ..fastpath import ShellRequest, WrapperError
+from ..registry.envs import EnvRecord
+from .common import err, hook_dir, run_hook, sourced_hook
+from .hot import activation_for
+
+TMPENV_MARKER = "README.tmpenv"
+TMPENV_MESSAGE = "This is a temporary environment. It will be deleted when you run 'deactivate'."
+
+
+def _progress(line: str) -> None:
+    err(f"  {line}")
+
+
+@dataclass
+class MkvirtualenvArgs:
+    """mkvirtualenv's words, parsed the way virtualenvwrapper 6.1 parses them."""
+
+    name: str | None = None
+    project: str | None = None
+    packages: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    python: str | None = None
+    system_site_packages: bool = False
+    prompt: str | None = None
+    help: bool = False
+
+
+def parse_mkvirtualenv(args: list[str]) -> MkvirtualenvArgs:
+    parsed = MkvirtualenvArgs()
+    positional: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word == "-a":
+            parsed.project = _value(words, word)
+        elif word == "-i":
+            parsed.packages.append(_value(words, word))
+        elif word == "-r":
+            parsed.requirements.append(_value(words, word))
+        elif word in ("-p", "--python"):
+            parsed.python = _value(words, word)
+        elif word.startswith("--python="):
+            parsed.python = word.split("=", 1)[1]
+        elif word == "--prompt":
+            parsed.prompt = _value(words, word)
+        elif word.startswith("--prompt="):
+            parsed.prompt = word.split("=", 1)[1]
+        elif word == "--system-site-packages":
+            parsed.system_site_packages = True
+        elif word in ("-h", "--help"):
+            parsed.help = True
+        elif word.startswith("-") and word != "-":
+            raise VenvregError(
+                f"mkvirtualenv: the virtualenv option {word!r} is not supported by venvreg "
+                "(see docs/migration.md)"
+            )
+        else:
+            positional.append(word)
+    parsed.name = positional[-1] if positional else None
+    return parsed
+
+
+def _value(words: object, option: str) -> str:
+    try:
+        return next(words)  # type: ignore[call-overload,no-any-return]
+    except StopIteration:
+        raise WrapperError(f"mkvirtualenv: {option} needs a value") from None
+
+
+MKVIRTUALENV_USAGE = [
+    "Usage: mkvirtualenv [-a project_path] [-i package] [-r requirements_file] "
+    "[-p python_interpreter] [virtualenv options] env_name",
+    "",
+    " -a project_path",
+    "",
+    "    Provide a full path to a project directory to associate with",
+    "    the new environment.",
+    "",
+    " -i package",
+    "",
+    "    Install a package after the environment is created.",
+    "    This option may be repeated.",
+    "",
+    " -r requirements_file",
+    "",
+    "    Provide a pip requirements file to install a base set of packages",
+    "    into the new environment.",
+    "",
+    " -p python_interpreter",
+    "",
+    "    The Python interpreter to use: a path, or a version such as 3.12.",
+    "",
+    "Also understood: --system-site-packages, --prompt PROMPT.",
+]
+
+
+def _make_env(
+    context: Context, parsed: MkvirtualenvArgs, code: ShellCode, cd_mode: str = "auto"
+) -> EnvRecord:
+    """Create, run premkvirtualenv, link the project, activate: mkvirtualenv's sequence."""
+    assert parsed.name is not None
+    project = None
+    if parsed.project is not None:
+        if not os.path.isdir(parsed.project):
+            raise WrapperError(
+                f"Cannot associate project with {parsed.project}, it is not a directory"
+            )
+        project = os.path.abspath(parsed.project)
+    request = CreateRequest(
+        name=parsed.name,
+        python=parsed.python,
+        project=project,
+        requirements=[os.path.abspath(path) for path in parsed.requirements],
+        packages=parsed.packages,
+        system_site_packages=parsed.system_site_packages,
+        prompt=parsed.prompt,
+    )
+    record = create(context, request, _progress)
+    run_hook(hook_dir(context.home) / "premkvirtualenv", context.home.root, record.name)
+    if project is not None:
+        code.print(f"Setting project for {record.name} to {project}")
+    activate_call(code, activation_for(context.home, record, cd_mode))
+    return record
+
+
+def mkvirtualenv(request: ShellRequest) -> str:
+    parsed = parse_mkvirtualenv(request.args)
+    code = ShellCode(request.shell)
+    if parsed.help:
+        return code.print(*MKVIRTUALENV_USAGE).text()
+    if parsed.name is None:
+        raise WrapperError("mkvirtualenv: no environment name given\n" + MKVIRTUALENV_USAGE[0])
+    context = open_context()
+    try:
+        _make_env(context, parsed, code)
+    finally:
+        context.close()
+    hooks = hook_dir(context.home)
+    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkvirtualenv", request.shell),
+              "post_mkvirtualenv")  # fmt: skip
+    return code.text()
+
+
+def mktmpenv(request: ShellRequest) -> str:
+    """mktmpenv [-c|-n] [options]: a tmp-<hex> env, deleted when it is deactivated."""
+    cd = os.environ.get("VIRTUALENVWRAPPER_WORKON_CD", "1") == "1"
+    rest: list[str] = []
+    for word in request.args:
+        if word in ("-c", "--cd"):
+            cd = True
+        elif word in ("-n", "--no-cd"):
+            cd = False
+        else:
+            rest.append(word)
+    parsed = parse_mkvirtualenv(rest)
+    if parsed.name is not None:
+        raise WrapperError("mktmpenv: it chooses the name itself; give options only")
+    parsed.name = "tmp-" + secrets.token_hex(8)[:15]
+    code = ShellCode(request.shell)
+    context = open_context()
+    try:
+        record = _make_env(context, parsed, code)
+    finally:
+        context.close()
+    (Path(record.path) / TMPENV_MARKER).write_text(TMPENV_MESSAGE + "\n", encoding="utf-8")
+    if cd:
+        code.cd(record.path)
+    hooks = hook_dir(context.home)
+    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkvirtualenv", request.shell),
+              "post_mkvirtualenv")  # fmt: skip
+    return code.print(TMPENV_MESSAGE).text()
+
+
+def rmtmpenv(request: ShellRequest) -> str:
+    """Called by deactivate for an env holding README.tmpenv: delete it for good."""
+    from ..core.remove import plan_removal, remove
+    from ..registry import envs
+
+    code = ShellCode(request.shell)
+    if len(request.args) != 1:
+        raise WrapperError("rmtmpenv: expected the path of the temporary environment")
+    path = request.args[0]
+    leave_env = _inside(os.getcwd(), path)
+    context = open_context()
+    try:
+        record = envs.get_by_path(context.conn, path)
+        if record is None or not (Path(path) / TMPENV_MARKER).is_file():
+            raise WrapperError(f"venvreg: {path} is not a temporary environment; left alone")
+        code.print(f"Removing temporary environment: {record.name}")
+        hooks = hook_dir(context.home)
+        run_hook(hooks / "prermvirtualenv", context.home.root, record.name)
+        remove(context, plan_removal(context, record.name), purge=True)
+        run_hook(hooks / "postrmvirtualenv", context.home.root, record.name)
+    finally:
+        context.close()
+    if leave_env:
+        code.cd(str(context.home.root))
+    return code.text()
+
+
+def _inside(folder: str, parent: str) -> bool:
+    folder, parent = os.path.realpath(folder), os.path.realpath(parent)
+    return folder == parent or folder.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+def rmvirtualenv(request: ShellRequest) -> str:
+    """rmvirtualenv NAME...: each into the trash (restorable), with the prerm/postrm hooks."""
+    from ..core.remove import plan_removal, remove
+    from ..core.safety import is_active
+    from ..registry import envs
+
+    if not request.args:
+        raise WrapperError("Please specify an environment.")
+    code = ShellCode(request.shell)
+    context = open_context()
+    try:
+        hooks = hook_dir(context.home)
+        for name in request.args:
+            code.print(f"Removing {name}...")
+            record = envs.get_by_name(context.conn, name) if name else None
+            if record is not None and is_active(record.path):
+                err(f"ERROR: You cannot remove the active environment ('{name}').")
+                err("Either switch to another environment, or run 'deactivate'.")
+                return code.status(1).text()
+            if record is None:
+                err(f"Did not find environment {context.home.env_path(name)} to remove.")
+                continue
+            run_hook(hooks / "prermvirtualenv", context.home.root, record.name)
+            try:
+                result = remove(context, plan_removal(context, record.name))
+            except VenvregError as error:
+                err(f"venvreg: {error}")
+                code.status(1)
+                return code.text()
+            run_hook(hooks / "postrmvirtualenv", context.home.root, record.name)
+            if result.trash_id:
+                err(f"venvreg: {record.name} is in the trash; `venvreg restore` brings it back")
+    finally:
+        context.close()
+    return code.text()
+
+
+def cpvirtualenv(request: ShellRequest) -> str:
+    """cpvirtualenv SRC [DST]: a new env with SRC's Python, packages, project and hooks."""
+    from ..core.copy import copy_env
+
+    if not request.args or not request.args[0]:
+        raise WrapperError("Please provide a valid virtualenv to copy.")
+    source = request.args[0]
+    target = request.args[1] if len(request.args) > 1 else os.path.basename(source)
+    code = ShellCode(request.shell).print(f"Copying {source} as {target}...")
+    context = open_context()
+    try:
+        from ..registry import envs
+
+        if envs.get_by_name(context.conn, target) is not None:
+            raise WrapperError(f"{target} virtualenv already exists.")
+        if envs.get_by_name(context.conn, source) is None:
+            raise WrapperError("Please provide a valid virtualenv to copy.")
+        hooks = hook_dir(context.home)
+        record = copy_env(context, source, target, _progress)
+        source_path = envs.get_by_name(context.conn, source)
+        run_hook(hooks / "precpvirtualenv", context.home.root,
+                 source_path.path if source_path else source, record.name)  # fmt: skip
+        run_hook(hooks / "premkvirtualenv", context.home.root, record.name)
+        activate_call(code, activation_for(context.home, record, "auto"))
+    finally:
+        context.close()
+    for hook, internal in (("postmkvirtualenv", "post_mkvirtualenv"),
+                           ("postcpvirtualenv", "post_cpvirtualenv")):  # fmt: skip
+        code.call("__venvreg_source_hook", sourced_hook(hooks, hook, request.shell), internal)
+    return code.text()
+
+
+def mkproject(request: ShellRequest) -> str:
+    """mkproject [-f] NAME: $PROJECT_HOME/NAME and an env of the same name, linked, entered."""
+    force = False
+    rest: list[str] = []
+    words = iter(request.args)
+    for word in words:
+        if word in ("-f", "--force"):
+            force = True
+        elif word in ("-t", "--template") or word.startswith("--template="):
+            raise WrapperError("mkproject: venvreg does not support project templates (-t)")
+        else:
+            rest.append(word)
+    parsed = parse_mkvirtualenv(rest)
+    code = ShellCode(request.shell)
+    if parsed.help:
+        return code.print("Usage: mkproject [-f|--force] [virtualenv options] project_name").text()
+    project_home = os.environ.get("PROJECT_HOME", "")
+    if not project_home:
+        raise WrapperError(
+            "ERROR: Set the PROJECT_HOME shell variable to the name of the directory where "
+            "projects should be created."
+        )
+    if not os.path.isdir(project_home):
+        raise WrapperError(
+            f"ERROR: Project directory '{project_home}' does not exist.  Create it or set "
+            "PROJECT_HOME to an existing directory."
+        )
+    if parsed.name is None:
+        raise WrapperError("mkproject: no project name given")
+    project = os.path.join(os.path.abspath(project_home), parsed.name)
+    if os.path.isdir(project) and not force:
+        raise WrapperError(f"Project {parsed.name} already exists.")
+    context = open_context()
+    try:
+        hooks = hook_dir(context.home)
+        record = create(context, CreateRequest(name=parsed.name, python=parsed.python,
+                                               requirements=parsed.requirements,
+                                               packages=parsed.packages,
+                                               system_site_packages=parsed.system_site_packages,
+                                               prompt=parsed.prompt), _progress)  # fmt: skip
+        run_hook(hooks / "premkvirtualenv", context.home.root, record.name)
+        run_hook(hooks / "premkproject", context.home.root, record.name)
+        code.print(f"Creating {project}")
+        os.makedirs(project, exist_ok=True)
+        from ..core.project import set_project
+
+        set_project(context, record.name, project)
+        record.project_path = project
+        code.print(f"Setting project for {record.name} to {project}")
+        activate_call(code, activation_for(context.home, record, "always"))
+    finally:
+        context.close()
+    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkvirtualenv", request.shell),
+              "post_mkvirtualenv")  # fmt: skip
+    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkproject", request.shell),
+              "project.post_mkproject")  # fmt: skip
+    return code.text()
+
+
+HANDLERS = {
+    "mkvirtualenv": mkvirtualenv,
+    "mktmpenv": mktmpenv,
+    "rmtmpenv": rmtmpenv,
+    "rmvirtualenv": rmvirtualenv,
+    "cpvirtualenv": cpvirtualenv,
+    "mkproject": mkproject,
+}

@@ -1,0 +1,111 @@
+"""add2virtualenv, wipeenv, toggleglobalsitepackages: changing what an env can import."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..emit.code import ShellCode
+from ..fastpath import ShellRequest, WrapperError
+from ..venv import inspect_venv
+from .common import active_env, err
+from .navigate import PATH_EXTENSIONS_FILE, site_packages_of
+
+PTH_HEADER = "import sys; sys.__plen = len(sys.path)"
+PTH_FOOTER = (
+    "import sys; new=sys.path[sys.__plen:]; del sys.path[sys.__plen:]; "
+    "p=getattr(sys,'__egginsert',0); sys.path[p:p]=new; sys.__egginsert = p+len(new)"
+)
+
+
+def add2virtualenv(request: ShellRequest) -> str:
+    """add2virtualenv [-d] DIR...: add (or with -d remove) folders in the env's import path,
+    in virtualenvwrapper's _virtualenv_path_extensions.pth format."""
+    site_packages = site_packages_of(active_env())
+    pth = Path(site_packages) / PATH_EXTENSIONS_FILE
+    lines = pth.read_text(encoding="utf-8").splitlines() if pth.is_file() else []
+    code = ShellCode(request.shell)
+    args = list(request.args)
+    remove = bool(args) and args[0] == "-d"
+    if remove:
+        args.pop(0)
+    if not args and not remove:
+        code.print("Usage: add2virtualenv dir [dir ...]")
+        existing = [line for line in lines if not line.startswith("import")]
+        if existing:
+            code.print("", "Existing paths:", *existing)
+        return code.status(1).text()
+    if not lines:
+        lines = [PTH_HEADER, PTH_FOOTER]
+    for folder in args:
+        absolute = os.path.abspath(folder)
+        if absolute != folder:
+            err(f'Warning: Converting "{folder}" to "{absolute}"')
+        if remove:
+            lines = [line for line in lines if line != absolute]
+        elif absolute not in lines:
+            lines.insert(1, absolute)
+    pth.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return code.text()
+
+
+def wipeenv(request: ShellRequest) -> str:
+    """wipeenv: uninstall every package but the seed ones, with the env's own pip."""
+    from ..core.freeze import freeze
+
+    env = active_env()
+    info = inspect_venv(Path(env))
+    code = ShellCode(request.shell)
+    requirements = freeze(info.site_packages) if info.site_packages else []
+    if not requirements:
+        return code.print("Nothing to remove.").text()
+    if info.interpreter is None:
+        raise WrapperError(f"ERROR: {env} has no interpreter to run pip with")
+    names = [_requirement_name(line) for line in requirements]
+    code.print("Uninstalling packages:", "", *names)
+    result = subprocess.run(
+        [str(info.interpreter), "-m", "pip", "uninstall", "-y", *names],
+        stdin=subprocess.DEVNULL,
+        stdout=sys.stderr,
+    )
+    return code.status(1 if result.returncode else 0).text()
+
+
+def _requirement_name(line: str) -> str:
+    if line.startswith("-e "):
+        egg = line.split("#egg=", 1)
+        return egg[1] if len(egg) == 2 else line[3:]
+    for separator in (" @ ", "==", "===", ">=", "<=", "!=", "~="):
+        if separator in line:
+            return line.split(separator, 1)[0].strip()
+    return line.strip()
+
+
+def toggleglobalsitepackages(request: ShellRequest) -> str:
+    """Flip include-system-site-packages in pyvenv.cfg (where modern venvs keep the switch)."""
+    cfg = Path(active_env()) / "pyvenv.cfg"
+    lines = cfg.read_text(encoding="utf-8").splitlines()
+    enabled = False
+    for index, line in enumerate(lines):
+        key, _, value = line.partition("=")
+        if key.strip().lower() == "include-system-site-packages":
+            enabled = value.strip().lower() != "true"
+            lines[index] = f"include-system-site-packages = {'true' if enabled else 'false'}"
+            break
+    else:
+        enabled = True
+        lines.append("include-system-site-packages = true")
+    cfg.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    code = ShellCode(request.shell)
+    if "-q" not in request.args:
+        code.print("Enabled global site-packages" if enabled else "Disabled global site-packages")
+    return code.text()
+
+
+HANDLERS = {
+    "add2virtualenv": add2virtualenv,
+    "wipeenv": wipeenv,
+    "toggleglobalsitepackages": toggleglobalsitepackages,
+}
