@@ -89,6 +89,7 @@ __venvreg_activate() {
 
     __VENVREG_ENV="$2"
     __VENVREG_NAME="$1"
+    __VENVREG_AUTO=""
     __VENVREG_HOOK_DIR="$__venvreg_hooks"
     __VENVREG_PROJECT="$__venvreg_project"
     __VENVREG_OLD_PATH="${PATH-}"
@@ -148,6 +149,7 @@ __venvreg_deactivate() {
         \builtin unset PS1
     fi
     \builtin unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT __VENVREG_ENV __VENVREG_NAME __VENVREG_HOOK_DIR
+    \builtin unset __VENVREG_AUTO
     \builtin unset __VENVREG_PROJECT __VENVREG_OLD_PATH
     \builtin unset -f deactivate
     \builtin hash -r 2>/dev/null || true
@@ -180,3 +182,77 @@ add2virtualenv() { __venvreg_call add2virtualenv -- "$@"; }
 wipeenv() { __venvreg_call wipeenv -- "$@"; }
 toggleglobalsitepackages() { __venvreg_call toggleglobalsitepackages -- "$@"; }
 virtualenvwrapper() { __venvreg_call virtualenvwrapper -- "$@"; }
+
+# --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
+
+__venvreg_home() {
+    \builtin printf '%s' "${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+}
+
+__venvreg_complete_add() {
+    # $1 candidate name; adds it (shell-quoted) when it starts with the word being completed.
+    case "$1" in
+        "$__venvreg_cur"*)
+            if [ -z "${__venvreg_seen[$1]+x}" ]; then
+                __venvreg_seen[$1]=1
+                \builtin printf -v __venvreg_quoted '%q' "$1"
+                COMPREPLY+=("$__venvreg_quoted")
+            fi
+            ;;
+    esac
+}
+
+__venvreg_complete_envs() {
+    \builtin local __venvreg_cur="${COMP_WORDS[COMP_CWORD]-}" __venvreg_dir __venvreg_name
+    \builtin local __venvreg_quoted
+    \builtin local -A __venvreg_seen
+    __venvreg_seen=()
+    __venvreg_dir="$(__venvreg_home)"
+    COMPREPLY=()
+    if [ -f "$__venvreg_dir/.venvreg/names" ]; then
+        while IFS= \builtin read -r __venvreg_name; do
+            __venvreg_complete_add "$__venvreg_name"
+        done < "$__venvreg_dir/.venvreg/names"
+    fi
+    for __venvreg_name in "$__venvreg_dir"/*/pyvenv.cfg; do
+        [ -f "$__venvreg_name" ] || continue
+        __venvreg_name="${__venvreg_name%/pyvenv.cfg}"
+        __venvreg_complete_add "${__venvreg_name##*/}"
+    done
+    return 0
+}
+
+\builtin complete -o default -o nospace -F __venvreg_complete_envs \
+    workon rmvirtualenv cpvirtualenv showvirtualenv
+
+# --- Auto-activation (venvreg config set auto_activate true): entering a registered project
+# folder activates its env; leaving deactivates what was auto-activated. The map is the
+# projects file the CLI writes from the user's own registry; a cd that changes nothing, or
+# changes nothing about activation, starts no Python. ---
+
+__venvreg_auto() {
+    [ "${PWD-}" != "${__VENVREG_LAST_PWD-}" ] || return 0
+    __VENVREG_LAST_PWD="${PWD-}"
+    \builtin local __venvreg_map __venvreg_project __venvreg_name __venvreg_found=""
+    __venvreg_map="$(__venvreg_home)/.venvreg/projects"
+    [ -f "$__venvreg_map" ] || return 0
+    while IFS= \builtin read -r __venvreg_project && IFS= \builtin read -r __venvreg_name; do
+        case "$PWD/" in
+            "$__venvreg_project"/*) __venvreg_found="$__venvreg_name"; break ;;
+        esac
+    done < "$__venvreg_map"
+    if [ -n "$__venvreg_found" ]; then
+        [ "$__venvreg_found" = "${__VENVREG_NAME-}" ] && return 0
+        [ -z "${__VENVREG_ENV-}" ] || [ -n "${__VENVREG_AUTO-}" ] || return 0
+        workon -n "$__venvreg_found" && __VENVREG_AUTO=1
+    elif [ -n "${__VENVREG_AUTO-}" ] && [ -n "${__VENVREG_ENV-}" ]; then
+        __venvreg_deactivate
+    fi
+    return 0
+}
+
+case ";${PROMPT_COMMAND-};" in
+    *";__venvreg_auto;"*) ;;
+    *) PROMPT_COMMAND="__venvreg_auto${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
+esac
+__venvreg_auto

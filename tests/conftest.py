@@ -67,3 +67,19 @@ def make_plain_venv(path: Path) -> Path:
 @pytest.fixture
 def plain_venv() -> Callable[[Path], Path]:
     return make_plain_venv
+
+
+def run_unprivileged(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run Python `code` without the power to bypass file permissions. As root (CI runs as
+    root) the capabilities that override them are dropped with setpriv, so permission-denied
+    cases are really exercised, never skipped."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        dropped = "-dac_override,-dac_read_search"
+        prefix = ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", "--"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

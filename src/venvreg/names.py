@@ -8,6 +8,7 @@ from .errors import UsageError
 from .text import quoted
 
 MAX_NAME_LENGTH = 100
+MAX_NAME_BYTES = 255  # NAME_MAX of ext4, APFS, NTFS (UTF-16 units there): one folder name
 WINDOWS_RESERVED_CHARACTERS = frozenset('<>:"|?*')
 WINDOWS_DEVICE_NAMES = frozenset(
     ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
@@ -34,6 +35,8 @@ def name_problem(name: str) -> str | None:
         return "a name must be valid UTF-8"
     if len(name) > MAX_NAME_LENGTH:
         return f"a name can have at most {MAX_NAME_LENGTH} characters, this one has {len(name)}"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"a name can take at most {MAX_NAME_BYTES} bytes as a folder name (UTF-8)"
     if name.startswith("-"):
         return "a name cannot start with '-' (it would read as an option)"
     if name.startswith("."):

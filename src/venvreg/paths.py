@@ -90,10 +90,6 @@ class Home:
     def locks(self) -> Path:
         return self.state / "locks"
 
-    @property
-    def names_file(self) -> Path:
-        return self.state / "names"
-
     def env_path(self, name: str) -> Path:
         return self.root / name
 

@@ -5,20 +5,24 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from ..errors import VenvregError
 
 OutputSink = Callable[[str], None]
 
 
-@dataclass(frozen=True)
 class ProcessFailed(VenvregError):
-    """A child exited non-zero; `tail` holds its last lines, where the real cause usually is."""
+    """A child exited non-zero; `tail` holds its last lines, where the real cause usually is.
 
-    what: str
-    returncode: int
-    tail: tuple[str, ...]
+    A plain class, not a frozen dataclass: Python sets __traceback__ on exceptions it raises
+    through a `with` block, which a frozen instance refuses (a traceback instead of a message).
+    """
+
+    def __init__(self, what: str, returncode: int, tail: tuple[str, ...]) -> None:
+        super().__init__(what, returncode, tail)
+        self.what = what
+        self.returncode = returncode
+        self.tail = tail
 
     def __str__(self) -> str:
         cause = next((line for line in reversed(self.tail) if line.strip()), "")

@@ -8,6 +8,11 @@ import sys
 from types import FrameType
 
 import typer
+import typer.core
+
+# Help is plain text (rich_markup_mode=None), but typer still escapes "[required]" for rich
+# when rich is installed; telling it rich is absent gives clean, plain help and errors.
+typer.core.HAS_RICH = False
 
 from ..errors import Interrupted, VenvregError
 from ..text import quoted
@@ -45,7 +50,6 @@ for module in (
     trash_cmd,
     project_cmd,
     freeze_cmd,
-    init_cmd,
     config_cmd,
     init_cmd,
 ):

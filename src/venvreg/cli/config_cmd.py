@@ -76,6 +76,8 @@ def config_set(
 
     stored = set_value(key, value)
     message(f"{key} = {quoted(_show(stored))} in {quoted(str(config_path()))}")
+    if key == "auto_activate":
+        _refresh_shell_index()
 
 
 @config_app.command("unset")
@@ -88,8 +90,19 @@ def config_unset(key: str = typer.Argument(..., help="Key to remove from the fil
 
     if unset_value(key):
         message(f"{key} removed; the default applies: {_show(KEYS[key].default)}")
+        if key == "auto_activate":
+            _refresh_shell_index()
     else:
         message(f"{key} was not set in {quoted(str(config_path()))}")
+
+
+def _refresh_shell_index() -> None:
+    """auto_activate decides whether the shells' projects file exists: rewrite it now."""
+    from ..core.shell_index import publish_index
+    from .common import opened
+
+    with opened() as context:
+        publish_index(context)
 
 
 def register(app: typer.Typer) -> None:

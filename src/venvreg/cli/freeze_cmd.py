@@ -27,10 +27,10 @@ def freeze_command(
     Example: venvreg freeze api -o requirements.lock
     """
     from ..core.freeze import freeze
-    from ..core.lookup import get_env
+    from ..core.lookup import get_present_env
 
     with opened() as context:
-        record = get_env(context, name)
+        record = get_present_env(context, name)
     if record.site_packages is None:
         raise VenvregError(f"{quoted(record.name)} has no site-packages folder")
     lines = freeze(Path(record.site_packages), include_seed=include_seed)

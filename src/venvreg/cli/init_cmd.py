@@ -24,7 +24,27 @@ def init_command(
     if path:
         print_lines([str(location)])
         return
-    sys.stdout.write(location.read_text(encoding="utf-8"))
+    sys.stdout.write(default_home_line(shell) + location.read_text(encoding="utf-8"))
+
+
+def default_home_line(shell: str) -> str:
+    """WORKON_HOME as venvreg resolves it now (config file included), for completion and
+    auto-activation when the variable is not set; nothing if it cannot be resolved."""
+    from ..config import load_settings
+    from ..emit.quoting import quoter
+    from ..errors import VenvregError
+    from ..paths import resolve_workon_home
+
+    try:
+        home = str(resolve_workon_home(load_settings()["workon_home"]))
+    except VenvregError:
+        return ""
+    value = quoter("pwsh" if shell == "powershell" else shell)(home)
+    if shell == "fish":
+        return f"set -g __venvreg_default_home {value}\n"
+    if shell in ("pwsh", "powershell"):
+        return f"$global:__VenvregDefaultHome = {value}\n"
+    return f"__VENVREG_DEFAULT_HOME={value}\n"
 
 
 def register(app: typer.Typer) -> None:

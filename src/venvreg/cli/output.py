@@ -24,7 +24,10 @@ def stdout_is_terminal() -> bool:
 def _console(stderr: bool):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False)
+    # NO_COLOR (set and not empty, per no-color.org): no escape codes at all, bold included;
+    # rich's own no_color only drops the colours.
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, color_system=None if plain else "auto", highlight=False)
 
 
 def message(text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..errors import EXIT_FAILURE, VenvregError
+from ..errors import EXIT_FAILURE, EXIT_OK, VenvregError
 from ..text import quoted
 from .common import opened
 from .output import confirm, human_size, message, stdin_is_terminal
@@ -29,7 +29,7 @@ def remove_command(
     from ..core.remove import plan_removal, remove
     from ..core.safety import RemovalPlan
 
-    failed = False
+    status = EXIT_OK
     with opened() as context:
         plans: list[RemovalPlan] = []
         for name in names:
@@ -37,7 +37,7 @@ def remove_command(
                 plans.append(plan_removal(context, name))
             except VenvregError as error:
                 message(f"error: {error}")
-                failed = True
+                status = max(status, error.exit_code)
         if plans and not yes:
             described = ", ".join(
                 f"{quoted(plan.record.name)} ({human_size(plan.record.size_bytes)})"
@@ -55,11 +55,11 @@ def remove_command(
                 result = remove(context, plan, purge=purge)
             except VenvregError as error:
                 message(f"error: {error}")
-                failed = True
+                status = max(status, error.exit_code)
                 continue
             message(_describe(result.name, result.outcome, result.trash_id))
-    if failed:
-        raise typer.Exit(EXIT_FAILURE)
+    if status != EXIT_OK:
+        raise typer.Exit(status)
 
 
 def _describe(name: str, outcome: str, trash_id: str | None) -> str:

@@ -19,7 +19,7 @@ from ..venv import inspect_venv
 from .context import Context
 from .create import CreateRequest, create
 from .freeze import freeze
-from .lookup import get_env
+from .lookup import get_present_env
 
 # Per-env hook files virtualenvwrapper users keep in bin/, in every shell's variant.
 ENV_HOOKS = ("preactivate", "postactivate", "predeactivate", "postdeactivate", "get_env_details")
@@ -42,7 +42,7 @@ def copy_env(
     context: Context, source_name: str, target_name: str, progress: Callable[[str], None]
 ) -> EnvRecord:
     """Create `target_name` like `source_name`: same Python, packages, project and hooks."""
-    source = get_env(context, source_name)
+    source = get_present_env(context, source_name)
     if source.site_packages is None:
         raise VenvregError(f"{quoted(source.name)} has no site-packages to copy packages from")
     interpreter = base_interpreter(source)

@@ -31,7 +31,8 @@ from ..text import quoted
 from ..venv import inspect_venv
 from .context import Context
 from .leftovers import discard_creation
-from .names_file import publish_names
+from .reconcile import reconcile
+from .shell_index import publish_index
 
 Progress = Callable[[str], None]
 
@@ -53,6 +54,7 @@ class CreateRequest:
 def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path | None]:
     """Validate everything before anything is written; returns (target, interpreter)."""
     validate_name(request.name)
+    reconcile(context)  # a folder made by hand under a case-variant of the name now clashes
     if request.project is not None:
         project = Path(request.project)
         if not project.is_dir():
@@ -62,7 +64,7 @@ def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path 
             raise UsageError(f"requirements file {quoted(requirement_file)} does not exist")
     existing = envs.get_by_name(context.conn, request.name)
     if existing is not None:
-        raise Refused(f"an environment named {quoted(existing.name)} already exists")
+        raise _name_taken(request.name, existing.name)
     target = context.home.env_path(request.name)
     if os.path.lexists(target):
         what = "an environment" if looks_like_env(target) else "something that is not a venv"
@@ -70,6 +72,16 @@ def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path 
     spec = request.python or context.settings["default_python"]
     interpreter = resolve_interpreter(spec) if spec else None
     return target, interpreter
+
+
+def _name_taken(name: str, existing: str) -> UsageError:
+    """The Names rule: no two names equal after case folding and NFC normalisation."""
+    if existing == name:
+        return UsageError(f"an environment named {quoted(name)} already exists")
+    return UsageError(
+        f"invalid environment name {quoted(name)}: it equals the existing environment "
+        f"{quoted(existing)} after case folding and Unicode (NFC) normalisation"
+    )
 
 
 def create(context: Context, request: CreateRequest, progress: Progress) -> EnvRecord:
@@ -92,13 +104,14 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
             with write_transaction(context.conn):
                 envs.insert(context.conn, record)
         except sqlite3.IntegrityError:
-            raise Refused(f"an environment named {quoted(request.name)} already exists") from None
+            other = envs.get_by_name(context.conn, request.name)
+            raise _name_taken(request.name, other.name if other else request.name) from None
         try:
             _build(context, record, backend, interpreter, request, progress)
         except BaseException:
             discard_creation(context, record)
             raise
-    publish_names(context)
+    publish_index(context)
     return record
 
 

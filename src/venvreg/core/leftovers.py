@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -40,8 +41,11 @@ def discard_creation(context: Context, record: envs.EnvRecord) -> None:
         status = os.lstat(record.path)
     except FileNotFoundError:
         status = None
-    ours = record.identity is None or record.identity == identity_of(record.path)
-    if status is not None and stat.S_ISDIR(status.st_mode) and ours:
-        shutil.rmtree(record.path, ignore_errors=True)
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        if record.identity is not None and record.identity == identity_of(record.path):
+            shutil.rmtree(record.path, ignore_errors=True)
+        elif record.identity is None:  # killed before its folder was recorded: if that folder
+            with contextlib.suppress(OSError):  # is ours it is still empty; else not ours
+                os.rmdir(record.path)
     with write_transaction(context.conn):
         envs.delete(context.conn, record.id)

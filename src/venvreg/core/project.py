@@ -11,8 +11,9 @@ from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
-from .lookup import get_env
+from .lookup import get_env, get_present_env
 from .reconcile import reconcile
+from .shell_index import publish_index
 
 
 def set_project(context: Context, name: str, folder: str) -> EnvRecord:
@@ -21,12 +22,13 @@ def set_project(context: Context, name: str, folder: str) -> EnvRecord:
     if not project.is_dir():
         raise UsageError(f"project folder {quoted(folder)} does not exist")
     reconcile(context)
-    record = get_env(context, name)
+    record = get_present_env(context, name)
     assert record.id is not None
     write_project_file(record.path, str(project))
     with write_transaction(context.conn):
         envs.update(context.conn, record.id, project_path=str(project))
     record.project_path = str(project)
+    publish_index(context)
     return record
 
 

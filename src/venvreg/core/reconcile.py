@@ -20,7 +20,7 @@ from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..venv import inspect_venv
 from .context import Context
-from .names_file import publish_names
+from .shell_index import publish_index
 
 
 @dataclass
@@ -145,7 +145,7 @@ def reconcile(context: Context) -> ReconcileReport:
             report.added.append(new.name)
         for env_id, changes in updates:
             envs.update(context.conn, env_id, **changes)
-    publish_names(context)
+    publish_index(context)
     return report
 
 

@@ -14,14 +14,16 @@ from pathlib import Path
 
 from .. import locks
 from ..errors import NotFound, VenvregError
+from ..names import validate_name
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
 from .freeze import freeze
-from .names_file import publish_names
+from .lookup import find_record
 from .safety import RemovalPlan, check_removable
+from .shell_index import publish_index
 from .trash import TrashEntry, delete_entry, expire, new_entry_id, read_entry, write_entry
 
 
@@ -40,7 +42,8 @@ class RemovalResult:
 
 def plan_removal(context: Context, name: str) -> RemovalPlan:
     """Look `name` up and check every deletion rule; nothing is touched."""
-    record = envs.get_by_name(context.conn, name)
+    validate_name(name)
+    record = find_record(context, name)
     if record is None:
         raise NotFound(f"no environment named {quoted(name)}")
     return check_removable(context, record)
@@ -62,7 +65,7 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
         if plan.kind == "gone":
             with write_transaction(context.conn):
                 envs.delete(context.conn, record.id)
-            publish_names(context)
+            publish_index(context)
             return RemovalResult(record.name, record.path, "forgotten", None, None, 0)
         requirements = snapshot(context, record, "remove") if plan.kind == "folder" else []
         entry = TrashEntry(
@@ -80,10 +83,16 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
         write_entry(context.home, entry)
         with write_transaction(context.conn):
             envs.update(context.conn, record.id, status="removing", pending_trash=entry.id)
-        entry = _move_to_trash(context, entry)
+        try:
+            entry = _move_to_trash(context, entry)
+        except VenvregError:  # nothing moved: undo, or the next run would "finish" it
+            with write_transaction(context.conn):
+                envs.update(context.conn, record.id, status="ready", pending_trash=None)
+            shutil.rmtree(entry.folder(context.home), ignore_errors=True)
+            raise
         with write_transaction(context.conn):
             envs.delete(context.conn, record.id)
-        publish_names(context)
+        publish_index(context)
     expire(context.home, context.settings["trash_days"])
     outcome = {"folder": "trashed", "link": "link-trashed", "snapshot": "snapshot-only"}[entry.kind]
     if purge:

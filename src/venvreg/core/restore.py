@@ -17,7 +17,7 @@ from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
 from .create import CreateRequest, create
-from .names_file import publish_names
+from .shell_index import publish_index
 from .trash import TrashEntry, list_entries
 
 
@@ -56,7 +56,7 @@ def restore(context: Context, name_or_id: str, progress: Callable[[str], None]) 
     with write_transaction(context.conn):
         envs.insert(context.conn, record)
     shutil.rmtree(entry.folder(context.home), ignore_errors=True)
-    publish_names(context)
+    publish_index(context)
     return RestoreResult(record, entry, False)
 
 

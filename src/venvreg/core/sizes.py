@@ -35,7 +35,7 @@ def refresh_sizes(context: Context, records: list[EnvRecord], force: bool = Fals
     for record in records:
         if force or is_stale(record):
             try:
-                record.size_bytes = disk_usage(Path(record.path))
+                record.size_bytes = disk_usage(Path(os.path.realpath(record.path)))
             except OSError:
                 continue
             record.size_measured_at = time.time()

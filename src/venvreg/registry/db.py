@@ -19,16 +19,17 @@ from ..text import quoted
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_SECONDS = 60.0
+MOUNTINFO = Path("/proc/self/mountinfo")
 NETWORK_FILESYSTEMS = frozenset(
     ["nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "afs", "ceph", "glusterfs",
      "fuse.glusterfs", "lustre", "9p", "davfs", "fuse.davfs2", "gpfs", "ncpfs"]
 )  # fmt: skip
 
 
-def filesystem_type(path: Path) -> str | None:
+def filesystem_type(path: Path, mountinfo: Path | None = None) -> str | None:
     """The type of the filesystem holding `path`, from /proc/self/mountinfo (Linux only)."""
     try:
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+        with open(mountinfo or MOUNTINFO, encoding="utf-8", errors="replace") as mounts:
             lines = mounts.readlines()
     except OSError:
         return None
@@ -46,9 +47,9 @@ def filesystem_type(path: Path) -> str | None:
     return best_type
 
 
-def is_network_filesystem(path: Path) -> bool:
+def is_network_filesystem(path: Path, mountinfo: Path | None = None) -> bool:
     """True where SQLite's WAL (shared memory) cannot be trusted."""
-    return filesystem_type(path) in NETWORK_FILESYSTEMS
+    return filesystem_type(path, mountinfo) in NETWORK_FILESYSTEMS
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -129,9 +130,19 @@ def _move_aside(path: Path) -> Path:
     return aside
 
 
+def _check_integrity(conn: sqlite3.Connection) -> None:
+    """Raise DatabaseError for damage past the first page, which opening alone does not read
+    (it would surface later, mid-command, as a traceback). About 1 ms per 1,000 envs."""
+    verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if verdict != "ok":
+        detail = " ".join(str(verdict).replace("*** in database main ***", "").split())
+        raise sqlite3.DatabaseError(f"database disk image is malformed: {detail}")
+
+
 def _open(path: Path, network: bool) -> sqlite3.Connection:
     conn = connect(path)
     try:
+        _check_integrity(conn)
         prepare(conn, network=network)
     except BaseException:
         conn.close()
