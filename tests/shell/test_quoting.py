@@ -34,7 +34,7 @@ HOSTILE = [
     "line\nbreak",
     "tab\there",
     "esc\x1b[31mred",
-    "‘curly’ ‚low‛",
+    "\u2018curly\u2019 \u201alow\u201b",
     "[ab]*?",
     "-rf",
     "--help",

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from conftest import run_unprivileged
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import run_unprivileged
 from venvreg.venv import (
     Health,
     VenvInfo,

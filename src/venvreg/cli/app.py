@@ -10,10 +10,6 @@ from types import FrameType
 import typer
 import typer.core
 
-# Help is plain text (rich_markup_mode=None), but typer still escapes "[required]" for rich
-# when rich is installed; telling it rich is absent gives clean, plain help and errors.
-typer.core.HAS_RICH = False
-
 from ..errors import Interrupted, VenvregError
 from ..text import quoted
 from . import (
@@ -28,6 +24,10 @@ from . import (
     trash_cmd,
 )
 from .output import message
+
+# Help is plain text (rich_markup_mode=None), but typer still escapes "[required]" for rich
+# when rich is installed; telling it rich is absent gives clean, plain help and errors.
+typer.core.HAS_RICH = False
 
 app = typer.Typer(
     name="venvreg",
