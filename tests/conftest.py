@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from support import make_plain_venv
+
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 
@@ -54,32 +56,6 @@ def cli(isolated: Path) -> CliRunner:
     return run
 
 
-def make_plain_venv(path: Path) -> Path:
-    """A real, fast env made by the stdlib venv module without pip (for registry tests)."""
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", str(path)],
-        check=True,
-        capture_output=True,
-    )
-    return path
-
-
 @pytest.fixture
 def plain_venv() -> Callable[[Path], Path]:
     return make_plain_venv
-
-
-def run_unprivileged(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run Python `code` without the power to bypass file permissions. As root (CI runs as
-    root) the capabilities that override them are dropped with setpriv, so permission-denied
-    cases are really exercised, never skipped."""
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        dropped = "-dac_override,-dac_read_search"
-        prefix = ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", "--"]
-    return subprocess.run(
-        [*prefix, sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_plain_venv
+from support import make_plain_venv
 
 HEAVY = (
     "typer",

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import run_unprivileged
+from support import run_unprivileged
 from venvreg.venv import (
     Health,
     VenvInfo,

@@ -24,10 +24,9 @@ def opened() -> Iterator[Context]:
         context.close()
 
 
-def env_json(record: EnvRecord, with_health: bool = True) -> dict[str, Any]:
-    """One environment as the documented JSON object (docs/json.md)."""
-    from ..core.show import health_of
-
+def env_json(record: EnvRecord, problems: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """One environment as the documented JSON object (docs/json.md); the health verdict is the
+    one cached at the last listing unless `problems` gives a fresh one."""
     data: dict[str, Any] = {
         "name": record.name,
         "path": record.path,
@@ -44,24 +43,20 @@ def env_json(record: EnvRecord, with_health: bool = True) -> dict[str, Any]:
         "size_bytes": record.size_bytes,
         "size_measured_at": iso_time(record.size_measured_at),
     }
-    if with_health:
-        _, health = health_of(record)
-        data["healthy"] = health.ok
-        data["problems"] = list(health.problems)
+    problems = record.problems if problems is None else problems
+    data["healthy"] = not problems
+    data["problems"] = list(problems)
     return data
 
 
 def env_row(record: EnvRecord) -> list[str]:
     """One environment as a table row: name, Python, project, last used, size, status."""
-    from ..core.show import health_of
-
-    _, health = health_of(record)
     if record.status == "missing":
         status = "missing"
-    elif health.ok:
+    elif not record.problems:
         status = "ok"
     else:
-        status = "broken: " + health.problems[0]
+        status = "broken: " + record.problems[0]
     return [
         record.name,
         record.python_version or "?",

@@ -11,7 +11,6 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from ..text import escape_text
@@ -85,6 +84,8 @@ def iso_time(timestamp: float | None) -> str | None:
     """UTC ISO 8601, as JSON carries it."""
     if timestamp is None:
         return None
+    from datetime import datetime, timezone
+
     moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 

@@ -22,7 +22,7 @@ def show_command(
         details = show_env(context, name)
     record = details.record
     if as_json:
-        data = env_json(record)
+        data = env_json(record, details.health.problems)
         data["site_packages"] = record.site_packages
         data["snapshots"] = details.snapshots
         print_json(data)

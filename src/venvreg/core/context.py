@@ -31,11 +31,11 @@ class Context:
         return self.home.locks / f"{operation}-{digest}.lock"
 
 
-def open_context() -> Context:
+def open_context(leftovers: bool = True) -> Context:
     """Validate the configuration and WORKON_HOME (before any write), then open the registry.
 
     Leftovers of operations killed with -9 are finished or cleaned here, so that nothing
-    half-made is ever listed as healthy.
+    half-made is ever listed as healthy; `leftovers=False` leaves them for `doctor` to report.
     """
     from .leftovers import clean_leftovers
     from .reconcile import reconcile
@@ -44,7 +44,8 @@ def open_context() -> Context:
     home = Home(resolve_workon_home(settings["workon_home"]))
     conn, rebuilt = open_registry(home)
     context = Context(settings, home, conn, rebuilt)
-    clean_leftovers(context)
+    if leftovers:
+        clean_leftovers(context)
     if rebuilt:
         reconcile(context)
     return context

@@ -54,7 +54,8 @@ class CreateRequest:
 def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path | None]:
     """Validate everything before anything is written; returns (target, interpreter)."""
     validate_name(request.name)
-    reconcile(context)  # a folder made by hand under a case-variant of the name now clashes
+    # A folder made by hand under a case-variant of the name must clash: index it first.
+    reconcile(context, rescan_home=True)
     if request.project is not None:
         project = Path(request.project)
         if not project.is_dir():

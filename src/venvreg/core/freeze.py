@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,21 @@ def _name_version(metadata: Path) -> tuple[str, str] | None:
     if not data:
         return None
     head = data.decode("utf-8", "replace").replace("\r\n", "\n").split("\n\n", 1)[0]
-    try:
-        headers = HeaderParser().parsestr(head)
-        name = str(headers.get("Name") or "").strip()
-        version = str(headers.get("Version") or "").strip()
-    except Exception:  # a snapshot must survive any garbage the email parser chokes on
-        return None
+    name = _header(head, "name")
+    version = _header(head, "version")
     if not _NAME_RE.fullmatch(name) or not _VERSION_RE.fullmatch(version):
         return None
     return name, version
+
+
+def _header(head: str, wanted: str) -> str:
+    """The first `wanted:` header of an RFC 822 block (the two read here never fold; parsing
+    by hand spares the email package's import on every `venvreg rm`)."""
+    for line in head.split("\n"):
+        key, separator, value = line.partition(":")
+        if separator and not line[:1].isspace() and key.strip().lower() == wanted:
+            return value.strip()
+    return ""
 
 
 def _direct_url(dist_info: Path) -> dict[str, Any] | None:

@@ -12,13 +12,12 @@ from ..identity import identity_of
 from ..registry import envs
 from ..registry.db import write_transaction
 from .context import Context
-from .remove import finish_interrupted_removal
 
 
 def clean_leftovers(context: Context) -> list[str]:
-    """Roll back abandoned creations and finish abandoned removals; returns the names."""
+    """Roll back abandoned creations and rebuilds, finish abandoned removals; returns the names."""
     rows = context.conn.execute(
-        "SELECT * FROM envs WHERE status IN ('creating', 'removing')"
+        f"SELECT {envs.SELECT_COLUMNS} FROM envs WHERE status IN ('creating', 'removing')"
     ).fetchall()
     cleaned: list[str] = []
     for row in rows:
@@ -29,8 +28,14 @@ def clean_leftovers(context: Context) -> list[str]:
         if record.status == "creating":
             discard_creation(context, record)
         else:
+            from .remove import finish_interrupted_removal  # rare: keep it off the start-up
+
             finish_interrupted_removal(context, record)
         cleaned.append(record.name)
+    if os.path.isdir(context.home.state / "rebuild"):  # one stat; exists only mid-rebuild
+        from .journal import recover  # rare: keep it off the start-up
+
+        cleaned += recover(context)
     return cleaned
 
 

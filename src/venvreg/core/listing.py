@@ -17,7 +17,10 @@ def list_envs(context: Context, order: str = "name") -> tuple[list[EnvRecord], R
     if order not in SORT_KEYS:
         raise UsageError(f"unknown sort order {quoted(order)}: choose {', '.join(SORT_KEYS)}")
     report = reconcile(context)
-    records = [r for r in envs.all_records(context.conn) if r.status != "creating"]
+    rows = report.unchanged_records
+    if rows is None:
+        rows = envs.all_records(context.conn)
+    records = [record for record in rows if record.status != "creating"]
     refresh_sizes(context, records)
     sort_records(records, order)
     return records, report

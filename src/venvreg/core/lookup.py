@@ -22,7 +22,7 @@ def find_record(context: Context, name: str) -> EnvRecord | None:
     ):
         from .reconcile import reconcile
 
-        reconcile(context)
+        reconcile(context, rescan_home=True)
         record = envs.get_by_name(context.conn, name)
     return record
 

@@ -1,8 +1,11 @@
-"""Keeping the index in step with the disk, which is the truth.
+"""Keeping the index in step with the disk, which is the truth — cheaply.
 
-New folders in WORKON_HOME are registered, vanished ones marked missing (and back again when
-they return), a folder reused under a registered name is re-registered, and each env's
-`.project` file wins over the registry's project path.
+New folders in WORKON_HOME are registered, a folder reused under a registered name is
+re-registered, vanished ones are marked missing (and ready again when they return), and each
+env's `.project` file wins over the registry's project path. Two caches keep a listing of a
+thousand envs fast: WORKON_HOME is scanned again only when its own mtime moved (new, removed
+or renamed folders), and each env is judged again only when the stat fingerprint of the files
+its verdict depends on changed.
 """
 
 from __future__ import annotations
@@ -14,13 +17,17 @@ from pathlib import Path
 
 from ..identity import identity_of, looks_like_env
 from ..names import name_problem
-from ..project_file import read_project_file
+from ..project_file import project_filename, read_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
-from ..venv import inspect_venv
+from ..venv import check_health, inspect_venv
 from .context import Context
 from .shell_index import publish_index
+
+HOME_MTIME_KEY = "workon_home_mtime_ns"
+# A directory mtime this close to now may hide a change made in the same clock tick.
+RACY_SECONDS = 2.0
 
 
 @dataclass
@@ -33,6 +40,8 @@ class ReconcileReport:
     reregistered: list[str] = field(default_factory=list)
     projects_synced: list[str] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
+    # The rows as read, when nothing had to be written (saves a second read of the table).
+    unchanged_records: list[EnvRecord] | None = None
 
     @property
     def changed(self) -> bool:
@@ -41,23 +50,69 @@ class ReconcileReport:
         )
 
 
+def _stat_token(path: str, follow: bool = True) -> str:
+    try:
+        status = os.stat(path, follow_symlinks=follow)
+    except OSError as error:
+        return f"!{error.errno}"
+    return f"{status.st_ino}:{status.st_mtime_ns}:{status.st_size}"
+
+
+def fingerprint(path: str, base_home: str | None, project: str | None) -> str:
+    """The stats a health verdict depends on: pyvenv.cfg, bin/, the interpreter (its link and
+    what it resolves to), the .project file, and whether the base and project folders exist."""
+    bin_dir = os.path.join(path, "bin")
+    interpreter = os.path.join(bin_dir, "python")
+    return "|".join(
+        [
+            path,
+            _stat_token(os.path.join(path, "pyvenv.cfg")),
+            _stat_token(bin_dir),
+            _stat_token(interpreter),
+            _stat_token(interpreter, follow=False),
+            _stat_token(os.path.join(path, project_filename())),
+            "1" if base_home and os.path.isdir(base_home) else "0",
+            "1" if project and os.path.isdir(project) else "0",
+        ]
+    )
+
+
+def judge(record: EnvRecord) -> dict[str, object]:
+    """Everything the folder says about itself now, as row changes (status, project, health)."""
+    if not looks_like_env(record.path):
+        gone = not os.path.lexists(record.path)
+        cause = f"the folder {record.path} is gone" if gone else "pyvenv.cfg is missing"
+        return {"status": "missing", "health_problems": cause, "fingerprint": None}
+    info = inspect_venv(Path(record.path))
+    project = read_project_file(record.path)
+    health = check_health(info, project)
+    return {
+        "status": "ready",
+        "project_path": project,
+        "tool": info.tool,
+        "interpreter": str(info.interpreter) if info.interpreter else None,
+        "python_version": info.python_version,
+        "site_packages": str(info.site_packages) if info.site_packages else None,
+        "base_home": info.home,
+        "health_problems": "\n".join(health.problems) or None,
+        "fingerprint": fingerprint(record.path, info.home, project),
+    }
+
+
 def record_for_folder(path: str, name: str, origin: str, now: float) -> EnvRecord:
-    """A registry row describing an env folder, from what the folder says about itself."""
-    info = inspect_venv(Path(path))
-    return EnvRecord(
+    """A registry row describing an env folder, judged now."""
+    record = EnvRecord(
         id=None,
         name=name,
         path=path,
         status="ready",
         origin=origin,
         created_at=_created_time(path, now),
-        tool=info.tool,
-        interpreter=str(info.interpreter) if info.interpreter else None,
-        python_version=info.python_version,
-        site_packages=str(info.site_packages) if info.site_packages else None,
-        project_path=read_project_file(path),
         identity=identity_of(path),
     )
+    for key, value in judge(record).items():
+        setattr(record, key, value)
+    return record
 
 
 def _created_time(path: str, fallback: float) -> float:
@@ -92,44 +147,63 @@ def _home_env_folders(context: Context, report: ReconcileReport) -> dict[str, st
     return found
 
 
-def reconcile(context: Context) -> ReconcileReport:
-    """Bring the registry in step with WORKON_HOME and the registered paths; cheap when nothing
-    changed (one scandir and a few stats per env, a write only when something differs)."""
+def _home_mtime(context: Context) -> str | None:
+    """WORKON_HOME's mtime, or None when it is too recent to trust (or unreadable)."""
+    try:
+        mtime_ns = os.stat(context.home.root).st_mtime_ns
+    except OSError:
+        return None
+    if time.time() - mtime_ns / 1e9 < RACY_SECONDS:
+        return None
+    return str(mtime_ns)
+
+
+def reconcile(
+    context: Context, rescan_home: bool = False, rejudge: bool = False
+) -> ReconcileReport:
+    """Bring the registry in step with the disk; a few stats per env when nothing changed.
+    `rescan_home` and `rejudge` bypass the two caches."""
     report = ReconcileReport()
-    found = _home_env_folders(context, report)
     records = {record.path: record for record in envs.all_records(context.conn)}
+    home_mtime = _home_mtime(context)
+    scan = rescan_home or home_mtime is None
+    scan = scan or envs.get_meta(context.conn, HOME_MTIME_KEY) != home_mtime
     now = time.time()
     new_records: list[EnvRecord] = []
     updates: list[tuple[int, dict[str, object]]] = []
 
-    for path, name in found.items():
-        record = records.get(path)
-        if record is None:
-            new_records.append(record_for_folder(path, name, "found", now))
-        elif record.status in ("ready", "missing") and record.identity != identity_of(path):
-            fresh = record_for_folder(path, record.name, "found", now)
-            changes = {k: v for k, v in fresh.as_dict().items() if k not in ("id", "name", "path")}
-            changes.update(last_used_at=None, use_count=0, size_bytes=None, size_measured_at=None)
-            updates.append((_id(record), changes))
-            report.reregistered.append(record.name)
+    if scan:
+        for path, name in _home_env_folders(context, report).items():
+            record = records.get(path)
+            if record is None:
+                new_records.append(record_for_folder(path, name, "found", now))
+            elif record.status in ("ready", "missing") and record.identity != identity_of(path):
+                fresh = record_for_folder(path, record.name, "found", now)
+                changes = {
+                    k: v for k, v in fresh.as_dict().items() if k not in ("id", "name", "path")
+                }
+                changes.update(last_used_at=None, use_count=0, size_bytes=None)
+                changes.update(size_measured_at=None)
+                updates.append((_id(record), changes))
+                report.reregistered.append(record.name)
 
     for record in records.values():
         if record.status not in ("ready", "missing") or record.name in report.reregistered:
             continue
-        present = record.path in found or looks_like_env(record.path)
-        if record.status == "ready" and not present:
-            updates.append((_id(record), {"status": "missing"}))
-            report.missing.append(record.name)
-        elif record.status == "missing" and present:
-            updates.append((_id(record), {"status": "ready"}))
-            report.returned.append(record.name)
-        if present:
-            project = read_project_file(record.path)
-            if project != record.project_path:
-                updates.append((_id(record), {"project_path": project}))
+        if rejudge or fingerprint(record.path, record.base_home, record.project_path) != (
+            record.fingerprint
+        ):
+            changes = judge(record)
+            if changes["status"] != record.status:
+                (report.missing if changes["status"] == "missing" else report.returned).append(
+                    record.name
+                )
+            if "project_path" in changes and changes["project_path"] != record.project_path:
                 report.projects_synced.append(record.name)
+            updates.append((_id(record), changes))
 
-    if not new_records and not updates:
+    if not new_records and not updates and not (scan and home_mtime):
+        report.unchanged_records = list(records.values())
         return report
     with write_transaction(context.conn):
         for new in new_records:
@@ -145,7 +219,10 @@ def reconcile(context: Context) -> ReconcileReport:
             report.added.append(new.name)
         for env_id, changes in updates:
             envs.update(context.conn, env_id, **changes)
-    publish_index(context)
+        if scan and home_mtime is not None:
+            envs.set_meta(context.conn, HOME_MTIME_KEY, home_mtime)
+    if report.changed:
+        publish_index(context)
     return report
 
 

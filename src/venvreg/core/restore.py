@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from ..errors import NotFound, Refused
 from ..identity import identity_of
@@ -61,8 +61,9 @@ def restore(context: Context, name_or_id: str, progress: Callable[[str], None]) 
 
 
 def _record_from_entry(entry: TrashEntry) -> EnvRecord:
-    known = {key: value for key, value in entry.record.items() if key in EnvRecord.__annotations__}
-    record = EnvRecord(**known)  # type: ignore[arg-type]
+    columns = {column.name for column in fields(EnvRecord)}
+    known = {key: value for key, value in entry.record.items() if key in columns}
+    record = EnvRecord(**known)  # type: ignore[arg-type]  # values as stored in entry.json
     record.id = None
     record.status = "ready"
     record.pending_trash = None
@@ -77,13 +78,14 @@ def _recreate(context: Context, entry: TrashEntry, progress: Callable[[str], Non
     spec = ".".join(version.split(".")[:2]) or None
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as requirements:
         requirements.write("\n".join(entry.requirements) + "\n")
+    project = str(entry.record.get("project_path") or "")
     try:
         request = CreateRequest(
             name=entry.name,
             python=spec,
             requirements=[requirements.name] if entry.requirements else [],
             backend=entry.backend,
-            project=str(entry.record.get("project_path") or "") or None,
+            project=project if project and os.path.isdir(project) else None,
         )
         record = create(context, request, progress)
     finally:

@@ -25,7 +25,8 @@ class EnvDetails:
 
 
 def health_of(record: EnvRecord) -> tuple[VenvInfo | None, Health]:
-    """The verdict for one row: a missing folder is a problem of its own."""
+    """A fresh verdict for one row (listings use the cached one): a missing folder is a
+    problem of its own."""
     if record.status == "missing":
         return None, Health(False, (f"the folder {record.path} is gone",))
     info = inspect_venv(Path(record.path))

@@ -30,9 +30,12 @@ class Activation:
 
 def bash_prompt_text(prompt: str) -> str:
     """The prompt escaped for bash, which decodes `\\` escapes on every draw and may expand `$`
-    and backticks (promptvars): both passes are defused whatever the options are now."""
+    and backticks (promptvars): both passes are defused whatever the options are now, and with
+    promptvars on (the default) the prompt reads exactly as given. `$` is `\\\\$`, not the `\\$`
+    escape, which bash draws as `#` for root."""
     return "".join(
-        "\\\\\\\\" if char == "\\" else "\\" + char if char in "$`" else char for char in prompt
+        "\\\\\\\\" if char == "\\" else "\\\\$" if char == "$" else "\\`" if char == "`" else char
+        for char in prompt
     )
 
 

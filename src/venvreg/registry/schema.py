@@ -42,6 +42,17 @@ MIGRATIONS: tuple[str, ...] = (
         pid INTEGER NOT NULL
     );
     """,
+    # 2: the health verdict cached with the stat fingerprint it was judged on, the base
+    # Python folder read from pyvenv.cfg, and small key/value facts (WORKON_HOME's mtime).
+    """
+    ALTER TABLE envs ADD COLUMN base_home TEXT;
+    ALTER TABLE envs ADD COLUMN health_problems TEXT;
+    ALTER TABLE envs ADD COLUMN fingerprint TEXT;
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

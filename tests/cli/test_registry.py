@@ -1,0 +1,265 @@
+"""The registry (HOSTILE.md D): concurrent writers and first runs, a newer schema, damaged
+files rebuilt from disk, a read-only WORKON_HOME; real processes on a real SQLite file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from venvreg.registry.schema import SCHEMA_VERSION
+
+WRITERS = 16
+USES_EACH = 40
+
+RECORD_USES = """
+import sys
+from venvreg.core.context import open_context
+from venvreg.registry import envs
+from venvreg.registry.db import write_transaction
+ctx = open_context()
+record = envs.get_by_name(ctx.conn, sys.argv[1])
+sys.stdin.read(1)  # the start barrier: every writer is ready before any writes
+for _ in range(int(sys.argv[2])):
+    with write_transaction(ctx.conn):
+        envs.record_use(ctx.conn, record.id)
+ctx.close()
+"""
+
+FIRST_RUN = """
+import sys
+from venvreg.cli.app import run
+sys.stdin.read(1)  # the start barrier: all three open the registry at the same moment
+sys.exit(run(["ls", "--json"]))
+"""
+
+
+def _registry(workon_home: Path) -> Path:
+    return workon_home / ".venvreg" / "registry.sqlite3"
+
+
+def _start_all(code: str, count: int, *args: str) -> list[subprocess.Popen[str]]:
+    """Start `count` Python processes, then release them together through their stdin."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    return processes
+
+
+def _release_and_wait(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("g")
+        process.stdin.flush()
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        results.append((process.returncode, out, err))
+    return results
+
+
+def test_sixteen_processes_recording_use_lose_no_update(
+    cli: Any, env_in_home: Any, row: Any
+) -> None:
+    env_in_home("busy")
+    cli("ls")
+    processes = _start_all(RECORD_USES, WRITERS, "busy", str(USES_EACH))
+    results = _release_and_wait(processes)
+    for code, _out, err in results:
+        assert code == 0, err
+        assert "locked" not in err.lower()
+        assert err == ""
+    assert row("busy")["use_count"] == WRITERS * USES_EACH
+    shown = json.loads(cli("show", "busy", "--json").stdout)
+    assert shown["use_count"] == WRITERS * USES_EACH
+    assert shown["last_used_at"] is not None
+
+
+@pytest.mark.parametrize("workon_home_exists", [True, False])
+def test_three_first_runs_at_once_migrate_exactly_once(
+    workon_home: Path, env_in_home: Any, rows: Any, workon_home_exists: bool
+) -> None:
+    if workon_home_exists:
+        env_in_home("already-here")
+    assert not _registry(workon_home).exists()
+    results = _release_and_wait(_start_all(FIRST_RUN, 3))
+    for code, out, err in results:
+        assert code == 0, err
+        assert "locked" not in err.lower() and "Traceback" not in err
+        names = [entry["name"] for entry in json.loads(out)]
+        assert names == (["already-here"] if workon_home_exists else [])
+    migrations = rows("migrations")
+    assert sorted(m["version"] for m in migrations) == list(range(1, SCHEMA_VERSION + 1))
+    conn = sqlite3.connect(f"file:{_registry(workon_home)}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        conn.close()
+    assert len(rows()) == (1 if workon_home_exists else 0)
+
+
+def test_a_registry_from_a_newer_venvreg_is_refused_and_left_unchanged(
+    cli: Any, workon_home: Path, env_in_home: Any
+) -> None:
+    env_in_home("kept")
+    cli("ls")
+    path = _registry(workon_home)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for command in (("ls",), ("create", "new"), ("rm", "kept", "--yes"), ("show", "kept")):
+        result = cli(*command)
+        assert result.returncode == 1
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, result.stderr
+        assert "written by a newer venvreg" in lines[0]
+        assert f"schema {SCHEMA_VERSION + 1}" in lines[0]
+        assert "left unchanged" in lines[0]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert sorted(os.listdir(workon_home)) == [".venvreg", "kept"]
+    assert not list(path.parent.glob("*.damaged-*"))
+
+
+def _damage(path: Path, how: str) -> None:
+    if how == "zero-byte":
+        path.write_bytes(b"")
+    elif how == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "garbage":
+        path.write_bytes(os.urandom(20000))
+    elif how == "text":
+        path.write_text("this is not a database\n" * 100)
+    elif how == "garbage-pages":  # a valid header and schema page, every other page garbage
+        data = path.read_bytes()
+        path.write_bytes(data[:4096] + os.urandom(len(data) - 4096))
+    else:
+        raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage", "text", "garbage-pages"])
+def test_a_damaged_registry_is_moved_aside_and_rebuilt_from_disk(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any, how: str
+) -> None:
+    for name in ("alpha", "beta", "gamma"):
+        env_in_home(name)
+    assert set(listing()) == {"alpha", "beta", "gamma"}
+    path = _registry(workon_home)
+    assert path.stat().st_size > 4096 * 3
+    _damage(path, how)
+    damaged = path.read_bytes()
+
+    result = cli("ls", "--json")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert (
+        "was damaged" in lines[0] and "rebuilt the index from the environments on disk" in lines[0]
+    )
+    assert "Traceback" not in result.stderr
+    listed = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert set(listed) == {"alpha", "beta", "gamma"}
+    assert all(entry["healthy"] for entry in listed.values())
+    (aside,) = path.parent.glob("registry.sqlite3.damaged-*")
+    assert aside.read_bytes() == damaged
+    assert str(aside) in lines[0]
+    again = cli("ls", "-b")
+    assert again.stderr == "" and again.stdout == "alpha\nbeta\ngamma\n"
+
+
+def test_a_zero_byte_registry_is_an_empty_one_and_rebuilt_from_disk(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any
+) -> None:
+    """SQLite reads a zero-byte file as an empty database (it is also what a first run looks
+    like for an instant), so it is not 'damaged': it is filled from the disk, silently."""
+    env_in_home("alpha")
+    assert set(listing()) == {"alpha"}
+    _damage(_registry(workon_home), "zero-byte")
+    result = cli("ls", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert [entry["name"] for entry in json.loads(result.stdout)] == ["alpha"]
+    assert json.loads(result.stdout)[0]["origin"] == "found"
+    assert _registry(workon_home).stat().st_size > 0
+
+
+def test_a_damaged_registry_does_not_break_create(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any
+) -> None:
+    env_in_home("alpha")
+    listing()
+    _damage(_registry(workon_home), "garbage")
+    result = cli("create", "beta", "--backend", "uv")
+    assert result.returncode == 0, result.stderr
+    assert "was damaged" in result.stderr
+    assert set(listing()) == {"alpha", "beta"}
+
+
+def test_journal_mode_is_wal_on_a_local_disk(cli: Any, workon_home: Path) -> None:
+    assert cli("ls").returncode == 0
+    conn = sqlite3.connect(f"file:{_registry(workon_home)}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("scope", ["everything", "envs-folder-only"])
+@pytest.mark.parametrize(
+    "command",
+    [("create", "new", "--backend", "uv"), ("rm", "kept", "--yes"), ("ls",), ("show", "kept")],
+)
+def test_a_read_only_workon_home_fails_cleanly(
+    cli: Any,
+    cli_unprivileged: Any,
+    workon_home: Path,
+    env_in_home: Any,
+    tree_snapshot: Any,
+    row: Any,
+    command: tuple[str, ...],
+    scope: str,
+) -> None:
+    """WORKON_HOME read-only, with or without venvreg's state folder in it (chmod 0555; as
+    root the CLI runs without CAP_DAC_OVERRIDE so the mode holds). Writes fail with a one-line
+    message and exit 1, reads work or fail the same way, and nothing on disk changes."""
+    env_in_home("kept")
+    cli("ls")
+    state = workon_home / ".venvreg"
+    folders = [workon_home]
+    if scope == "everything":
+        folders += [state, state / "trash", state / "locks"]
+    before = tree_snapshot(workon_home, skip=() if scope == "everything" else (state,))
+    modes = {folder: folder.stat().st_mode for folder in folders}
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        result = cli_unprivileged(*command)
+    finally:
+        for folder, mode in modes.items():
+            folder.chmod(mode)
+    assert "Traceback" not in result.stderr
+    assert tree_snapshot(workon_home, skip=() if scope == "everything" else (state,)) == before
+    assert row("kept")["status"] == "ready"
+    if command[0] in ("ls", "show") and result.returncode == 0:
+        assert "kept" in result.stdout  # reading may work; then it must be right
+        return
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines and lines[-1].startswith("venvreg: error:")
+    assert any(word in lines[-1] for word in ("readonly", "read-only", "Permission denied"))
+    assert row("new") is None

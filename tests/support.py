@@ -1,0 +1,34 @@
+"""Helpers shared by test modules (importable: tests/ is on pytest's pythonpath)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def make_plain_venv(path: Path) -> Path:
+    """A real, fast env made by the stdlib venv module without pip (for registry tests)."""
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def run_unprivileged(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run Python `code` without the power to bypass file permissions. As root (CI runs as
+    root) the capabilities that override them are dropped with setpriv, so permission-denied
+    cases are really exercised, never skipped."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        dropped = "-dac_override,-dac_read_search"
+        prefix = ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", "--"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
