@@ -7,7 +7,8 @@ __venvreg_call() {
     # Capture first, check the status, then evaluate: a CLI that fails or dies evaluates nothing.
     \builtin local __venvreg_status=0 __venvreg_code
     __venvreg_export
-    __venvreg_code="$(\command "${VENVREG_EXE:-venvreg}" __shell bash "$@")" || __venvreg_status=$?
+    # An empty PYTHONHOME: a value set for some other Python must not break venvreg's own.
+    __venvreg_code="$(PYTHONHOME= \command "${VENVREG_EXE:-venvreg}" __shell bash "$@")" || __venvreg_status=$?
     if [ "$__venvreg_status" -ne 0 ]; then
         return "$__venvreg_status"
     fi
@@ -109,7 +110,7 @@ __venvreg_activate() {
         PS1="($5) ${PS1-}"
     fi
     \builtin hash -r 2>/dev/null || true
-    deactivate() { __venvreg_deactivate "$@"; }
+    function deactivate { __venvreg_deactivate "$@"; }
 
     if [ "$7" = 1 ] && [ -n "$__venvreg_project" ]; then
         __venvreg_cd "$__venvreg_project" || true

@@ -1,19 +1,24 @@
-"""Configuration keys, their defaults and validation, and reading the TOML file (stdlib only).
+"""Configuration keys, their defaults and validation, and reading the TOML file.
 
-Editing (which keeps the user's comments) lives in config_edit.py, on the cold path.
+Standard library only and no dataclasses or pathlib at import time: the shell hot path reads
+the config when WORKON_HOME is not set. Editing (which keeps the user's comments) lives in
+config_edit.py, on the cold path.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from .errors import UsageError
 from .text import quoted
+
+# typing costs more to import than the whole hot path: type-only imports stay unexecuted
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any
 
 BACKENDS = ("virtualenv", "venv", "uv")
 CONFIG_ENV_VAR = "VENVREG_CONFIG"
@@ -66,14 +71,18 @@ def _as_bool(value: object) -> bool:
     raise ValueError("expected true or false")
 
 
-@dataclass(frozen=True)
 class ConfigKey:
     """One setting: its dotted name, default, converter and one-line help."""
 
-    name: str
-    default: Any
-    convert: Callable[[object], Any]
-    help: str
+    __slots__ = ("convert", "default", "help", "name")
+
+    def __init__(
+        self, name: str, default: Any, convert: Callable[[object], Any], help: str
+    ) -> None:
+        self.name = name
+        self.default = default
+        self.convert = convert
+        self.help = help
 
 
 KEYS: dict[str, ConfigKey] = {
@@ -116,24 +125,39 @@ KEYS: dict[str, ConfigKey] = {
 
 def config_path() -> Path:
     """Where the config file lives: $VENVREG_CONFIG, else platformdirs' user config dir."""
+    from pathlib import Path
+
+    return Path(config_file())
+
+
+def config_file() -> str:
+    """config_path() as a string, without importing pathlib."""
     override = os.environ.get(CONFIG_ENV_VAR)
     if override:
-        return Path(override)
-    return user_config_dir() / "config.toml"
+        return override
+    return os.path.join(user_config_folder(), "config.toml")
 
 
 def user_config_dir() -> Path:
+    """platformdirs.user_config_dir('venvreg')."""
+    from pathlib import Path
+
+    return Path(user_config_folder())
+
+
+def user_config_folder() -> str:
     """platformdirs.user_config_dir('venvreg'), computed without importing it on POSIX."""
     if sys.platform == "win32":  # pragma: no cover - exercised where Windows runs
         import platformdirs
 
-        return Path(platformdirs.user_config_dir("venvreg"))
+        return str(platformdirs.user_config_dir("venvreg"))
+    home = os.path.expanduser("~")
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "venvreg"
+        return os.path.join(home, "Library", "Application Support", "venvreg")
     base = os.environ.get("XDG_CONFIG_HOME", "").strip()
     if not base or not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "venvreg"
+        base = os.path.join(home, ".config")
+    return os.path.join(base, "venvreg")
 
 
 def lookup_key(name: str) -> ConfigKey:
@@ -162,11 +186,12 @@ def _load_toml(data: bytes) -> dict[str, Any]:
     return document
 
 
-def read_file_values(path: Path | None = None) -> dict[str, Any]:
+def read_file_values(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The raw values in the config file, flattened to dotted keys; {} when there is no file."""
-    path = path or config_path()
+    path = path or config_file()
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         return {}
     except OSError as error:
@@ -189,17 +214,19 @@ def read_file_values(path: Path | None = None) -> dict[str, Any]:
     return flat
 
 
-@dataclass(frozen=True)
 class Settings:
     """The effective configuration: file values validated, defaults filled in."""
 
-    values: dict[str, Any]
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
 
-def load_settings(path: Path | None = None) -> Settings:
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """Read and validate the config file; an unknown key or bad value is an error naming it."""
     raw = read_file_values(path)
     values = {name: key.default for name, key in KEYS.items()}

@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from .errors import EXIT_FAILURE, Interrupted, UsageError, VenvregError
 from .text import quoted
 
 
-@dataclass(frozen=True)
 class ShellRequest:
     """One call from a shell function: which shell, and the user's arguments, untouched."""
 
-    shell: str
-    args: list[str]
+    __slots__ = ("args", "shell")
+
+    def __init__(self, shell: str, args: list[str]) -> None:
+        self.shell = shell
+        self.args = args
 
 
-Handler = Callable[[ShellRequest], str]
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Handler = Callable[[ShellRequest], str]
 
 
 class WrapperError(VenvregError):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import stat
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ENV_MARKERS = ("pyvenv.cfg", os.path.join("conda-meta", "history"))
 
@@ -19,8 +23,6 @@ def identity_of(path: str | Path) -> str | None:
 
 def looks_like_env(path: str | Path) -> bool:
     """A folder holding a regular pyvenv.cfg or conda-meta/history, by stat only."""
-    import stat
-
     for marker in ENV_MARKERS:
         try:
             if stat.S_ISREG(os.stat(os.path.join(path, marker)).st_mode):

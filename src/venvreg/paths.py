@@ -1,14 +1,20 @@
-"""Where things live: WORKON_HOME (validated before any write) and venvreg's state folder in it."""
+"""Where things live: WORKON_HOME (validated before any write) and venvreg's state folder in it.
+
+The string functions (workon_home_text, ensure_home) are what the shell hot path uses: they
+import neither pathlib nor dataclasses. Home wraps them in Paths for everything else.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 from .errors import UsageError
 from .text import quoted
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from pathlib import Path
 
 STATE_DIR_NAME = ".venvreg"
 DEFAULT_WORKON_HOME = "~/.virtualenvs"
@@ -43,6 +49,13 @@ def is_system_folder(path: str) -> bool:
 
 def check_workon_home(value: str, source: str) -> Path:
     """Validate a WORKON_HOME candidate, saying where the bad value came from."""
+    from pathlib import Path
+
+    return Path(check_workon_home_text(value, source))
+
+
+def check_workon_home_text(value: str, source: str) -> str:
+    """check_workon_home, as a normalised string."""
     if value == "" or value.strip() == "":
         raise UsageError(f"{source} is empty; set it to an absolute folder such as ~/.virtualenvs")
     if "\x00" in value or any(0xDC80 <= ord(c) <= 0xDCFF for c in value):
@@ -55,24 +68,58 @@ def check_workon_home(value: str, source: str) -> Path:
             f"{source} {quoted(value)} is a system folder, the home folder or one of their "
             "ancestors; choose a folder of its own such as ~/.virtualenvs"
         )
-    return Path(os.path.normpath(expanded))
+    return os.path.normpath(expanded)
 
 
 def resolve_workon_home(config_value: str | None) -> Path:
     """WORKON_HOME from the variable, else the config file, else ~/.virtualenvs."""
+    from pathlib import Path
+
+    return Path(workon_home_text(config_value))
+
+
+def workon_home_text(config_value: str | None) -> str:
+    """resolve_workon_home, as a normalised string."""
     from_env = os.environ.get("WORKON_HOME")
     if from_env is not None:
-        return check_workon_home(from_env, "WORKON_HOME")
+        return check_workon_home_text(from_env, "WORKON_HOME")
     if config_value is not None:
-        return check_workon_home(config_value, "the config key workon_home")
-    return check_workon_home(DEFAULT_WORKON_HOME, "the default WORKON_HOME")
+        return check_workon_home_text(config_value, "the config key workon_home")
+    return check_workon_home_text(DEFAULT_WORKON_HOME, "the default WORKON_HOME")
 
 
-@dataclass(frozen=True)
+def ensure_home(root: str) -> None:
+    """Create WORKON_HOME (mode 0700) and the state folders on first use."""
+    if not os.path.isdir(root):
+        os.makedirs(os.path.dirname(root), exist_ok=True)
+        try:
+            os.mkdir(root, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(root):
+                raise UsageError(f"WORKON_HOME {quoted(root)} exists and is not a folder") from None
+        else:
+            os.chmod(root, 0o700)
+    state = os.path.join(root, STATE_DIR_NAME)
+    for folder in (state, os.path.join(state, "trash"), os.path.join(state, "locks")):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
 class Home:
     """A validated WORKON_HOME and the places venvreg keeps inside it."""
 
-    root: Path
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Home) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"Home({self.root!r})"
 
     @property
     def state(self) -> Path:
@@ -80,7 +127,7 @@ class Home:
 
     @property
     def registry_file(self) -> Path:
-        return self.state / "registry.sqlite3"
+        return self.state / "registry.sqlite3"  # registry.db.REGISTRY_FILE
 
     @property
     def trash(self) -> Path:
@@ -95,16 +142,4 @@ class Home:
 
     def ensure(self) -> None:
         """Create WORKON_HOME (mode 0700) and the state folder on first use."""
-        if not self.root.is_dir():
-            self.root.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self.root.mkdir(mode=0o700)
-            except FileExistsError:
-                if not self.root.is_dir():
-                    raise UsageError(
-                        f"WORKON_HOME {quoted(str(self.root))} exists and is not a folder"
-                    ) from None
-            else:
-                os.chmod(self.root, 0o700)
-        for folder in (self.state, self.trash, self.locks):
-            folder.mkdir(mode=0o700, exist_ok=True)
+        ensure_home(str(self.root))

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+from .smallfiles import read_small_file
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_PROJECT_FILENAME = ".project"
 
@@ -15,9 +20,7 @@ def project_filename() -> str:
 
 def read_project_file(env_path: str | Path) -> str | None:
     """The project folder an env names, or None (no file, not a small regular file, empty)."""
-    from .venv import read_small_file
-
-    data = read_small_file(Path(env_path) / project_filename(), limit=16 * 1024)
+    data = read_small_file(os.path.join(env_path, project_filename()), limit=16 * 1024)
     if data is None:
         return None
     try:
@@ -29,10 +32,12 @@ def read_project_file(env_path: str | Path) -> str | None:
 
 def write_project_file(env_path: str | Path, project: str | None) -> None:
     """Write (or, for None, remove) the `.project` file the way virtualenvwrapper does."""
-    target = Path(env_path) / project_filename()
+    target = os.path.join(env_path, project_filename())
     if project is None:
-        target.unlink(missing_ok=True)
+        if os.path.lexists(target):
+            os.unlink(target)
         return
-    temporary = target.with_name(target.name + ".venvreg-tmp")
-    temporary.write_text(project + "\n", encoding="utf-8")
+    temporary = target + ".venvreg-tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(project + "\n")
     os.replace(temporary, target)

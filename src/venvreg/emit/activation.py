@@ -7,25 +7,38 @@ in shell/venvreg.<shell>; what is emitted is a call to it whose every argument i
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from ..errors import VenvregError
 from ..text import quoted
 from .code import ShellCode
 
 
-@dataclass(frozen=True)
 class Activation:
-    """What the shell needs to activate one env; `cd` says whether to enter the project."""
+    """What the shell needs to activate one env; `cd` says whether to enter the project.
+    (A plain class: dataclasses would double the cost of `workon`'s imports.)"""
 
-    name: str
-    path: str
-    bin_dir: str
-    prompt: str
-    project: str
-    cd: bool
-    hook_dir: str
-    workon_home: str
+    __slots__ = ("bin_dir", "cd", "hook_dir", "name", "path", "project", "prompt", "workon_home")
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        path: str,
+        bin_dir: str,
+        prompt: str,
+        project: str,
+        cd: bool,
+        hook_dir: str,
+        workon_home: str,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.bin_dir = bin_dir
+        self.prompt = prompt
+        self.project = project
+        self.cd = cd
+        self.hook_dir = hook_dir
+        self.workon_home = workon_home
 
 
 def bash_prompt_text(prompt: str) -> str:

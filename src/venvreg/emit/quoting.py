@@ -3,10 +3,12 @@ as a whole word, never inside another quoted string."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..errors import UsageError
 from ..text import quoted
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SHELLS = ("bash", "zsh", "fish", "pwsh")
 

@@ -10,23 +10,31 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 from ..errors import RegistryError
-from ..paths import Home
+from ..paths import STATE_DIR_NAME, ensure_home
 from ..text import quoted
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_SECONDS = 60.0
-MOUNTINFO = Path("/proc/self/mountinfo")
+MOUNTINFO = "/proc/self/mountinfo"
+REGISTRY_FILE = "registry.sqlite3"
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from os import PathLike
+
+    from ..paths import Home
+
+    StrPath = str | PathLike[str]
 NETWORK_FILESYSTEMS = frozenset(
     ["nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "afs", "ceph", "glusterfs",
      "fuse.glusterfs", "lustre", "9p", "davfs", "fuse.davfs2", "gpfs", "ncpfs"]
 )  # fmt: skip
 
 
-def filesystem_type(path: Path, mountinfo: Path | None = None) -> str | None:
+def filesystem_type(path: StrPath, mountinfo: StrPath | None = None) -> str | None:
     """The type of the filesystem holding `path`, from /proc/self/mountinfo (Linux only)."""
     try:
         with open(mountinfo or MOUNTINFO, encoding="utf-8", errors="replace") as mounts:
@@ -47,12 +55,12 @@ def filesystem_type(path: Path, mountinfo: Path | None = None) -> str | None:
     return best_type
 
 
-def is_network_filesystem(path: Path, mountinfo: Path | None = None) -> bool:
+def is_network_filesystem(path: StrPath, mountinfo: StrPath | None = None) -> bool:
     """True where SQLite's WAL (shared memory) cannot be trusted."""
     return filesystem_type(path, mountinfo) in NETWORK_FILESYSTEMS
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: StrPath) -> sqlite3.Connection:
     """A connection in autocommit mode; callers open BEGIN IMMEDIATE for read-then-write."""
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     conn.row_factory = sqlite3.Row
@@ -121,12 +129,12 @@ def _is_damage(error: sqlite3.DatabaseError) -> bool:
     return not isinstance(error, sqlite3.OperationalError) or "malformed" in text
 
 
-def _move_aside(path: Path) -> Path:
-    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+def _move_aside(path: str) -> str:
+    aside = f"{path}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     os.replace(path, aside)
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(str(path) + suffix)
+            os.unlink(path + suffix)
     return aside
 
 
@@ -139,7 +147,7 @@ def _check_integrity(conn: sqlite3.Connection) -> None:
         raise sqlite3.DatabaseError(f"database disk image is malformed: {detail}")
 
 
-def _open(path: Path, network: bool) -> sqlite3.Connection:
+def _open(path: str, network: bool) -> sqlite3.Connection:
     conn = connect(path)
     try:
         _check_integrity(conn)
@@ -156,16 +164,22 @@ def open_registry(home: Home) -> tuple[sqlite3.Connection, bool]:
     A file that is not a database is moved aside and replaced by an empty registry, with a
     one-line notice on stderr; the caller then re-indexes what is on disk.
     """
-    home.ensure()
-    network = is_network_filesystem(home.root)
-    path = home.registry_file
+    return open_registry_in(str(home.root))
+
+
+def open_registry_in(root: str) -> tuple[sqlite3.Connection, bool]:
+    """open_registry for the WORKON_HOME `root`, given as a string (the hot path's form)."""
+    ensure_home(root)
+    network = is_network_filesystem(root)
+    state = os.path.join(root, STATE_DIR_NAME)
+    path = os.path.join(state, REGISTRY_FILE)
     try:
         return _open(path, network), False
     except sqlite3.DatabaseError as error:
         if not _is_damage(error):
             raise RegistryError(f"cannot use the registry {quoted(str(path))}: {error}") from None
         damage = str(error)
-    with _registry_lock(home):
+    with _registry_lock(os.path.join(state, "locks", "registry.lock")):
         try:  # another process may have recovered it while we waited for the lock
             return _open(path, network), False
         except sqlite3.DatabaseError:
@@ -181,9 +195,8 @@ def open_registry(home: Home) -> tuple[sqlite3.Connection, bool]:
 
 
 @contextlib.contextmanager
-def _registry_lock(home: Home) -> Iterator[None]:
+def _registry_lock(lock_path: str) -> Iterator[None]:
     """An exclusive lock for recovery, so two shells do not both move the file aside."""
-    lock_path = home.locks / "registry.lock"
     with open(lock_path, "a+b") as lock_file:
         try:
             import fcntl

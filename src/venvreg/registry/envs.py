@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 
 from ..names import name_key
+from .quick import names, record_use
 
 
 @dataclass
@@ -49,6 +50,8 @@ class EnvRecord:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+
+__all__ = ["EnvRecord", "names", "record_use"]  # names, record_use: see quick.py
 
 _COLUMNS = [f.name for f in fields(EnvRecord) if f.name != "id"]
 SELECT_COLUMNS = ", ".join(f.name for f in fields(EnvRecord))
@@ -97,20 +100,6 @@ def get_by_path(conn: sqlite3.Connection, path: str) -> EnvRecord | None:
 def all_records(conn: sqlite3.Connection) -> list[EnvRecord]:
     rows = conn.execute(f"SELECT {SELECT_COLUMNS} FROM envs ORDER BY name")
     return [EnvRecord(*row) for row in rows]
-
-
-def names(conn: sqlite3.Connection) -> list[str]:
-    """Names of environments that can be activated, for listings and completion."""
-    rows = conn.execute("SELECT name FROM envs WHERE status = 'ready' ORDER BY name_key")
-    return [row[0] for row in rows]
-
-
-def record_use(conn: sqlite3.Connection, env_id: int, when: float | None = None) -> None:
-    """Count one activation; a single UPDATE, so concurrent shells lose no update."""
-    conn.execute(
-        "UPDATE envs SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?",
-        (when if when is not None else time.time(), env_id),
-    )
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:

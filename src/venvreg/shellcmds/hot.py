@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from pathlib import Path
 
 from ..config import load_settings
 from ..emit.activation import Activation, activate_call
@@ -13,61 +12,69 @@ from ..emit.code import ShellCode
 from ..errors import RegistryError
 from ..fastpath import ShellRequest, WrapperError
 from ..identity import looks_like_env
-from ..names import name_key
-from ..paths import Home, resolve_workon_home
+from ..names import name_key, name_problem
+from ..paths import workon_home_text
 from ..project_file import read_project_file
-from ..registry import envs
-from ..registry.db import open_registry
-from ..registry.envs import EnvRecord
-from ..venv import inspect_venv
+from ..registry import quick
+from ..registry.db import open_registry_in
+from ..registry.quick import EnvRef
+from ..smallfiles import parse_pyvenv_cfg, read_small_file
+
+# Only the standard library and venvreg's lean modules are imported here: no pathlib, no
+# dataclasses (tests/unit/test_hot_path.py keeps it so).
 
 
-def open_home() -> Home:
-    return Home(resolve_workon_home(load_settings()["workon_home"]))
+def home_root() -> str:
+    """WORKON_HOME; the config file is read only when the variable is not set."""
+    configured = None if "WORKON_HOME" in os.environ else load_settings()["workon_home"]
+    return workon_home_text(configured)
 
 
-def try_open_registry(home: Home) -> sqlite3.Connection | None:
+def try_open_registry(root: str) -> sqlite3.Connection | None:
     """The registry, or None when it cannot be opened (read-only disk): activation still works."""
     try:
-        return open_registry(home)[0]
+        return open_registry_in(root)[0]
     except (RegistryError, OSError, sqlite3.Error):
         return None
 
 
-def env_names(home: Home, conn: sqlite3.Connection | None) -> list[str]:
+def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
     """Every activatable env: the registry's plus any folder in WORKON_HOME not yet indexed."""
-    names = {name_key(name): name for name in envs.names(conn)} if conn else {}
+    names = {name_key(name): name for name in quick.names(conn)} if conn else {}
     try:
-        entries = list(os.scandir(home.root))
+        entries = list(os.scandir(root))
     except OSError:
         entries = []
     for entry in entries:
-        if entry.name.startswith(".") or name_key(entry.name) in names:
-            continue
+        if name_problem(entry.name) is not None or name_key(entry.name) in names:
+            continue  # as in `venvreg ls`: a folder whose name breaks the rules is not an env
         if looks_like_env(entry.path):
             names[name_key(entry.name)] = entry.name
     return sorted(names.values(), key=name_key)
 
 
-def find_env(home: Home, conn: sqlite3.Connection | None, name: str) -> EnvRecord | None:
+def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | None:
     """The registered env, or an env folder in WORKON_HOME not indexed yet (registered now)."""
-    record = envs.get_by_name(conn, name) if conn is not None else None
-    if record is not None and record.status in ("ready", "missing"):
-        return record if record.status == "ready" else None
-    if record is not None:
+    if name_problem(name) is not None:
         return None
-    folder = home.env_path(name)
-    if "/" in name or name in (".", "..") or not looks_like_env(folder):
+    found = quick.find_by_name(conn, name) if conn is not None else None
+    if found is not None:
+        return found if found.status == "ready" else None
+    folder = os.path.join(root, name)
+    if not looks_like_env(folder):
         return None
     if conn is not None:
+        from pathlib import Path
+
         from ..core.context import Context
         from ..core.reconcile import reconcile
+        from ..paths import Home
 
-        reconcile(Context(load_settings(), home, conn))
-        record = envs.get_by_name(conn, name)
-        if record is not None:
-            return record
-    return EnvRecord(None, name, str(folder), "ready", "found", 0.0)
+        reconcile(Context(load_settings(), Home(Path(root)), conn), rescan_home=True)
+        found = quick.find_by_name(conn, name)
+        if found is not None:
+            return found
+    return EnvRef(None, name, folder, "ready")
 
 
 def _missing(name: str) -> WrapperError:
@@ -89,18 +96,18 @@ def workon(request: ShellRequest) -> str:
             return ShellCode(request.shell).print(*WORKON_HELP).text()
         else:
             positional.append(arg)
-    home = open_home()
-    conn = try_open_registry(home)
+    root = home_root()
+    conn = try_open_registry(root)
     try:
         if not positional:
-            return ShellCode(request.shell).print(*env_names(home, conn)).status(1).text()
+            return ShellCode(request.shell).print(*env_names(root, conn)).status(1).text()
         name = positional[0]
         if name == ".":
             name = os.path.basename(os.getcwd())
-        record = find_env(home, conn, name)
+        record = find_env(root, conn, name)
         if record is None:
             raise _missing(name)
-        activation = activation_for(home, record, cd_mode)
+        activation = activation_for(root, record.name, record.path, cd_mode)
         if conn is not None and record.id is not None:
             _record_use(conn, record.id)
         return activate_call(ShellCode(request.shell), activation).text()
@@ -109,27 +116,28 @@ def workon(request: ShellRequest) -> str:
             conn.close()
 
 
-def activation_for(home: Home, record: EnvRecord, cd_mode: str) -> Activation:
+def activation_for(root: str, name: str, path: str, cd_mode: str) -> Activation:
     """Everything the shell's __venvreg_activate needs, from the folder itself."""
-    info = inspect_venv(Path(record.path))
-    bin_dir = Path(record.path) / ("Scripts" if os.name == "nt" else "bin")
-    if not bin_dir.is_dir():
-        raise WrapperError(
-            f"ERROR: Environment '{record.path}' does not contain an activate script."
-        )
+    bin_dir = os.path.join(path, "Scripts" if os.name == "nt" else "bin")
+    if not os.path.isdir(bin_dir):
+        raise WrapperError(f"ERROR: Environment '{path}' does not contain an activate script.")
+    cfg_data = read_small_file(os.path.join(path, "pyvenv.cfg"))
+    prompt = parse_pyvenv_cfg(cfg_data).get("prompt", "") if cfg_data else ""
+    if len(prompt) > 1 and prompt[0] == prompt[-1] and prompt[0] in "'\"":
+        prompt = prompt[1:-1]  # venv and virtualenv quote it, uv does not
     if cd_mode == "auto":
         cd = os.environ.get("VIRTUALENVWRAPPER_WORKON_CD", "1") == "1"
     else:
         cd = cd_mode == "always"
     return Activation(
-        name=record.name,
-        path=record.path,
-        bin_dir=str(bin_dir),
-        prompt=info.prompt or record.name,
-        project=read_project_file(record.path) or "",
+        name=name,
+        path=path,
+        bin_dir=bin_dir,
+        prompt=prompt or name,
+        project=read_project_file(path) or "",
         cd=cd,
-        hook_dir=os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or str(home.root),
-        workon_home=str(home.root),
+        hook_dir=os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or root,
+        workon_home=root,
     )
 
 
@@ -149,17 +157,17 @@ def lsvirtualenv(request: ShellRequest) -> str:
                 if flag != "h":
                     print(f"Invalid option: -{flag}", file=sys.stderr)
                 return code.text()
-    home = open_home()
-    conn = try_open_registry(home)
+    root = home_root()
+    conn = try_open_registry(root)
     try:
-        names = env_names(home, conn)
+        names = env_names(root, conn)
         code = ShellCode(request.shell)
         if not long_mode:
             return code.print(*names).text()
         for name in names:
-            record = find_env(home, conn, name)
+            record = find_env(root, conn, name)
             if record is not None:
-                env_details(code, home, record)
+                env_details(code, root, record)
                 code.print("")
         return code.text()
     finally:
@@ -168,17 +176,17 @@ def lsvirtualenv(request: ShellRequest) -> str:
 
 
 def env_details(
-    code: ShellCode, home: Home, record: EnvRecord, details: tuple[str, ...] = ()
+    code: ShellCode, root: str, record: EnvRef, details: tuple[str, ...] = ()
 ) -> ShellCode:
     """A name, its underline, `details`, and the get_env_details hooks' output (run inside it)."""
     code.print(record.name, "=" * len(record.name), *details)
-    hooks = os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or str(home.root)
+    hooks = os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or root
     bin_dir = os.path.join(record.path, "bin")
     for hook in (os.path.join(hooks, "get_env_details"), os.path.join(bin_dir, "get_env_details")):
         if os.path.isfile(hook):
             code.call(
                 "__venvreg_in_env", record.path, bin_dir, "__venvreg_run_hook", hook,
-                str(home.root), record.name,
+                root, record.name,
             )  # fmt: skip
     return code.print("")
 
@@ -186,7 +194,7 @@ def env_details(
 def _record_use(conn: sqlite3.Connection, env_id: int) -> None:
     """One UPDATE; a read-only or full disk makes it a warning, never a failed workon."""
     try:
-        envs.record_use(conn, env_id)
+        quick.record_use(conn, env_id)
     except sqlite3.Error as error:
         print(f"venvreg: warning: could not record this use: {error}", file=sys.stderr)
 

@@ -133,7 +133,7 @@ def _make_env(
     run_hook(hook_dir(context.home) / "premkvirtualenv", context.home.root, record.name)
     if project is not None:
         code.print(f"Setting project for {record.name} to {project}")
-    activate_call(code, activation_for(context.home, record, cd_mode))
+    activate_call(code, activation_for(str(context.home.root), record.name, record.path, cd_mode))
     return record
 
 
@@ -277,7 +277,9 @@ def cpvirtualenv(request: ShellRequest) -> str:
         run_hook(hooks / "precpvirtualenv", context.home.root,
                  source_path.path if source_path else source, record.name)  # fmt: skip
         run_hook(hooks / "premkvirtualenv", context.home.root, record.name)
-        activate_call(code, activation_for(context.home, record, "auto"))
+        activate_call(
+            code, activation_for(str(context.home.root), record.name, record.path, "auto")
+        )
     finally:
         context.close()
     for hook, internal in (("postmkvirtualenv", "post_mkvirtualenv"),
@@ -335,7 +337,9 @@ def mkproject(request: ShellRequest) -> str:
         set_project(context, record.name, project)
         record.project_path = project
         code.print(f"Setting project for {record.name} to {project}")
-        activate_call(code, activation_for(context.home, record, "always"))
+        activate_call(
+            code, activation_for(str(context.home.root), record.name, record.path, "always")
+        )
     finally:
         context.close()
     code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkvirtualenv", request.shell),

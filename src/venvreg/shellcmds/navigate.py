@@ -11,7 +11,7 @@ from ..fastpath import ShellRequest, WrapperError
 from ..project_file import project_filename, read_project_file
 from ..venv import inspect_venv, read_small_file
 from .common import active_env
-from .hot import env_details, env_names, find_env, open_home, try_open_registry
+from .hot import env_details, env_names, find_env, home_root, try_open_registry
 
 PATH_EXTENSIONS_FILE = "_virtualenv_path_extensions.pth"
 
@@ -88,10 +88,10 @@ def showvirtualenv(request: ShellRequest) -> str:
     code = ShellCode(request.shell)
     if not name:
         return code.print("showvirtualenv [env]").status(1).text()
-    home = open_home()
-    conn = try_open_registry(home)
+    root = home_root()
+    conn = try_open_registry(root)
     try:
-        record = find_env(home, conn, name)
+        record = find_env(root, conn, name)
     finally:
         if conn is not None:
             conn.close()
@@ -103,17 +103,17 @@ def showvirtualenv(request: ShellRequest) -> str:
         f"python: {info.python_version or '?'}",
         f"project: {read_project_file(record.path) or '(none)'}",
     )
-    return env_details(code, home, record, details).text()
+    return env_details(code, root, record, details).text()
 
 
 def allvirtualenv(request: ShellRequest) -> str:
     """allvirtualenv CMD...: run CMD in every env (activated, in its folder, in a subshell)."""
-    home = open_home()
-    conn = try_open_registry(home)
+    root = home_root()
+    conn = try_open_registry(root)
     code = ShellCode(request.shell)
     try:
-        for name in env_names(home, conn):
-            record = find_env(home, conn, name)
+        for name in env_names(root, conn):
+            record = find_env(root, conn, name)
             if record is None:
                 continue
             code.print(name, "=" * len(name))

@@ -1,0 +1,365 @@
+# venvreg for fish: virtualenvwrapper's commands on venvreg's registry.
+#   venvreg init fish | source      or      source (venvreg init fish --path)
+# Every command calls `venvreg __shell fish COMMAND -- ARGS`, checks its status, then evaluates
+# the code it printed. Sourcing this file runs no Python and is safe to repeat.
+# Sourced hooks are the .fish variants (postactivate.fish, ...); they run inside a function,
+# so what they set for the shell needs `set -g` / `set -gx`.
+
+function __venvreg_call
+    # Capture first, check the status, then evaluate: a CLI that fails or dies evaluates nothing.
+    # A pipe into `read`, not a command substitution, whose stderr fish would send past the
+    # function's redirections (fish-shell#1035). The code holds no NUL: -z reads it whole.
+    __venvreg_export
+    set -l __venvreg_exe venvreg
+    test -n "$VENVREG_EXE"; and set __venvreg_exe $VENVREG_EXE
+    set -l __venvreg_code
+    # An empty PYTHONHOME: a value set for some other Python must not break venvreg's own.
+    PYTHONHOME= command $__venvreg_exe __shell fish $argv | read -lz __venvreg_code
+    set -l __venvreg_status $pipestatus[1]
+    if test $__venvreg_status -ne 0
+        return $__venvreg_status
+    end
+    __venvreg_hold __venvreg_eval $__venvreg_code
+end
+
+function __venvreg_eval
+    # `eval` of the whole text (values may hold newlines inside quotes); unlike `| source`,
+    # it leaves stdin to the code (allvirtualenv pip uninstall asks on it).
+    eval $argv[1]
+end
+
+function __venvreg_hold
+    # Runs argv with auto-activation held back, then looks at PWD once, as bash's prompt hook
+    # does: fish fires --on-variable PWD at once, in the middle of activation or of a hook.
+    if set -q __venvreg_busy
+        $argv
+        return $status
+    end
+    set -g __venvreg_busy
+    $argv
+    set -l __venvreg_status $status
+    set -e __venvreg_busy
+    __venvreg_auto
+    return $__venvreg_status
+end
+
+function __venvreg_export
+    # virtualenvwrapper exports these too; the CLI must see values set without `-x`. A
+    # universal one is exported where it lives: a global copy would shadow later `set -U`.
+    for __venvreg_var in WORKON_HOME PROJECT_HOME VIRTUALENVWRAPPER_HOOK_DIR \
+        VIRTUALENVWRAPPER_WORKON_CD VIRTUALENVWRAPPER_PROJECT_FILENAME
+        set -q $__venvreg_var; and not set -qx $__venvreg_var; or continue
+        if set -qg $__venvreg_var
+            set -gx $__venvreg_var $$__venvreg_var
+        else if set -qU $__venvreg_var
+            set -Ux $__venvreg_var $$__venvreg_var
+        end
+    end
+    return 0
+end
+
+function __venvreg_run_hook
+    # A "run" hook: executed (not sourced) in argv[2], its status ignored. argv[1] hook.
+    if test -f "$argv[1]"
+        if test -x "$argv[1]"
+            command sh -c 'cd -- "$1" && shift && exec "$@"' venvreg \
+                $argv[2] $argv[1] $argv[3..-1]
+        else
+            builtin printf 'venvreg: hook %s is not executable; skipped\n' $argv[1] >&2
+        end
+    end
+    return 0
+end
+
+function __venvreg_source_hook
+    # A "sourced" hook, given virtualenvwrapper's internal hook name as argv[2].
+    if test -f "$argv[1]"
+        builtin source $argv
+    end
+    return 0
+end
+
+function __venvreg_cd
+    builtin cd -- $argv[1]
+end
+
+function __venvreg_print
+    builtin printf '%s\n' $argv
+end
+
+function __venvreg_status
+    return $argv[1]
+end
+
+function __venvreg_exec
+    command $argv
+end
+
+function __venvreg_in_env
+    # Runs argv[3..] inside env argv[1] (activated, no hooks), in that folder, leaving the
+    # shell as it was: a program in `sh`; a function or builtin here, then back.
+    # fish cannot unset a variable for one block; Python ignores an empty PYTHONHOME.
+    begin
+        set -lx VIRTUAL_ENV $argv[1]
+        set -lx PATH $argv[2] $PATH
+        set -q PYTHONHOME; and set -lx PYTHONHOME ''
+        if builtin functions -q -- $argv[3]; or builtin contains -- $argv[3] (builtin builtin -n)
+            set -l __venvreg_back $PWD
+            builtin cd -- $argv[1]; or return 0
+            # eval, not $argv[3..]: `command` or `builtin` from a variable is not the keyword
+            eval (string escape -- $argv[3..-1])
+            builtin cd -- $__venvreg_back
+        else
+            command sh -c 'cd -- "$1" && shift && unset PYTHONHOME && exec "$@"' venvreg \
+                $argv[1] $argv[3..-1]
+        end
+    end
+    return 0
+end
+
+function __venvreg_activate
+    # argv: 1 name  2 env  3 bin  4 prompt  5 the same prompt (bash escapes it for PS1)
+    #       6 project  7 cd (1/0)  8 hook dir  9 WORKON_HOME
+    if set -q __venvreg_active_env
+        __venvreg_deactivate
+    else if test -n "$VIRTUAL_ENV"; and builtin functions -q deactivate
+        deactivate nondestructive # an env activated by its own bin/activate.fish
+    end
+    __venvreg_run_hook "$argv[8]/preactivate" $argv[9] $argv[1]
+    __venvreg_run_hook "$argv[2]/bin/preactivate" $argv[9] $argv[1]
+
+    set -g __venvreg_active_env $argv[2]
+    set -g __venvreg_active_name $argv[1]
+    set -e __venvreg_auto_active
+    set -g __venvreg_hook_dir $argv[8]
+    set -g __venvreg_project $argv[6]
+    set -g __venvreg_old_path $PATH
+    if set -q PYTHONHOME
+        set -g __venvreg_old_pythonhome $PYTHONHOME
+        set -e PYTHONHOME
+    end
+    set -gx PATH $argv[3] $PATH
+    set -gx VIRTUAL_ENV $argv[2]
+    set -gx VIRTUAL_ENV_PROMPT $argv[4]
+    if test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
+        __venvreg_wrap_prompt $argv[4]
+    end
+    function deactivate --description 'Deactivate the venvreg environment'
+        __venvreg_hold __venvreg_deactivate $argv
+    end
+
+    if test "$argv[7]" = 1; and test -n "$argv[6]"
+        __venvreg_cd $argv[6]
+    end
+    if test -n "$argv[6]"
+        __venvreg_source_hook "$argv[6]/.virtualenvwrapper/postactivate.fish" post_activate
+    end
+    __venvreg_source_hook "$argv[8]/postactivate.fish" post_activate
+    __venvreg_source_hook "$argv[2]/bin/postactivate.fish" post_activate
+    return 0
+end
+
+function __venvreg_wrap_prompt
+    # As virtualenv's activate.fish: keep the user's fish_prompt under a private name and put
+    # one in front that prints "(prompt) " (as data, never evaluated), then calls it.
+    set -g __venvreg_prompt $argv[1]
+    set -q __venvreg_prompt_wrapped; and return 0
+    builtin functions -e __venvreg_old_fish_prompt
+    if builtin functions -q fish_prompt
+        builtin functions -c fish_prompt __venvreg_old_fish_prompt
+    end
+    function fish_prompt --description 'Write out the prompt (venvreg: with the environment)'
+        set -l __venvreg_last $status
+        builtin printf '(%s) ' "$__venvreg_prompt"
+        if builtin functions -q __venvreg_old_fish_prompt
+            __venvreg_status $__venvreg_last
+            __venvreg_old_fish_prompt
+        end
+    end
+    set -g __venvreg_prompt_wrapped
+end
+
+function __venvreg_unwrap_prompt
+    # An empty function path keeps fish from autoloading a fish_prompt between the two steps.
+    set -l fish_function_path
+    builtin functions -e fish_prompt
+    if builtin functions -q __venvreg_old_fish_prompt
+        builtin functions -c __venvreg_old_fish_prompt fish_prompt
+        builtin functions -e __venvreg_old_fish_prompt
+    end
+    set -e __venvreg_prompt_wrapped __venvreg_prompt
+end
+
+function __venvreg_deactivate
+    if not set -q __venvreg_active_env
+        builtin printf '%s\n' "venvreg: no environment is active" >&2
+        return 1
+    end
+    set -l __venvreg_env $__venvreg_active_env
+    set -l __venvreg_name $__venvreg_active_name
+    set -l __venvreg_hooks $__venvreg_hook_dir
+    if test -n "$__venvreg_project"
+        __venvreg_source_hook "$__venvreg_project/.virtualenvwrapper/predeactivate.fish" \
+            pre_deactivate
+    end
+    __venvreg_source_hook "$__venvreg_env/bin/predeactivate.fish" pre_deactivate
+    __venvreg_source_hook "$__venvreg_hooks/predeactivate.fish" pre_deactivate
+
+    set -gx PATH $__venvreg_old_path
+    if set -q __venvreg_old_pythonhome
+        set -gx PYTHONHOME $__venvreg_old_pythonhome
+        set -e __venvreg_old_pythonhome
+    end
+    if set -q __venvreg_prompt_wrapped
+        __venvreg_unwrap_prompt
+    end
+    set -eg VIRTUAL_ENV
+    set -eg VIRTUAL_ENV_PROMPT
+    set -e __venvreg_active_env __venvreg_active_name __venvreg_hook_dir __venvreg_auto_active
+    set -e __venvreg_project __venvreg_old_path
+    builtin functions -e deactivate
+
+    set -g VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV $__venvreg_env
+    __venvreg_source_hook "$__venvreg_env/bin/postdeactivate.fish" post_deactivate $__venvreg_name
+    __venvreg_source_hook "$__venvreg_hooks/postdeactivate.fish" post_deactivate $__venvreg_name
+    set -e VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV
+    if test -f "$__venvreg_env/README.tmpenv"
+        __venvreg_call rmtmpenv -- $__venvreg_env
+    end
+    return 0
+end
+
+function workon
+    __venvreg_call workon -- $argv
+end
+function mkvirtualenv
+    __venvreg_call mkvirtualenv -- $argv
+end
+function mktmpenv
+    __venvreg_call mktmpenv -- $argv
+end
+function rmvirtualenv
+    __venvreg_call rmvirtualenv -- $argv
+end
+function lsvirtualenv
+    __venvreg_call lsvirtualenv -- $argv
+end
+function showvirtualenv
+    __venvreg_call showvirtualenv -- $argv
+end
+function cpvirtualenv
+    __venvreg_call cpvirtualenv -- $argv
+end
+function allvirtualenv
+    __venvreg_call allvirtualenv -- $argv
+end
+function cdvirtualenv
+    __venvreg_call cdvirtualenv -- $argv
+end
+function cdsitepackages
+    __venvreg_call cdsitepackages -- $argv
+end
+function lssitepackages
+    __venvreg_call lssitepackages -- $argv
+end
+function cdproject
+    __venvreg_call cdproject -- $argv
+end
+function mkproject
+    __venvreg_call mkproject -- $argv
+end
+function setvirtualenvproject
+    __venvreg_call setvirtualenvproject -- $argv
+end
+function add2virtualenv
+    __venvreg_call add2virtualenv -- $argv
+end
+function wipeenv
+    __venvreg_call wipeenv -- $argv
+end
+function toggleglobalsitepackages
+    __venvreg_call toggleglobalsitepackages -- $argv
+end
+function virtualenvwrapper
+    __venvreg_call virtualenvwrapper -- $argv
+end
+
+# --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
+
+function __venvreg_home
+    if test -n "$WORKON_HOME"
+        builtin printf '%s' "$WORKON_HOME"
+    else if test -n "$__venvreg_default_home"
+        builtin printf '%s' "$__venvreg_default_home"
+    else
+        builtin printf '%s' "$HOME/.virtualenvs"
+    end
+end
+
+function __venvreg_env_names
+    set -l __venvreg_dir (__venvreg_home | string collect -N)
+    set -l __venvreg_names
+    if test -f "$__venvreg_dir/.venvreg/names"
+        while read -l __venvreg_name
+            builtin contains -- $__venvreg_name $__venvreg_names
+            or set -a __venvreg_names $__venvreg_name
+        end <"$__venvreg_dir/.venvreg/names"
+    end
+    for __venvreg_cfg in "$__venvreg_dir"/*/pyvenv.cfg
+        test -f "$__venvreg_cfg"; or continue
+        set -l __venvreg_name \
+            (string replace -r '(?s)^.*/([^/]*)/pyvenv\.cfg$' '$1' -- $__venvreg_cfg)
+        builtin contains -- $__venvreg_name $__venvreg_names
+        or set -a __venvreg_names $__venvreg_name
+    end
+    builtin printf '%s\n' $__venvreg_names
+end
+
+for __venvreg_cmd in workon rmvirtualenv cpvirtualenv showvirtualenv
+    builtin complete -e -c $__venvreg_cmd
+    builtin complete -c $__venvreg_cmd -f -a '(__venvreg_env_names)'
+end
+set -e __venvreg_cmd
+
+# --- Auto-activation (venvreg config set auto_activate true): entering a registered project
+# folder activates its env; leaving deactivates what was auto-activated. The map is the
+# projects file the CLI writes from the user's own registry; a cd that changes nothing, or
+# changes nothing about activation, starts no Python. ---
+
+function __venvreg_auto
+    test "$PWD" != "$__venvreg_last_pwd"; or return 0
+    set -g __venvreg_last_pwd $PWD
+    set -l __venvreg_map (__venvreg_home | string collect -N)/.venvreg/projects
+    test -f "$__venvreg_map"; or return 0
+    set -l __venvreg_found
+    while read -l __venvreg_folder; and read -l __venvreg_name
+        # A literal prefix test of "$PWD/": the folder may hold *, ?, [ or regex characters.
+        set -l __venvreg_re '^'(string escape --style=regex -- "$__venvreg_folder/")
+        if string match -qr -- $__venvreg_re "$PWD/"
+            set __venvreg_found $__venvreg_name
+            break
+        end
+    end <$__venvreg_map
+    if test -n "$__venvreg_found"
+        test "$__venvreg_found" = "$__venvreg_active_name"; and return 0
+        if set -q __venvreg_active_env; and not set -q __venvreg_auto_active
+            return 0
+        end
+        __venvreg_call workon -- -n $__venvreg_found; and set -g __venvreg_auto_active 1
+    else if set -q __venvreg_auto_active; and set -q __venvreg_active_env
+        __venvreg_hold __venvreg_deactivate
+    end
+    return 0
+end
+
+function __venvreg_on_pwd --on-variable PWD
+    set -q __venvreg_busy; or __venvreg_auto
+end
+
+function __venvreg_on_prompt --on-event fish_prompt
+    # Nothing of venvreg runs at a prompt: a hold left by Ctrl-C ends here.
+    set -e __venvreg_busy
+    __venvreg_auto
+end
+
+__venvreg_auto
