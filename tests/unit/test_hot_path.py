@@ -1,5 +1,6 @@
 """The shell hot path (workon, lsvirtualenv, completion names) must not import the heavy
-libraries: typer, click, rich, sqlite_utils, pydantic, tomlkit, platformdirs, virtualenv."""
+libraries: typer, click, rich, sqlite_utils, pydantic, tomlkit, platformdirs, virtualenv — nor
+the standard modules that cost more than the lookup itself: pathlib, dataclasses, typing."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ HEAVY = (
     "tomlkit",
     "platformdirs",
     "virtualenv",
+    "pathlib",
+    "dataclasses",
+    "typing",
+    "inspect",
 )
 
 PROBE = """
@@ -60,11 +65,17 @@ def test_hot_commands_import_nothing_heavy(one_env: str, shell: str, command: li
     assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
 
 
-def test_a_config_file_is_read_without_tomlkit(one_env: str, isolated: Path) -> None:
-    Path(os.environ["VENVREG_CONFIG"]).write_text('backend = "venv"\n', encoding="utf-8")
-    status, modules, _ = run_probe("bash", "workon", "--", "hot")
+def test_a_config_file_is_read_without_tomlkit(
+    one_env: str, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = os.environ["WORKON_HOME"]
+    Path(os.environ["VENVREG_CONFIG"]).write_text(f"workon_home = {home!r}\n", encoding="utf-8")
+    monkeypatch.delenv("WORKON_HOME")  # only then is the config file read
+    status, modules, stdout = run_probe("bash", "workon", "--", "hot")
     assert status == 0
-    assert modules.isdisjoint(HEAVY)
+    assert "'hot'" in stdout
+    assert "tomllib" in modules  # the file was read, with the standard library's parser
+    assert modules.isdisjoint({"tomlkit", "platformdirs", "typer", "rich", "dataclasses"})
 
 
 def test_the_probe_sees_heavy_imports(one_env: str) -> None:
