@@ -51,7 +51,8 @@ def _handler(command: str) -> Handler:
 
     handler = hot.HANDLERS.get(command)
     if handler is not None:
-        return handler
+        return handler  # one UPDATE, output written at the end: a signal leaves nothing half done
+    _turn_signals_into_exceptions()  # creation and removal must clean up when interrupted
     from .shellcmds import COLD_HANDLERS
 
     module_name = COLD_HANDLERS.get(command)
@@ -64,14 +65,8 @@ def _handler(command: str) -> Handler:
     return found
 
 
-def _report(error: BaseException) -> None:
-    text = str(error)
-    prefix = "" if isinstance(error, WrapperError) else "venvreg: "
-    print(f"{prefix}{text}", file=sys.stderr, flush=True)
-
-
-def main(argv: list[str]) -> int:
-    """Run one shell command; returns the exit status, never raises, never prints a traceback."""
+def _turn_signals_into_exceptions() -> None:
+    """SIGTERM and SIGHUP raise Interrupted, so clean-up runs as for Ctrl-C."""
     import signal
 
     def interrupted(signum: int, _frame: object) -> None:
@@ -80,6 +75,16 @@ def main(argv: list[str]) -> int:
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             signal.signal(signum, interrupted)
+
+
+def _report(error: BaseException) -> None:
+    text = str(error)
+    prefix = "" if isinstance(error, WrapperError) else "venvreg: "
+    print(f"{prefix}{text}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str]) -> int:
+    """Run one shell command; returns the exit status, never raises, never prints a traceback."""
     try:
         shell, command, args = _split(argv)
         code = _handler(command)(ShellRequest(shell, args))

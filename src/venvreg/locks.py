@@ -10,19 +10,22 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def hold(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `path` for the duration; the file is removed afterwards."""
+def hold(path: str | os.PathLike[str], remove: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on `path` for the duration; the file is removed afterwards unless
+    `remove` is false (a lock others may be waiting on must stay the same file)."""
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if sys.platform != "win32":
             import fcntl
 
             fcntl.flock(handle, fcntl.LOCK_EX)
+        os.ftruncate(handle, 0)
         os.write(handle, str(os.getpid()).encode())
         yield
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+        if remove:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
         os.close(handle)
 
 

@@ -34,8 +34,11 @@ def quote_fish(value: str) -> str:
 
 
 def quote_pwsh(value: str) -> str:
-    """PowerShell: a single-quoted string, each kind of single quote doubled."""
+    """PowerShell: a single-quoted string, each kind of single quote doubled. A carriage return
+    is refused too: PowerShell splits a program's output at it, so it cannot come back intact."""
     _refuse_nul(value)
+    if "\r" in value:
+        raise UsageError("a value holding a carriage return cannot be passed to PowerShell")
     return "'" + "".join(c + c if c in _POWERSHELL_QUOTES else c for c in value) + "'"
 
 

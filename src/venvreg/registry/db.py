@@ -5,7 +5,6 @@ Stdlib only: the shell hot path (workon) opens the registry too.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import sys
@@ -22,7 +21,7 @@ REGISTRY_FILE = "registry.sqlite3"
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
     from os import PathLike
 
     from ..paths import Home
@@ -80,16 +79,19 @@ def prepare(conn: sqlite3.Connection, *, network: bool) -> None:
     migrate(conn)
 
 
-@contextlib.contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+class write_transaction:  # noqa: N801 - used as `with write_transaction(conn):`
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included). A class, not
+    a contextlib generator: contextlib is not worth its import on the hot path."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
 def _newer_schema_error(version: int) -> RegistryError:
@@ -132,6 +134,8 @@ def _is_damage(error: sqlite3.DatabaseError) -> bool:
 def _move_aside(path: str) -> str:
     aside = f"{path}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     os.replace(path, aside)
+    import contextlib  # recovery is rare: off the hot path
+
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path + suffix)
@@ -194,17 +198,8 @@ def open_registry_in(root: str) -> tuple[sqlite3.Connection, bool]:
     return conn, True
 
 
-@contextlib.contextmanager
-def _registry_lock(lock_path: str) -> Iterator[None]:
+def _registry_lock(lock_path: str) -> AbstractContextManager[None]:
     """An exclusive lock for recovery, so two shells do not both move the file aside."""
-    with open(lock_path, "a+b") as lock_file:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows
-            yield
-            return
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+    from ..locks import hold  # recovery is rare: its imports stay off the hot path
+
+    return hold(lock_path, remove=False)

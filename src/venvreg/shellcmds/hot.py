@@ -116,9 +116,14 @@ def workon(request: ShellRequest) -> str:
             conn.close()
 
 
+def bin_dir_of(path: str) -> str:
+    """Where an env keeps its scripts: bin/, or Scripts\\ on Windows."""
+    return os.path.join(path, "Scripts" if os.name == "nt" else "bin")
+
+
 def activation_for(root: str, name: str, path: str, cd_mode: str) -> Activation:
     """Everything the shell's __venvreg_activate needs, from the folder itself."""
-    bin_dir = os.path.join(path, "Scripts" if os.name == "nt" else "bin")
+    bin_dir = bin_dir_of(path)
     if not os.path.isdir(bin_dir):
         raise WrapperError(f"ERROR: Environment '{path}' does not contain an activate script.")
     cfg_data = read_small_file(os.path.join(path, "pyvenv.cfg"))
@@ -181,7 +186,7 @@ def env_details(
     """A name, its underline, `details`, and the get_env_details hooks' output (run inside it)."""
     code.print(record.name, "=" * len(record.name), *details)
     hooks = os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or root
-    bin_dir = os.path.join(record.path, "bin")
+    bin_dir = bin_dir_of(record.path)
     for hook in (os.path.join(hooks, "get_env_details"), os.path.join(bin_dir, "get_env_details")):
         if os.path.isfile(hook):
             code.call(

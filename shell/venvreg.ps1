@@ -1,0 +1,744 @@
+# venvreg for PowerShell: virtualenvwrapper's commands on venvreg's registry.
+#   venvreg init pwsh | Out-String | Invoke-Expression      (in $PROFILE)
+#   or  . (venvreg init pwsh --path)
+# Every command calls `venvreg __shell pwsh COMMAND -- ARGS`, checks its exit code, then evaluates
+# the code it printed: calls of the __venvreg_* helpers below whose every argument is a
+# single-quoted string. Loading this file runs no Python and is safe to repeat. Every cmdlet is
+# module-qualified and every path goes through -LiteralPath or .NET, so user aliases and
+# functions (cd, ls, echo, python, deactivate, ...) and wildcard characters in paths change
+# nothing. Sourced hooks are the .ps1 variants (postactivate.ps1, ...); they run in a function
+# scope, so what they must leave behind goes through $env:, $global: or `function global:`.
+# Needs PowerShell 7.3 or newer for arguments to reach venvreg verbatim (older versions drop
+# empty arguments and mangle embedded double quotes when calling programs).
+
+# --- The protocol ---
+
+function global:__venvreg_native {
+    # Run the application $App (an ApplicationInfo) with each string of $Argv as exactly one
+    # argument; its output is this function's output. Each argument is written into the call as
+    # "$($__venvreg_argv[i])" - an index, never the value's text - because PowerShell on Unix
+    # globs and tilde-expands the values of splatted or unquoted-variable arguments of native
+    # commands (PowerShell/PowerShell#24178, #21323) but not quoted ones, and it swallows an
+    # argument equal to '--%' (the stop-parsing marker), which is passed as a StringBuilder.
+    # 'Standard' passing (ProcessStartInfo.ArgumentList) keeps empty strings and double quotes.
+    param($App, [string[]]$Argv)
+    $PSNativeCommandArgumentPassing = 'Standard'
+    $PSNativeCommandUseErrorActionPreference = $false
+    $__venvreg_app = $App
+    $__venvreg_argv = $Argv
+    $__venvreg_words = [System.Collections.Generic.List[string]]::new()
+    $__venvreg_words.Add('& $__venvreg_app')
+    for ($__venvreg_i = 0; $__venvreg_i -lt $Argv.Count; $__venvreg_i++) {
+        if ($Argv[$__venvreg_i] -eq '--%') {
+            $__venvreg_words.Add('([System.Text.StringBuilder]::new($__venvreg_argv[' + $__venvreg_i + ']))')
+        }
+        else {
+            $__venvreg_words.Add('"$($__venvreg_argv[' + $__venvreg_i + '])"')
+        }
+    }
+    . ([scriptblock]::Create($__venvreg_words -join ' '))
+}
+
+function global:__venvreg_application {
+    # The ApplicationInfo of the file at $Path (VENVREG_EXE), or $null. Command discovery
+    # expands wildcard characters in a path first, so a path holding [ab]*? is looked up as
+    # ./LEAF from inside its folder, and the result must be that very file.
+    param([string]$Path)
+    try {
+        if ([System.IO.Path]::IsPathRooted($Path)) {
+            $full = [System.IO.Path]::GetFullPath($Path)
+        }
+        else {
+            $full = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+        }
+    }
+    catch {
+        return $null
+    }
+    $folder = [System.IO.Path]::GetDirectoryName($full)
+    $leaf = [System.IO.Path]::GetFileName($full)
+    if (-not $folder -or -not $leaf -or -not [System.IO.File]::Exists($full)) {
+        return $null
+    }
+    $app = $null
+    if (-not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($full)) {
+        try {
+            $app = $ExecutionContext.InvokeCommand.GetCommand($full, 'Application')
+        }
+        catch {
+            $app = $null
+        }
+    }
+    elseif (-not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($leaf)) {
+        $global:__VenvregBusy++
+        try {
+            Microsoft.PowerShell.Management\Push-Location -LiteralPath $folder -StackName __venvreg -ErrorAction Stop
+            try {
+                $relative = '.' + [System.IO.Path]::DirectorySeparatorChar + $leaf
+                $app = $ExecutionContext.InvokeCommand.GetCommand($relative, 'Application')
+            }
+            finally {
+                Microsoft.PowerShell.Management\Pop-Location -StackName __venvreg
+            }
+        }
+        catch {
+            $app = $null
+        }
+        finally {
+            $global:__VenvregBusy--
+        }
+    }
+    if ($null -eq $app) {
+        return $null
+    }
+    $comparison = [System.StringComparison]::Ordinal
+    if ([System.IO.Path]::DirectorySeparatorChar -eq '\') {
+        $comparison = [System.StringComparison]::OrdinalIgnoreCase
+    }
+    if (-not [string]::Equals([string]$app.Path, $full, $comparison)) {
+        return $null
+    }
+    return $app
+}
+
+function global:__venvreg_exe {
+    # venvreg itself: $env:VENVREG_EXE (a path or a name) or `venvreg` on PATH; an application
+    # only, so a function or alias named venvreg is never what runs.
+    $exe = $env:VENVREG_EXE
+    if (-not $exe) {
+        $exe = 'venvreg'
+    }
+    if ($exe.IndexOfAny([char[]]@('/', '\')) -ge 0) {
+        return __venvreg_application $exe
+    }
+    try {
+        return $ExecutionContext.InvokeCommand.GetCommand($exe, 'Application')
+    }
+    catch {
+        return $null
+    }
+}
+
+function global:__venvreg_call {
+    # Capture first, check the exit code, then evaluate: a venvreg that fails, is killed or is
+    # interrupted after printing half its code leaves nothing evaluated. The whole text is parsed
+    # before any of it runs; it runs in this scope (the helpers set globals explicitly).
+    param([string]$Command, [object[]]$Arguments)
+    $__venvreg_argv = [System.Collections.Generic.List[string]]::new()
+    $__venvreg_argv.Add('__shell')
+    $__venvreg_argv.Add('pwsh')
+    $__venvreg_argv.Add($Command)
+    $__venvreg_argv.Add('--')
+    foreach ($__venvreg_item in $Arguments) {
+        if ($null -eq $__venvreg_item) {
+            continue
+        }
+        if ($__venvreg_item -is [System.Collections.IEnumerable] -and $__venvreg_item -isnot [string]) {
+            foreach ($__venvreg_inner in $__venvreg_item) {
+                if ($null -ne $__venvreg_inner) {
+                    $__venvreg_argv.Add([string]$__venvreg_inner)
+                }
+            }
+        }
+        else {
+            $__venvreg_argv.Add([string]$__venvreg_item)
+        }
+    }
+    $__venvreg_app = __venvreg_exe
+    if ($null -eq $__venvreg_app) {
+        [System.Console]::Error.WriteLine('venvreg: cannot find the venvreg program (set VENVREG_EXE or fix PATH)')
+        $global:LASTEXITCODE = 127
+        return
+    }
+    $global:__VenvregBusy++
+    try {
+        # venvreg writes UTF-8; PowerShell decodes a program's output with [Console]::OutputEncoding
+        # (the OEM code page on Windows), so it is UTF-8 for the time of the call.
+        $__venvreg_encoding = $null
+        try {
+            $__venvreg_encoding = [System.Console]::OutputEncoding
+            [System.Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+        }
+        catch {
+            $__venvreg_encoding = $null
+        }
+        $PSApplicationOutputEncoding = [System.Text.UTF8Encoding]::new($false)  # 7.6+
+        # No PYTHONHOME: a value set for some other Python must not break venvreg's own.
+        $__venvreg_pythonhome = [System.Environment]::GetEnvironmentVariable('PYTHONHOME')
+        [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $null)
+        $global:LASTEXITCODE = 0
+        try {
+            $__venvreg_out = __venvreg_native $__venvreg_app $__venvreg_argv.ToArray()
+        }
+        catch {
+            [System.Console]::Error.WriteLine('venvreg: could not run ' + [string]$__venvreg_app.Path + ': ' + $_.Exception.Message)
+            $global:LASTEXITCODE = 126
+            return
+        }
+        finally {
+            if ($null -ne $__venvreg_pythonhome) {
+                [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $__venvreg_pythonhome)
+            }
+            if ($null -ne $__venvreg_encoding) {
+                try {
+                    [System.Console]::OutputEncoding = $__venvreg_encoding
+                }
+                catch {
+                    $__venvreg_encoding = $null
+                }
+            }
+        }
+        if ($global:LASTEXITCODE -ne 0) {
+            return
+        }
+        try {
+            $__venvreg_code = [scriptblock]::Create((@($__venvreg_out) -join "`n"))
+        }
+        catch {
+            [System.Console]::Error.WriteLine('venvreg: the code venvreg printed does not parse: ' + $_.Exception.Message)
+            $global:LASTEXITCODE = 1
+            return
+        }
+        $__venvreg_saved = $global:__VenvregStatus
+        $global:__VenvregStatus = 0
+        try {
+            . $__venvreg_code
+            $__venvreg_rc = $global:__VenvregStatus
+        }
+        finally {
+            $global:__VenvregStatus = $__venvreg_saved
+        }
+        $global:LASTEXITCODE = $__venvreg_rc
+    }
+    finally {
+        $global:__VenvregBusy--
+    }
+    if ($global:__VenvregBusy -le 0) {
+        # What a prompt hook would see next in bash: a cd done by the command itself.
+        __venvreg_auto
+        $global:LASTEXITCODE = $__venvreg_rc
+    }
+}
+
+# --- The helpers the emitted code calls (every argument a string) ---
+
+function global:__venvreg_print {
+    # Lines for the user's output (where virtualenvwrapper prints them).
+    foreach ($line in $args) {
+        Microsoft.PowerShell.Utility\Write-Output ([string]$line)
+    }
+}
+
+function global:__venvreg_status {
+    # The status of the command being evaluated: $LASTEXITCODE once it returns. PowerShell
+    # offers a simple function no way to make its caller's $? false without writing an error
+    # record (PowerShell/PowerShell#3629), and advanced functions would read -d, -v, -e as
+    # their common parameters, so $LASTEXITCODE is the status, as for a program.
+    param([string]$Status = '0')
+    $code = 0
+    if (-not [int]::TryParse($Status, [ref]$code)) {
+        $code = 1
+    }
+    $global:__VenvregStatus = $code
+    $global:LASTEXITCODE = $code
+}
+
+function global:__venvreg_cd {
+    param([string]$Path)
+    Microsoft.PowerShell.Management\Set-Location -LiteralPath $Path -ErrorAction SilentlyContinue -ErrorVariable __venvreg_failed
+    if ($__venvreg_failed) {
+        [System.Console]::Error.WriteLine('venvreg: cannot change directory to ' + $Path)
+        $global:__VenvregStatus = 1
+        $global:LASTEXITCODE = 1
+    }
+}
+
+function global:__venvreg_exec {
+    # An external program only (never a function or alias of the same name), its arguments
+    # verbatim.
+    param([string]$Name)
+    $rest = [string[]]$args
+    $app = $null
+    try {
+        $app = $ExecutionContext.InvokeCommand.GetCommand($Name, 'Application')
+    }
+    catch {
+        $app = $null
+    }
+    if ($null -ne $app) {
+        __venvreg_native $app $rest
+        return
+    }
+    if ($Name -eq 'ls') {
+        # Windows has no ls: list the folders given.
+        $folders = @($rest | Microsoft.PowerShell.Core\Where-Object { -not $_.StartsWith('-') })
+        Microsoft.PowerShell.Management\Get-ChildItem -LiteralPath $folders -Name -Force
+        return
+    }
+    [System.Console]::Error.WriteLine('venvreg: command not found: ' + $Name)
+    $global:__VenvregStatus = 127
+    $global:LASTEXITCODE = 127
+}
+
+function global:__venvreg_run_hook {
+    # A "run" hook: executed (not sourced) in $Cwd, its status ignored. Started by .NET from its
+    # literal path: no command lookup, no wildcard expansion of [ab]*? in WORKON_HOME, every
+    # argument verbatim; its output goes straight to the terminal, as in bash.
+    param([string]$Hook, [string]$Cwd)
+    $rest = [string[]]$args
+    if (-not [System.IO.File]::Exists($Hook)) {
+        return
+    }
+    if (-not [System.IO.Directory]::Exists($Cwd)) {
+        [System.Console]::Error.WriteLine('venvreg: hook ' + $Hook + ': no folder ' + $Cwd + ' to run it in')
+        return
+    }
+    $status = $global:LASTEXITCODE
+    try {
+        $start = [System.Diagnostics.ProcessStartInfo]::new($Hook)
+        $start.UseShellExecute = $false
+        $start.WorkingDirectory = $Cwd
+        foreach ($word in $rest) {
+            $start.ArgumentList.Add($word)
+        }
+        $process = [System.Diagnostics.Process]::Start($start)
+        $process.WaitForExit()
+        $process.Dispose()
+    }
+    catch {
+        $problem = $_.Exception
+        while ($null -ne $problem.InnerException) {
+            $problem = $problem.InnerException
+        }
+        if ($problem -is [System.ComponentModel.Win32Exception]) {
+            [System.Console]::Error.WriteLine('venvreg: hook ' + $Hook + ' is not executable; skipped')
+        }
+        else {
+            [System.Console]::Error.WriteLine('venvreg: hook ' + $Hook + ': ' + $problem.Message)
+        }
+    }
+    finally {
+        $global:LASTEXITCODE = $status
+    }
+}
+
+function global:__venvreg_source_hook {
+    # A "sourced" hook (FILE.ps1), given virtualenvwrapper's internal hook name and any more
+    # arguments as its $args. Read and run as a script block: no command lookup of its path.
+    param([string]$__venvreg_hook)
+    if (-not [System.IO.File]::Exists($__venvreg_hook)) {
+        return
+    }
+    try {
+        $__venvreg_block = [scriptblock]::Create([System.IO.File]::ReadAllText($__venvreg_hook))
+        . $__venvreg_block @args
+    }
+    catch {
+        [System.Console]::Error.WriteLine('venvreg: hook ' + $__venvreg_hook + ': ' + $_.Exception.Message)
+    }
+}
+
+function global:__venvreg_in_env {
+    # Run a command inside an env (activated, no hooks, in its folder), then put back the
+    # location, VIRTUAL_ENV, PATH and PYTHONHOME; its status is ignored.
+    param([string]$EnvPath, [string]$Bin, [string]$Name)
+    $rest = [string[]]$args
+    $saved = @{
+        VIRTUAL_ENV = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+        PATH = [System.Environment]::GetEnvironmentVariable('PATH')
+        PYTHONHOME = [System.Environment]::GetEnvironmentVariable('PYTHONHOME')
+    }
+    $status = $global:LASTEXITCODE
+    $global:__VenvregBusy++
+    try {
+        Microsoft.PowerShell.Management\Push-Location -LiteralPath $EnvPath -StackName __venvreg -ErrorAction Stop
+        try {
+            $env:VIRTUAL_ENV = $EnvPath
+            if ($saved.PATH) {
+                $env:PATH = $Bin + [System.IO.Path]::PathSeparator + $saved.PATH
+            }
+            else {
+                $env:PATH = $Bin
+            }
+            [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $null)
+            $command = $ExecutionContext.InvokeCommand.GetCommand($Name, 'All')
+            if ($null -eq $command) {
+                [System.Console]::Error.WriteLine('venvreg: command not found: ' + $Name)
+            }
+            elseif ($command.CommandType -eq 'Application') {
+                __venvreg_native $command $rest
+            }
+            else {
+                & $command @rest
+            }
+        }
+        finally {
+            foreach ($variable in @('VIRTUAL_ENV', 'PATH', 'PYTHONHOME')) {
+                [System.Environment]::SetEnvironmentVariable($variable, $saved[$variable])
+            }
+            Microsoft.PowerShell.Management\Pop-Location -StackName __venvreg
+        }
+    }
+    catch {
+        [System.Console]::Error.WriteLine('venvreg: ' + $_.Exception.Message)
+    }
+    finally {
+        $global:__VenvregBusy--
+        $global:LASTEXITCODE = $status
+    }
+}
+
+function global:__venvreg_join {
+    # "$1/$2/..." as the bash file writes it, with this system's separator.
+    $args -join [System.IO.Path]::DirectorySeparatorChar
+}
+
+# --- Activation: venvreg's own, the same for every env (no bin/Activate.ps1 is run) ---
+
+function global:__venvreg_activate {
+    # NAME ENV BIN PROMPT PS1_PROMPT PROJECT CD(1/0) HOOK_DIR WORKON_HOME
+    param(
+        [string]$Name,
+        [string]$EnvPath,
+        [string]$Bin,
+        [string]$Prompt,
+        [string]$PromptText,
+        [string]$Project,
+        [string]$Cd,
+        [string]$HookDir,
+        [string]$WorkonHome
+    )
+    if ($global:__VenvregEnv) {
+        __venvreg_deactivate
+    }
+    elseif ($env:VIRTUAL_ENV) {
+        # An env activated by its own Activate.ps1.
+        $foreign = $null
+        try {
+            $foreign = $ExecutionContext.InvokeCommand.GetCommand('deactivate', 'Function')
+        }
+        catch {
+            $foreign = $null
+        }
+        if ($null -ne $foreign) {
+            try {
+                & $foreign -NonDestructive
+            }
+            catch {
+                $foreign = $null
+            }
+        }
+    }
+    __venvreg_run_hook (__venvreg_join $HookDir 'preactivate') $WorkonHome $Name
+    __venvreg_run_hook (__venvreg_join $Bin 'preactivate') $WorkonHome $Name
+
+    $global:__VenvregEnv = $EnvPath
+    $global:__VenvregName = $Name
+    $global:__VenvregBin = $Bin
+    $global:__VenvregAuto = $null
+    $global:__VenvregHookDir = $HookDir
+    $global:__VenvregProject = $Project
+    $global:__VenvregOldPath = [System.Environment]::GetEnvironmentVariable('PATH')
+    $global:__VenvregOldPythonHome = [System.Environment]::GetEnvironmentVariable('PYTHONHOME')
+    if ($null -ne $global:__VenvregOldPythonHome) {
+        [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $null)
+    }
+    if ($global:__VenvregOldPath) {
+        $env:PATH = $Bin + [System.IO.Path]::PathSeparator + $global:__VenvregOldPath
+    }
+    else {
+        $env:PATH = $Bin
+    }
+    $env:VIRTUAL_ENV = $EnvPath
+    $env:VIRTUAL_ENV_PROMPT = $Prompt
+    $global:__VenvregPromptWrapped = $false
+    if (-not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
+        $global:__VenvregOldPrompt = ${function:global:prompt}
+        $global:__VenvregPromptText = $PromptText
+        $global:__VenvregPromptWrapped = $true
+        function global:prompt {
+            # The old prompt runs first, so it still sees the $? of the user's last command.
+            $previous = & $global:__VenvregPreviousPrompt
+            '(' + $global:__VenvregPromptText + ') ' + (-join $previous)
+        }
+        if ($null -ne $global:__VenvregOldPrompt) {
+            $global:__VenvregPreviousPrompt = $global:__VenvregOldPrompt
+        }
+        else {
+            $global:__VenvregPreviousPrompt = {
+                'PS ' + $ExecutionContext.SessionState.Path.CurrentLocation + ('>' * ($NestedPromptLevel + 1)) + ' '
+            }
+        }
+    }
+    function global:deactivate {
+        __venvreg_deactivate
+    }
+
+    if ($Cd -eq '1' -and $Project) {
+        Microsoft.PowerShell.Management\Set-Location -LiteralPath $Project -ErrorAction SilentlyContinue
+    }
+    if ($Project) {
+        __venvreg_source_hook (__venvreg_join $Project '.virtualenvwrapper' 'postactivate.ps1') 'post_activate'
+    }
+    __venvreg_source_hook (__venvreg_join $HookDir 'postactivate.ps1') 'post_activate'
+    __venvreg_source_hook (__venvreg_join $Bin 'postactivate.ps1') 'post_activate'
+}
+
+function global:__venvreg_deactivate {
+    if (-not $global:__VenvregEnv) {
+        [System.Console]::Error.WriteLine('venvreg: no environment is active')
+        $global:__VenvregStatus = 1
+        $global:LASTEXITCODE = 1
+        return
+    }
+    $envPath = $global:__VenvregEnv
+    $name = $global:__VenvregName
+    $bin = $global:__VenvregBin
+    $hooks = $global:__VenvregHookDir
+    if ($global:__VenvregProject) {
+        __venvreg_source_hook (__venvreg_join $global:__VenvregProject '.virtualenvwrapper' 'predeactivate.ps1') 'pre_deactivate'
+    }
+    __venvreg_source_hook (__venvreg_join $bin 'predeactivate.ps1') 'pre_deactivate'
+    __venvreg_source_hook (__venvreg_join $hooks 'predeactivate.ps1') 'pre_deactivate'
+
+    [System.Environment]::SetEnvironmentVariable('PATH', $global:__VenvregOldPath)
+    if ($null -ne $global:__VenvregOldPythonHome) {
+        [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $global:__VenvregOldPythonHome)
+    }
+    if ($global:__VenvregPromptWrapped) {
+        if ($null -ne $global:__VenvregOldPrompt) {
+            ${function:global:prompt} = $global:__VenvregOldPrompt
+        }
+        else {
+            Microsoft.PowerShell.Management\Remove-Item -LiteralPath 'Function:\prompt' -ErrorAction Ignore
+        }
+    }
+    [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV', $null)
+    [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV_PROMPT', $null)
+    foreach ($variable in @(
+            '__VenvregEnv', '__VenvregName', '__VenvregBin', '__VenvregAuto', '__VenvregHookDir',
+            '__VenvregProject', '__VenvregOldPath', '__VenvregOldPythonHome', '__VenvregOldPrompt',
+            '__VenvregPreviousPrompt', '__VenvregPromptText', '__VenvregPromptWrapped')) {
+        Microsoft.PowerShell.Utility\Set-Variable -Name $variable -Value $null -Scope Global
+    }
+    # Found from here by walking up the scopes: the global one defined at activation (the way
+    # virtualenv's own deactivate removes itself).
+    Microsoft.PowerShell.Management\Remove-Item -LiteralPath 'Function:\deactivate' -ErrorAction Ignore
+
+    $global:VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV = $envPath
+    __venvreg_source_hook (__venvreg_join $bin 'postdeactivate.ps1') 'post_deactivate' $name
+    __venvreg_source_hook (__venvreg_join $hooks 'postdeactivate.ps1') 'post_deactivate' $name
+    Microsoft.PowerShell.Utility\Remove-Variable -Name VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV -Scope Global -ErrorAction Ignore
+    if ([System.IO.File]::Exists((__venvreg_join $envPath 'README.tmpenv'))) {
+        __venvreg_call 'rmtmpenv' @($envPath)
+    }
+}
+
+# --- The commands ---
+
+function global:workon { __venvreg_call 'workon' $args }
+function global:mkvirtualenv { __venvreg_call 'mkvirtualenv' $args }
+function global:mktmpenv { __venvreg_call 'mktmpenv' $args }
+function global:rmvirtualenv { __venvreg_call 'rmvirtualenv' $args }
+function global:lsvirtualenv { __venvreg_call 'lsvirtualenv' $args }
+function global:showvirtualenv { __venvreg_call 'showvirtualenv' $args }
+function global:cpvirtualenv { __venvreg_call 'cpvirtualenv' $args }
+function global:allvirtualenv { __venvreg_call 'allvirtualenv' $args }
+function global:cdvirtualenv { __venvreg_call 'cdvirtualenv' $args }
+function global:cdsitepackages { __venvreg_call 'cdsitepackages' $args }
+function global:lssitepackages { __venvreg_call 'lssitepackages' $args }
+function global:cdproject { __venvreg_call 'cdproject' $args }
+function global:mkproject { __venvreg_call 'mkproject' $args }
+function global:setvirtualenvproject { __venvreg_call 'setvirtualenvproject' $args }
+function global:add2virtualenv { __venvreg_call 'add2virtualenv' $args }
+function global:wipeenv { __venvreg_call 'wipeenv' $args }
+function global:toggleglobalsitepackages { __venvreg_call 'toggleglobalsitepackages' $args }
+function global:virtualenvwrapper { __venvreg_call 'virtualenvwrapper' $args }
+
+# --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
+
+function global:__venvreg_home {
+    if ($env:WORKON_HOME) {
+        return $env:WORKON_HOME
+    }
+    $default = Microsoft.PowerShell.Utility\Get-Variable -Name __VenvregDefaultHome -Scope Global -ValueOnly -ErrorAction Ignore
+    if ($default) {
+        return [string]$default
+    }
+    return [System.IO.Path]::Combine($HOME, '.virtualenvs')
+}
+
+function global:__venvreg_env_names {
+    $folder = __venvreg_home
+    $names = [System.Collections.Generic.List[string]]::new()
+    $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+    $index = __venvreg_join $folder '.venvreg' 'names'
+    if ([System.IO.File]::Exists($index)) {
+        try {
+            foreach ($name in [System.IO.File]::ReadAllLines($index)) {
+                if ($name -and $seen.Add($name)) {
+                    $names.Add($name)
+                }
+            }
+        }
+        catch {
+            $index = $null
+        }
+    }
+    if ([System.IO.Directory]::Exists($folder)) {
+        try {
+            foreach ($path in [System.IO.Directory]::EnumerateDirectories($folder)) {
+                $name = [System.IO.Path]::GetFileName($path)
+                if ($name.StartsWith('.') -or -not [System.IO.File]::Exists((__venvreg_join $path 'pyvenv.cfg'))) {
+                    continue
+                }
+                if ($seen.Add($name)) {
+                    $names.Add($name)
+                }
+            }
+        }
+        catch {
+            $folder = $null
+        }
+    }
+    return , $names
+}
+
+function global:__venvreg_complete {
+    param([string]$Word)
+    $prefix = $Word -replace '^[''"\u2018-\u201E]', ''
+    foreach ($name in (__venvreg_env_names)) {
+        if (-not $name.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase)) {
+            continue
+        }
+        $text = $name
+        if ($name -notmatch '^[\p{L}\p{N}_.+-]+$') {
+            $text = "'" + ($name -replace '[''\u2018-\u201B]', '$0$0') + "'"
+        }
+        [System.Management.Automation.CompletionResult]::new($text, $name, 'ParameterValue', $name)
+    }
+}
+
+Microsoft.PowerShell.Core\Register-ArgumentCompleter -Native `
+    -CommandName @('workon', 'rmvirtualenv', 'cpvirtualenv', 'showvirtualenv') `
+    -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    __venvreg_complete ([string]$wordToComplete)
+}
+
+# --- Auto-activation (venvreg config set auto_activate true): entering a registered project
+# folder activates its env; leaving deactivates what was auto-activated. The map is the
+# projects file the CLI writes from the user's own registry (pairs of lines: project folder,
+# env name; longest folder first); a location change that changes nothing starts no Python. ---
+
+function global:__venvreg_auto {
+    if ($global:__VenvregInAuto -or $global:__VenvregBusy -gt 0) {
+        return
+    }
+    $location = $ExecutionContext.SessionState.Path.CurrentLocation
+    if ($null -eq $location -or $location.Provider.Name -ne 'FileSystem') {
+        return
+    }
+    $here = $location.ProviderPath
+    if ($here -ceq $global:__VenvregLastPwd) {
+        return
+    }
+    $global:__VenvregLastPwd = $here
+    $map = __venvreg_join (__venvreg_home) '.venvreg' 'projects'
+    if (-not [System.IO.File]::Exists($map)) {
+        return
+    }
+    try {
+        $lines = [System.IO.File]::ReadAllLines($map)
+    }
+    catch {
+        return
+    }
+    $separator = [string][System.IO.Path]::DirectorySeparatorChar
+    $comparison = [System.StringComparison]::Ordinal
+    if ($separator -eq '\') {
+        $comparison = [System.StringComparison]::OrdinalIgnoreCase
+    }
+    $found = ''
+    for ($i = 0; $i + 1 -lt $lines.Count; $i += 2) {
+        if (($here + $separator).StartsWith($lines[$i] + $separator, $comparison)) {
+            $found = $lines[$i + 1]
+            break
+        }
+    }
+    $global:__VenvregInAuto = $true
+    try {
+        if ($found) {
+            if ($found -ceq $global:__VenvregName) {
+                return
+            }
+            if ($global:__VenvregEnv -and -not $global:__VenvregAuto) {
+                return
+            }
+            __venvreg_call 'workon' @('-n', $found)
+            if ($global:LASTEXITCODE -eq 0 -and $global:__VenvregEnv) {
+                $global:__VenvregAuto = '1'
+            }
+        }
+        elseif ($global:__VenvregAuto -and $global:__VenvregEnv) {
+            __venvreg_deactivate
+        }
+    }
+    finally {
+        $global:__VenvregInAuto = $false
+    }
+}
+
+function global:__venvreg_location_changed {
+    if ($global:__VenvregBusy -gt 0) {
+        return
+    }
+    try {
+        __venvreg_auto
+    }
+    catch {
+        [System.Console]::Error.WriteLine('venvreg: auto-activation: ' + $_.Exception.Message)
+    }
+}
+
+# --- Loading: state defined once (strict mode reads no undefined variable), the location hook
+# chained once, whatever was there before kept. ---
+
+& {
+    foreach ($variable in @(
+            '__VenvregEnv', '__VenvregName', '__VenvregBin', '__VenvregAuto', '__VenvregHookDir',
+            '__VenvregProject', '__VenvregOldPath', '__VenvregOldPythonHome', '__VenvregOldPrompt',
+            '__VenvregPreviousPrompt', '__VenvregPromptText', '__VenvregPromptWrapped',
+            '__VenvregLastPwd', '__VenvregInAuto', '__VenvregLocationHook',
+            '__VenvregPreviousLocationAction')) {
+        if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name $variable -Scope Global -ErrorAction Ignore)) {
+            Microsoft.PowerShell.Utility\Set-Variable -Name $variable -Value $null -Scope Global
+        }
+    }
+    foreach ($variable in @('__VenvregBusy', '__VenvregStatus')) {
+        if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name $variable -Scope Global -ErrorAction Ignore)) {
+            Microsoft.PowerShell.Utility\Set-Variable -Name $variable -Value 0 -Scope Global
+        }
+    }
+    $commands = $ExecutionContext.SessionState.InvokeCommand
+    $current = $commands.LocationChangedAction
+    if ($null -eq $global:__VenvregLocationHook -or -not [object]::ReferenceEquals($current, $global:__VenvregLocationHook)) {
+        $global:__VenvregPreviousLocationAction = $current
+    }
+    $handler = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
+        param($source, $change)
+        $previous = $global:__VenvregPreviousLocationAction
+        if ($null -ne $previous) {
+            try {
+                $previous.Invoke($source, $change)
+            }
+            catch {
+                $previous = $null
+            }
+        }
+        __venvreg_location_changed
+    }
+    $global:__VenvregLocationHook = $handler
+    $commands.LocationChangedAction = $handler
+}
+__venvreg_location_changed
