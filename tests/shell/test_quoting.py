@@ -125,3 +125,10 @@ def test_powershell_quote_doubles_every_single_quote_kind(value: str, expected: 
 def test_unknown_shell_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown shell"):
         quoter("tcsh")
+
+
+def test_powershell_quote_refuses_a_carriage_return() -> None:
+    # PowerShell splits a program's output at CR: such a value cannot come back intact.
+    with pytest.raises(UsageError, match="carriage return"):
+        quote_pwsh("a\rb")
+    assert quote_pwsh("a\nb") == "'a\nb'"
