@@ -161,6 +161,9 @@ JSON_SECTIONS = {
     "show": "`venvreg show NAME --json`",
     "trash": "`venvreg trash list --json`",
     "config": "`venvreg config list --json`",
+    "scan": "`venvreg scan --json`",
+    "doctor": "`venvreg doctor --json`",
+    "prune": "`venvreg prune --json`",
 }
 
 
@@ -206,6 +209,96 @@ def test_json_fields_match_json_md(
         undocumented, stale = sorted(keys - documented[key]), sorted(documented[key] - keys)
         assert not undocumented, f"{title}: fields missing from docs/json.md: {undocumented}"
         assert not stale, f"{title}: docs/json.md lists fields that are not emitted: {stale}"
+
+
+def scan_tables() -> dict[str, set[str]]:
+    """The field tables of the scan section: "top" (the object), then one per `###` title."""
+    text = sections(read("json.md"), "##")[JSON_SECTIONS["scan"]]
+    parts = re.split(r"^### (.+)$", text, flags=re.MULTILINE)
+    tables = {"top": set(table_keys(parts[0]))}
+    for title, body in zip(parts[1::2], parts[2::2], strict=True):
+        tables[title.strip()] = set(table_keys(body))
+    return tables
+
+
+@pytest.mark.slow
+def test_scan_json_fields_match_json_md(
+    cli: CliRunner, isolated: Path, plain_venv: Callable[[Path], Path]
+) -> None:
+    project = isolated / "src" / "api"
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'api'\n", encoding="utf-8")
+    plain_venv(project / ".venv")
+    result = cli("scan", str(isolated / "src"), "--json", "--adopt", "--all", "--yes")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["environments"] and data["adopted"]
+    emitted = {
+        "top": set(data),
+        "`skipped`": set(data["skipped"]),
+        "`totals`": set(data["totals"]),
+        "Each item of `environments`": keys_of(json.dumps(data["environments"])),
+    }
+    documented = scan_tables()
+    for title, keys in emitted.items():
+        where = f"`venvreg scan --json`, {title}"
+        undocumented, stale = sorted(keys - documented[title]), sorted(documented[title] - keys)
+        assert not undocumented, f"{where}: fields missing from docs/json.md: {undocumented}"
+        assert not stale, f"{where}: docs/json.md lists fields that are not emitted: {stale}"
+    assert set(data["skipped_paths"]) <= set(data["skipped"])
+    assert set(data["adopted"][0]) == {"name", "path"}
+
+
+def subsection_tables(key: str) -> dict[str, set[str]]:
+    """The field tables of a JSON section: "top" (the object), then one per `###` title."""
+    text = sections(read("json.md"), "##")[JSON_SECTIONS[key]]
+    parts = re.split(r"^### (.+)$", text, flags=re.MULTILINE)
+    tables = {"top": set(table_keys(parts[0]))}
+    for title, body in zip(parts[1::2], parts[2::2], strict=True):
+        tables[title.strip()] = set(table_keys(body))
+    return tables
+
+
+@pytest.mark.slow
+def test_doctor_and_prune_json_fields_match_json_md(
+    cli: CliRunner, workon_home: Path, plain_venv: Callable[[Path], Path]
+) -> None:
+    workon_home.mkdir(parents=True)
+    plain_venv(workon_home / "old")
+    active = plain_venv(workon_home / "active")
+    assert cli("ls").returncode == 0
+    plain_venv(workon_home / "stray")  # not registered yet: a doctor finding
+
+    result = cli("doctor", "--json")
+    assert result.returncode == 1, result.stderr
+    doctor = json.loads(result.stdout)
+    assert doctor["findings"] and doctor["envs"]
+    result = cli(
+        "prune", "--dry-run", "--json", "--unused-for", "0d", env={"VIRTUAL_ENV": str(active)}
+    )
+    assert result.returncode == 0, result.stderr
+    prune = json.loads(result.stdout)
+    assert prune["candidates"] and prune["left_alone"]
+
+    emitted = {
+        "doctor": {
+            "top": set(doctor),
+            "Each item of `findings`": keys_of(json.dumps(doctor["findings"])),
+        },
+        "prune": {
+            "top": set(prune),
+            "Each item of `candidates`": keys_of(json.dumps(prune["candidates"])),
+        },
+    }
+    for key, tables in emitted.items():
+        documented = subsection_tables(key)
+        for title, keys in tables.items():
+            where = f"{JSON_SECTIONS[key]}, {title}"
+            undocumented, stale = sorted(keys - documented[title]), sorted(documented[title] - keys)
+            assert not undocumented, f"{where}: fields missing from docs/json.md: {undocumented}"
+            assert not stale, f"{where}: docs/json.md lists fields that are not emitted: {stale}"
+    assert keys_of(json.dumps(doctor["envs"])) == documented_fields()["list"]
+    assert set(prune["left_alone"][0]) == {"name", "why"}
 
 
 def test_config_json_example_has_every_key() -> None:

@@ -13,13 +13,21 @@ import typer.core
 from ..errors import Interrupted, VenvregError
 from ..text import quoted
 from . import (
+    adopt_cmd,
     config_cmd,
+    copy_cmd,
     create_cmd,
+    doctor_cmd,
+    export_cmd,
     freeze_cmd,
     init_cmd,
     list_cmd,
     project_cmd,
+    prune_cmd,
+    rebuild_cmd,
     remove_cmd,
+    run_cmd,
+    scan_cmd,
     show_cmd,
     trash_cmd,
 )
@@ -52,6 +60,14 @@ for module in (
     freeze_cmd,
     config_cmd,
     init_cmd,
+    scan_cmd,
+    adopt_cmd,
+    doctor_cmd,
+    prune_cmd,
+    rebuild_cmd,
+    copy_cmd,
+    export_cmd,
+    run_cmd,
 ):
     module.register(app)
 

@@ -17,14 +17,18 @@ def show_command(
     Example: venvreg show api --json
     """
     from ..core.show import show_env
+    from ..core.usage import last_use
 
     with opened() as context:
         details = show_env(context, name)
     record = details.record
+    use = last_use(record)
     if as_json:
         data = env_json(record, details.health.problems)
         data["site_packages"] = record.site_packages
         data["snapshots"] = details.snapshots
+        data["last_use_at"] = iso_time(use.at)
+        data["last_use_source"] = use.source
         print_json(data)
         return
     info = details.info
@@ -44,6 +48,7 @@ def show_command(
             ("backend", record.backend or "?"),
             ("created", iso_time(record.created_at) or "?"),
             ("last used", f"{ago(record.last_used_at)} ({record.use_count} activations)"),
+            ("latest use", f"{ago(use.at)} (from {use.source or 'nothing'})"),
             ("size", human_size(record.size_bytes)),
             ("snapshots", str(details.snapshots)),
         ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..emit.code import ShellCode
 from ..fastpath import ShellRequest, WrapperError
 from ..project_file import project_filename, read_project_file
+from ..text import escape_text
 from ..venv import inspect_venv, read_small_file
 from .common import active_env
 from .hot import bin_dir_of, env_details, env_names, find_env, home_root, try_open_registry
@@ -98,10 +99,10 @@ def showvirtualenv(request: ShellRequest) -> str:
     if record is None:
         raise WrapperError(f"ERROR: Environment '{name}' does not exist.")
     info = inspect_venv(Path(record.path))
-    details = (
-        f"path: {record.path}",
+    details = (  # a listing: control characters in paths shown escaped, never raw
+        f"path: {escape_text(record.path)}",
         f"python: {info.python_version or '?'}",
-        f"project: {read_project_file(record.path) or '(none)'}",
+        f"project: {escape_text(read_project_file(record.path) or '(none)')}",
     )
     return env_details(code, root, record, details).text()
 

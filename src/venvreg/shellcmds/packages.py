@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from ..emit.code import ShellCode
@@ -52,35 +50,25 @@ def add2virtualenv(request: ShellRequest) -> str:
 
 
 def wipeenv(request: ShellRequest) -> str:
-    """wipeenv: uninstall every package but the seed ones, with the env's own pip."""
-    from ..core.freeze import freeze
+    """wipeenv: uninstall every package but the seed ones, with the env's own pip (core/wipe.py,
+    shared with `venvreg wipe`)."""
+    from ..backends.process import ProcessFailed
+    from ..core.wipe import removable_packages, wipe_packages
 
     env = active_env()
     info = inspect_venv(Path(env))
     code = ShellCode(request.shell)
-    requirements = freeze(info.site_packages) if info.site_packages else []
-    if not requirements:
+    names = removable_packages(info.site_packages) if info.site_packages else []
+    if not names:
         return code.print("Nothing to remove.").text()
-    if info.interpreter is None:
+    if info.interpreter is None or info.site_packages is None:
         raise WrapperError(f"ERROR: {env} has no interpreter to run pip with")
-    names = [_requirement_name(line) for line in requirements]
     code.print("Uninstalling packages:", "", *names)
-    result = subprocess.run(
-        [str(info.interpreter), "-m", "pip", "uninstall", "-y", *names],
-        stdin=subprocess.DEVNULL,
-        stdout=sys.stderr,
-    )
-    return code.status(1 if result.returncode else 0).text()
-
-
-def _requirement_name(line: str) -> str:
-    if line.startswith("-e "):
-        egg = line.split("#egg=", 1)
-        return egg[1] if len(egg) == 2 else line[3:]
-    for separator in (" @ ", "==", "===", ">=", "<=", "!=", "~="):
-        if separator in line:
-            return line.split(separator, 1)[0].strip()
-    return line.strip()
+    try:
+        wipe_packages(info.interpreter, info.site_packages, err)
+    except ProcessFailed:
+        return code.status(1).text()
+    return code.text()
 
 
 def toggleglobalsitepackages(request: ShellRequest) -> str:

@@ -1,0 +1,95 @@
+"""`venvreg doctor`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+import typer
+
+from ..errors import EXIT_FAILURE
+from .output import message, print_json, print_lines, print_table
+
+if TYPE_CHECKING:
+    from ..core.doctor import DoctorReport
+
+
+def doctor_command(
+    names: Optional[list[str]] = typer.Argument(
+        None, help="Environments to check (default: all, and the registry's own state)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+) -> None:
+    """Check every environment and the registry; print each problem with the command that
+    fixes it. Exit 1 when anything is wrong.
+
+    Finds broken envs with their cause (a dangling bin/python, a base Python gone or upgraded
+    to another minor version, a moved env), project folders that are gone, registry rows whose
+    folder is gone and env folders the registry does not know, and what interrupted creations,
+    removals and rebuilds left behind. Read-only: it changes nothing and runs nothing it finds.
+
+    Example: venvreg doctor || venvreg rebuild --broken
+    """
+    from ..core.context import open_context
+    from ..core.doctor import diagnose
+
+    context = open_context(leftovers=False)  # leftovers are findings here, not chores
+    try:
+        report = diagnose(context, names or None)
+    finally:
+        context.close()
+    if as_json:
+        print_json(_json(report))
+    else:
+        _render(report)
+    if not report.ok:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def _json(report: DoctorReport) -> dict[str, Any]:
+    from .common import env_json
+
+    return {
+        "healthy": report.ok,
+        "envs": [env_json(check.record, check.problems) for check in report.envs],
+        "findings": [
+            {
+                "kind": finding.kind,
+                "name": finding.name,
+                "path": finding.path,
+                "problem": finding.detail,
+                "fix": finding.fix,
+            }
+            for finding in report.findings
+        ],
+        "running": report.running,
+    }
+
+
+def _render(report: DoctorReport) -> None:
+    rows = []
+    for check in report.envs:
+        if check.record.status == "missing" or check.problems[:1] == (
+            f"the folder {check.record.path} is gone",
+        ):
+            verdict = "missing"
+        else:
+            verdict = "ok" if not check.problems else "broken"
+        rows.append([check.record.name, verdict, "; ".join(check.problems)])
+    if rows:
+        print_table(["NAME", "HEALTH", "CAUSE"], rows)
+    lines: list[str] = []
+    for finding in report.findings:
+        subject = finding.name if finding.name is not None else finding.path
+        lines += ["", f"{finding.kind}: {subject}: {finding.detail}", f"  fix: {finding.fix}"]
+    print_lines(lines)
+    for operation in report.running:
+        message(f"running now: {operation}")
+    count = len(report.findings)
+    if count:
+        message(f"{count} problem{'s' if count != 1 else ''} found")
+    else:
+        message(f"no problems found ({len(report.envs)} environments checked)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("doctor", help=doctor_command.__doc__)(doctor_command)

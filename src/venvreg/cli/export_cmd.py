@@ -1,0 +1,111 @@
+"""`venvreg export` and `venvreg import`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import EXIT_FAILURE, VenvregError
+from ..text import quoted
+from .common import opened
+from .env_progress import env_progress
+from .output import message, print_table
+
+
+def export_command(
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Write the manifest to this file instead of stdout."
+    ),
+) -> None:
+    """Write a TOML manifest of every environment: name, Python version, backend, project
+    folder and packages (read from metadata, nothing is run). `venvreg import` recreates them.
+
+    Example: venvreg export -o envs.toml   # then, on the new machine: venvreg import envs.toml
+    """
+    from ..core.manifest import export_manifest
+
+    with opened() as context:
+        exported = export_manifest(context)
+    for name, why in exported.left_out:
+        message(f"left out {quoted(name)}: {why}")
+    if output is None:
+        sys.stdout.write(exported.text)
+        return
+    temporary = output.with_name(output.name + ".tmp")
+    temporary.write_text(exported.text, encoding="utf-8")
+    temporary.replace(output)
+    message(f"wrote {exported.count} environment(s) to {quoted(str(output))}")
+
+
+def import_command(
+    manifest: str = typer.Argument(..., help="Manifest written by `venvreg export`."),
+    dry_run: bool = typer.Option(False, "-n", "--dry-run", help="Show what would be done."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Recreate envs whose name exists (the old one goes to the trash)."
+    ),
+) -> None:
+    """Recreate the environments of a manifest: each with its Python (X.Y.Z, else any X.Y),
+    backend, project link (when the folder exists here) and packages.
+
+    Every field is checked before anything is made; a bad one is reported with its file, line
+    and env. Existing names are skipped unless --replace. Each env is made all or nothing;
+    one that fails does not stop the others (exit 1 at the end).
+
+    Example: venvreg import envs.toml --dry-run
+    """
+    from ..core.importer import CREATE, FAIL, REPLACE, SKIP, plan_import, run_step
+    from ..core.manifest import ManifestError, read_manifest
+
+    try:
+        wanted = read_manifest(manifest)
+    except ManifestError as error:
+        for problem in error.problems:
+            message(f"error: {problem}")
+        raise typer.Exit(error.exit_code) from None
+    failed = created = 0
+    with opened() as context:
+        steps = plan_import(context, wanted, replace)
+        rows = [
+            [step.env.name, step.action, step.env.python, str(len(step.env.packages)),
+             "; ".join(step.notes)]
+            for step in steps
+        ]  # fmt: skip
+        if dry_run:
+            print_table(["NAME", "ACTION", "PYTHON", "PACKAGES", "NOTES"], rows)
+            message("dry run: nothing changed")
+            return
+        for step in steps:
+            if step.action == SKIP:
+                message(f"skipped {quoted(step.env.name)}: {'; '.join(step.notes)}")
+            elif step.action == FAIL:
+                message(f"error: {quoted(step.env.name)}: {'; '.join(step.notes)}")
+                failed += 1
+        todo = [step for step in steps if step.action in (CREATE, REPLACE)]
+        with env_progress(len(todo), "creating") as bar:
+            for step in todo:
+                bar.start(step.env.name)
+                for note in step.notes:
+                    bar.note(f"{quoted(step.env.name)}: {note}")
+                try:
+                    done = run_step(context, step, bar.line)
+                except VenvregError as error:
+                    bar.note(f"error: {quoted(step.env.name)} not created: {error}")
+                    failed += 1
+                else:
+                    created += 1
+                    how = "replaced" if done.replaced else "created"
+                    version = done.record.python_version
+                    bar.note(f"{how} {quoted(done.record.name)} (Python {version})")
+                bar.advance()
+    skipped = sum(step.action == SKIP for step in steps)
+    message(f"{created} created, {skipped} skipped, {failed} failed")
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export", help=export_command.__doc__)(export_command)
+    app.command("import", help=import_command.__doc__)(import_command)

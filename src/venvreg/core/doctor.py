@@ -1,0 +1,343 @@
+"""`venvreg doctor`: everything wrong with the environments and the registry, each finding with
+the command that fixes it. Read-only, like pipx's `health` beside its `repair`: it opens the
+registry without cleaning leftovers, never reconciles, and judges every env by stat and small
+reads (check_health), never by running it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import locks
+from ..errors import NotFound
+from ..identity import identity_of, looks_like_env
+from ..names import name_key, name_problem
+from ..project_file import read_project_file
+from ..registry import envs
+from ..registry.envs import EnvRecord
+from ..text import quoted
+from ..venv import check_health, inspect_venv
+from . import journal as journals
+from .context import Context
+from .rebuild import MANAGED_TOOLS
+from .trash import ENV_FOLDER, read_entry
+
+# Finding kinds, in the order they are reported.
+KINDS = (
+    "broken",
+    "project-gone",
+    "missing",
+    "not-a-venv",
+    "replaced",
+    "stale-row",
+    "project-drift",
+    "unregistered",
+    "ignored-folder",
+    "interrupted-creation",
+    "interrupted-removal",
+    "interrupted-rebuild",
+    "orphan-trash",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that is wrong, why, and the command that fixes it."""
+
+    kind: str
+    name: str | None
+    path: str
+    detail: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class EnvCheck:
+    """One registered env and its health verdict now (a gone folder is a problem too)."""
+
+    record: EnvRecord
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    """Every env checked, every finding, and the operations running right now (not wrong)."""
+
+    envs: list[EnvCheck]
+    findings: list[Finding]
+    running: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def _word(text: str) -> str:
+    return shlex.quote(text)
+
+
+def diagnose(context: Context, names: list[str] | None = None) -> DoctorReport:
+    """Check the named envs (all of them, and the registry's own leftovers, when none)."""
+    records = envs.all_records(context.conn)
+    if names:
+        chosen: list[EnvRecord] = []
+        for name in names:
+            record = envs.get_by_name(context.conn, name)
+            if record is None and not looks_like_env(context.home.env_path(name)):
+                raise NotFound(f"no environment named {quoted(name)} (see `venvreg list`)")
+            if record is not None and all(r.id != record.id for r in chosen):
+                chosen.append(record)
+        records = chosen
+    findings: list[Finding] = []
+    running: list[str] = []
+    rebuilds, busy = _rebuild_leftovers(context, running)
+    checks: list[EnvCheck] = []
+    for record in records:
+        if name_key(record.name) in busy:
+            continue  # its folder is the rebuild's business (running, or to roll back)
+        if record.status in ("creating", "removing"):
+            _leftover_row(context, record, findings, running)
+            continue
+        checks.append(EnvCheck(record, _check_env(record, findings)))
+    if names:
+        wanted = {name_key(name) for name in names}
+        registered = {name_key(r.name) for r in records}
+        for name in names:
+            if name_key(name) not in registered:
+                findings.append(_unregistered(context.home.env_path(name), name))
+        findings += [f for f in rebuilds if f.name is not None and name_key(f.name) in wanted]
+    else:
+        findings += rebuilds
+        findings += _home_drift(context)
+        findings += _orphan_trash(context)
+    findings.sort(key=lambda finding: KINDS.index(finding.kind))
+    return DoctorReport(checks, findings, running)
+
+
+def _check_env(record: EnvRecord, findings: list[Finding]) -> tuple[str, ...]:
+    """Findings for one ready or missing row; returns its health problems."""
+    name, path = record.name, record.path
+    if not os.path.lexists(path):
+        findings.append(
+            Finding(
+                "missing",
+                name,
+                path,
+                f"the folder {path} is gone",
+                f"venvreg rm {_word(name)} --yes   # only the row goes; `prune --missing`: all",
+            )
+        )
+        return (f"the folder {path} is gone",)
+    if not looks_like_env(path):
+        findings.append(
+            Finding(
+                "not-a-venv",
+                name,
+                path,
+                f"{path} holds no pyvenv.cfg any more, so it is not a virtual environment",
+                "put its pyvenv.cfg back, or move the folder away and run "
+                f"`venvreg rm {_word(name)}`",
+            )
+        )
+        return ("pyvenv.cfg is missing",)
+    if record.identity is not None and identity_of(path) != record.identity:
+        findings.append(
+            Finding(
+                "replaced",
+                name,
+                path,
+                f"{path} is not the folder registered as {name} (it was replaced since)",
+                "venvreg ls   # registers it afresh",
+            )
+        )
+    elif record.status == "missing":
+        findings.append(
+            Finding(
+                "stale-row",
+                name,
+                path,
+                "the registry says its folder is gone, but it is back",
+                "venvreg ls",
+            )
+        )
+    info = inspect_venv(Path(path))
+    health = check_health(info, None)
+    if not health.ok:
+        if info.tool == "conda" or record.tool in MANAGED_TOOLS:
+            owner = "conda" if info.tool == "conda" else record.tool
+            fix = f"recreate it with {owner}, or `venvreg rm {_word(name)}`"
+        else:
+            fix = f"venvreg rebuild {_word(name)}   # add -p VERSION for another Python"
+        findings.append(Finding("broken", name, path, "; ".join(health.problems), fix))
+    problems = list(health.problems)
+    project = read_project_file(path)
+    if project != record.project_path:
+        findings.append(
+            Finding(
+                "project-drift",
+                name,
+                path,
+                f"its .project file names {project or 'no project'}, the registry "
+                f"{record.project_path or 'none'}",
+                "venvreg ls   # the .project file wins",
+            )
+        )
+    project = project or record.project_path
+    if project and not os.path.isdir(project):
+        problems.append(f"project folder {project} is gone")
+        findings.append(
+            Finding(
+                "project-gone",
+                name,
+                path,
+                f"its project folder {project} is gone",
+                f"venvreg project set {_word(name)} FOLDER   # or `venvreg prune --project-gone`",
+            )
+        )
+    return tuple(problems)
+
+
+def _unregistered(path: Path, name: str) -> Finding:
+    return Finding(
+        "unregistered",
+        name,
+        str(path),
+        f"{path} is an environment the registry does not know yet",
+        "venvreg ls   # registers it",
+    )
+
+
+def _home_drift(context: Context) -> list[Finding]:
+    """Env folders in WORKON_HOME that the registry does not know (or cannot)."""
+    rows = context.conn.execute("SELECT name, name_key, path FROM envs").fetchall()
+    paths = {row[2] for row in rows}
+    keys = {row[1]: (row[0], row[2]) for row in rows}
+    found: list[Finding] = []
+    try:
+        entries = sorted(os.scandir(context.home.root), key=lambda entry: entry.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.name.startswith(".") or entry.path in paths:
+            continue
+        try:
+            if not entry.is_dir() or not looks_like_env(entry.path):
+                continue
+        except OSError:
+            continue
+        problem = name_problem(entry.name)
+        clash = keys.get(name_key(entry.name)) if problem is None else None
+        if problem is None and clash is None:
+            found.append(_unregistered(Path(entry.path), entry.name))
+            continue
+        if problem is not None:
+            why = problem
+        else:
+            assert clash is not None
+            why = f"the name is taken by {clash[0]} at {clash[1]}"
+        target = _word(str(Path(entry.path).with_name("NEW-NAME")))
+        found.append(
+            Finding(
+                "ignored-folder",
+                None,
+                entry.path,
+                f"{entry.path} cannot be registered: {why}",
+                f"mv {_word(entry.path)} {target} && venvreg ls",
+            )
+        )
+    return found
+
+
+def _leftover_row(
+    context: Context, record: EnvRecord, findings: list[Finding], running: list[str]
+) -> None:
+    """A creating/removing row: running now, or left behind by a kill -9."""
+    creating = record.status == "creating"
+    lock = context.lock_path("create" if creating else "remove", record.name)
+    verb = "creation" if creating else "removal"
+    if not locks.is_abandoned(lock):
+        running.append(f"{verb} of {record.name}")
+        return
+    outcome = "rolls it back" if creating else "finishes it"
+    findings.append(
+        Finding(
+            f"interrupted-{verb}",
+            record.name,
+            record.path,
+            f"the {verb} of {record.name} was killed midway",
+            f"venvreg ls   # any venvreg command {outcome}",
+        )
+    )
+
+
+def _rebuild_leftovers(context: Context, running: list[str]) -> tuple[list[Finding], set[str]]:
+    """Findings for rebuilds killed midway, and the name keys of every env being rebuilt."""
+    found: list[Finding] = []
+    busy: set[str] = set()
+    for folder, journal in journals.pending(context.home):
+        if journal is None:
+            found.append(_orphan(folder, "a rebuild journal that cannot be read"))
+            continue
+        busy.add(name_key(journal.name))
+        if not locks.is_abandoned(journals.lock_path(context, journal.name)):
+            running.append(f"rebuild of {journal.name}")
+            continue
+        finished = journal.phase == journals.COMMITTED
+        found.append(
+            Finding(
+                "interrupted-rebuild",
+                journal.name,
+                journal.path,
+                f"the rebuild of {journal.name} was killed midway; the old env waits in "
+                f"{journal.aside}",
+                "venvreg ls   # any venvreg command "
+                + ("moves the old env to the trash" if finished else "puts the old env back"),
+            )
+        )
+    return found, busy
+
+
+def _orphan(folder: Path, what: str) -> Finding:
+    return Finding(
+        "orphan-trash",
+        None,
+        str(folder),
+        f"{folder} is {what}, left by an operation killed midway",
+        f"rm -rf {_word(str(folder))}",
+    )
+
+
+def _orphan_trash(context: Context) -> list[Finding]:
+    """Trash folders that `restore` cannot use: no readable entry, or an entry whose env is
+    missing and that no pending removal is about to fill."""
+    found: list[Finding] = []
+    pending = {
+        row[0]
+        for row in context.conn.execute(
+            "SELECT pending_trash FROM envs WHERE pending_trash IS NOT NULL"
+        )
+    }
+    try:
+        folders = sorted(Path(e.path) for e in os.scandir(context.home.trash) if e.is_dir())
+    except OSError:
+        return found
+    for folder in folders:
+        if folder.name in pending:
+            continue
+        entry = read_entry(folder)
+        if entry is None or entry.id != folder.name:
+            found.append(_orphan(folder, "a trash folder without a readable entry.json"))
+        elif entry.kind in ("folder", "link") and not _exists(folder / ENV_FOLDER):
+            found.append(_orphan(folder, f"the trash entry of {entry.name} without its env"))
+    return found
+
+
+def _exists(path: Path) -> bool:
+    try:
+        os.lstat(path)
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,202 @@
+"""The rebuild journal: what an interrupted rebuild needs to put the old environment back.
+
+`$WORKON_HOME/.venvreg/rebuild/<id>/journal.json` is written before the old env is moved aside
+and deleted after its last step; while it exists, the rebuild holds the lock `rebuild-<name>`.
+A journal whose lock nobody holds belongs to a rebuild killed with -9: the next command
+(`clean_leftovers`) rolls it back, or, when it had committed, finishes moving the old env into
+the trash. The folder exists only while a rebuild is pending, so checking for it costs one stat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import stat
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .. import locks
+from ..errors import VenvregError
+from ..identity import identity_of
+from ..paths import Home
+from ..registry import envs
+from ..registry.db import write_transaction
+from ..text import quoted
+from ..venv import read_small_file
+from .context import Context
+from .critical import signals_deferred
+from .trash import TrashEntry, write_entry
+
+JOURNAL_FILE = "journal.json"
+BUILDING = "building"
+COMMITTED = "committed"
+# The row columns a rebuild changes; a rollback writes them back from the old row.
+REBUILT_COLUMNS = (
+    "identity",
+    "status",
+    "interpreter",
+    "python_version",
+    "site_packages",
+    "tool",
+    "backend",
+)
+
+
+@dataclass
+class Journal:
+    """One pending rebuild. `aside` is where the old env waits; `new_identity` is the folder the
+    rebuild made at `path` (only that folder is ever deleted by a rollback)."""
+
+    id: str
+    name: str
+    env_id: int
+    path: str
+    aside: str
+    old_record: dict[str, object]
+    requirements: list[str] = field(default_factory=list)
+    new_identity: str | None = None
+    phase: str = BUILDING
+    trash_id: str | None = None
+    started_at: float = 0.0
+
+
+def root(home: Home) -> Path:
+    return home.state / "rebuild"
+
+
+def folder_of(home: Home, journal_id: str) -> Path:
+    return root(home) / journal_id
+
+
+def lock_path(context: Context, name: str) -> Path:
+    return context.lock_path("rebuild", name)
+
+
+def write(home: Home, journal: Journal) -> None:
+    """Create or update the journal atomically."""
+    folder = folder_of(home, journal.id)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = folder / (JOURNAL_FILE + ".tmp")
+    temporary.write_text(json.dumps(asdict(journal), indent=2), encoding="utf-8")
+    os.replace(temporary, folder / JOURNAL_FILE)
+
+
+def read(folder: Path) -> Journal | None:
+    data = read_small_file(folder / JOURNAL_FILE, limit=4 * 1024 * 1024)
+    if data is None:
+        return None
+    try:
+        return Journal(**json.loads(data))
+    except (ValueError, TypeError):
+        return None
+
+
+def pending(home: Home) -> list[tuple[Path, Journal | None]]:
+    """Every journal folder with its journal (None when unreadable)."""
+    try:
+        folders = sorted(Path(entry.path) for entry in os.scandir(root(home)) if entry.is_dir())
+    except OSError:
+        return []
+    return [(folder, read(folder)) for folder in folders]
+
+
+def discard(home: Home, journal: Journal) -> None:
+    """Delete the journal (and the rebuild folder when it was the last one)."""
+    shutil.rmtree(folder_of(home, journal.id), ignore_errors=True)
+    with contextlib.suppress(OSError):
+        root(home).rmdir()
+
+
+def _is_empty_dir(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode) and not os.listdir(path)
+    except OSError:
+        return False
+
+
+def rollback(context: Context, journal: Journal) -> None:
+    """Put the old env back under its name: delete what the rebuild made at `path` (only that
+    folder), rename the old env back, and write its row back. Raise if `path` is taken by
+    something that is not ours; the journal then stays for doctor to report."""
+    path = journal.path
+    with signals_deferred():
+        if os.path.lexists(path) and os.path.lexists(journal.aside):
+            if journal.new_identity is not None and identity_of(path) == journal.new_identity:
+                shutil.rmtree(path, ignore_errors=True)
+            elif _is_empty_dir(path):  # made, then killed before its identity was written
+                os.rmdir(path)
+            if os.path.lexists(path):
+                raise VenvregError(
+                    f"cannot roll back the rebuild of {quoted(journal.name)}: {quoted(path)} "
+                    f"is not the folder the rebuild made; the old env is at {quoted(journal.aside)}"
+                )
+        if os.path.lexists(journal.aside):
+            os.rename(journal.aside, path)
+        _restore_row(context, journal)
+        discard(context.home, journal)
+
+
+def _restore_row(context: Context, journal: Journal) -> None:
+    changes = {column: journal.old_record.get(column) for column in REBUILT_COLUMNS}
+    changes["identity"] = identity_of(journal.path)
+    changes["status"] = "ready"
+    with write_transaction(context.conn):
+        if context.conn.execute("SELECT 1 FROM envs WHERE id = ?", (journal.env_id,)).fetchone():
+            envs.update(context.conn, journal.env_id, **changes)
+
+
+def finish(context: Context, journal: Journal) -> str:
+    """After the commit: the old env goes into the trash (restorable by the returned id)."""
+    assert journal.trash_id is not None
+    old = journal.old_record
+    size = old.get("size_bytes")
+    version = old.get("python_version")
+    backend = old.get("backend")
+    entry = TrashEntry(
+        id=journal.trash_id,
+        name=journal.name,
+        original_path=journal.path,
+        removed_at=time.time(),
+        kind="folder",
+        size_bytes=size if isinstance(size, int) else None,
+        python_version=version if isinstance(version, str) else None,
+        backend=backend if isinstance(backend, str) else None,
+        requirements=journal.requirements,
+        record=old,
+    )
+    destination = entry.env_path(context.home)
+    with signals_deferred():
+        write_entry(context.home, entry)
+        if os.path.lexists(journal.aside) and not os.path.lexists(destination):
+            try:
+                os.rename(journal.aside, destination)
+            except OSError as error:
+                if error.errno != errno.EXDEV:
+                    raise
+                shutil.rmtree(journal.aside)  # another filesystem: the package list remains
+                entry.kind = "snapshot"
+                write_entry(context.home, entry)
+        discard(context.home, journal)
+    return entry.id
+
+
+def recover(context: Context) -> list[str]:
+    """Finish or roll back rebuilds killed with -9; returns their names. Rebuilds still
+    running (their lock is held) are left alone, and so is what cannot be rolled back."""
+    recovered: list[str] = []
+    for _folder, journal in pending(context.home):
+        if journal is None or not locks.is_abandoned(lock_path(context, journal.name)):
+            continue
+        try:
+            if journal.phase == COMMITTED:
+                finish(context, journal)
+            else:
+                rollback(context, journal)
+        except (VenvregError, OSError):
+            continue
+        recovered.append(journal.name)
+    return recovered

@@ -1,0 +1,295 @@
+"""Benchmark for the scanner: `venvreg scan` beside `find ROOT -name pyvenv.cfg`, in one run.
+
+Run by hand (pytest does not collect tests/bench):
+
+    python tests/bench/bench_scan.py [--quick] [--rounds N] [--keep]
+
+It builds a tree of about 300,000 files shaped like a developer's home folder: 60 envs (4 made
+for real by virtualenv with pip, the rest `cp -a` copies of them, which still hold pyvenv.cfg
+and a full site-packages), where poetry, pipenv, pipx and tox keep theirs and in projects;
+node_modules and .git folders in many projects; and ordinary source trees. After one untimed
+pass of each command (a warm page cache), it times, alternating, the median of several runs of
+
+- `find ROOT -name pyvenv.cfg`,
+- `venvreg scan ROOT --no-size --json`,
+- `venvreg scan EMPTY --no-size --json` (an empty folder: venvreg's start-up cost),
+
+and reports the walk (the scan minus the start-up) against the target: at most half of find's
+time. It also times the scan with sizes, first measuring all 60 envs (a fresh WORKON_HOME each
+time) and then with the sizes cached by the previous scan, and checks that the scan found every
+env that find found. venvreg is the console script beside this interpreter; HOME, WORKON_HOME
+and VENVREG_CONFIG live in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+XY = f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How many of each thing the tree holds."""
+
+    envs: int = 60
+    real_envs: int = 4
+    node_projects: int = 30
+    node_packages: int = 160  # per node_modules, 25 files each
+    git_projects: int = 40
+    git_objects: int = 2_000  # per .git
+    source_projects: int = 200
+    source_dirs: int = 20  # per project, 10 files each
+
+
+FULL = Shape()
+QUICK = Shape(envs=12, real_envs=2, node_projects=6, git_projects=8, source_projects=40)
+
+
+class BenchError(RuntimeError):
+    """A step did not do what it must; the benchmark stops rather than time a failure."""
+
+
+def say(text: str) -> None:
+    print(f"  .. {text}", file=sys.stderr, flush=True)
+
+
+def run(argv: Sequence[str | Path], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    result = subprocess.run(
+        [str(a) for a in argv], env=env, stdin=subprocess.DEVNULL, capture_output=True
+    )
+    if result.returncode != 0:
+        tail = result.stderr.decode("utf-8", "replace")[-2000:]
+        raise BenchError(f"{' '.join(map(str, argv))} failed ({result.returncode}):\n{tail}")
+    return result
+
+
+def timed(argv: Sequence[str | Path], env: dict[str, str]) -> tuple[float, bytes]:
+    start = time.perf_counter()
+    result = run(argv, env)
+    return time.perf_counter() - start, result.stdout
+
+
+def files(folder: Path, count: int, prefix: str, size: int = 200) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = b"x" * size
+    for i in range(count):
+        (folder / f"{prefix}{i}").write_bytes(payload)
+
+
+def node_modules(project: Path, shape: Shape) -> None:
+    for p in range(shape.node_packages):
+        package = project / "node_modules" / f"pkg{p}"
+        files(package, 5, "f", 300)
+        files(package / "lib", 15, "m", 500)
+        files(package / "dist", 5, "d", 800)
+
+
+def git_folder(project: Path, shape: Shape) -> None:
+    git = project / ".git"
+    for i in range(shape.git_objects):
+        folder = git / "objects" / f"{i % 256:02x}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{i:038x}").write_bytes(b"blob" * 40)
+    files(git / "refs" / "heads", 3, "branch", 41)
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+
+
+def source_tree(project: Path, shape: Shape) -> None:
+    (project / "pyproject.toml").parent.mkdir(parents=True, exist_ok=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    for d in range(shape.source_dirs):
+        files(project / "src" / f"mod{d // 5}" / f"sub{d}", 10, "code", 1200)
+
+
+def env_places(root: Path, count: int) -> list[Path]:
+    """Where the envs go: mostly projects' .venv/venv, some where other tools keep theirs."""
+    places: list[Path] = []
+    for i in range(count):
+        kind = i % 6
+        if kind == 0:
+            places.append(root / ".cache" / "pypoetry" / "virtualenvs" / f"p{i}-Ab3dEf_h-py{XY}")
+        elif kind == 1:
+            places.append(root / ".local" / "share" / "virtualenvs" / f"p{i}-Xy12aBcD")
+        elif kind == 2:
+            places.append(root / "work" / f"proj{i}" / ".tox" / "py")
+        elif kind == 3:
+            places.append(root / "src" / f"proj{i}" / "venv")
+        else:
+            places.append(root / "src" / f"proj{i}" / ".venv")
+    return places
+
+
+def build_tree(root: Path, shape: Shape, python: Path, env: dict[str, str]) -> list[Path]:
+    """The tree; returns the env folders."""
+    places = env_places(root, shape.envs)
+    real = places[: shape.real_envs]
+    for place in real:
+        say(f"virtualenv with pip: {place.relative_to(root)}")
+        place.parent.mkdir(parents=True, exist_ok=True)
+        run([python, "-m", "virtualenv", "-q", "--no-periodic-update", place], env)
+    say(f"{len(places) - len(real)} copies with cp -a")
+    for i, place in enumerate(places[len(real) :]):
+        place.parent.mkdir(parents=True, exist_ok=True)
+        run(["cp", "-a", real[i % len(real)], place], env)
+    say("node_modules, .git and source trees")
+    for i in range(shape.source_projects):
+        project = root / "src" / f"proj{i}"
+        source_tree(project, shape)
+        if i < shape.node_projects:
+            node_modules(project, shape)
+        if i < shape.git_projects:
+            git_folder(project, shape)
+    return places
+
+
+def count_files(root: Path) -> tuple[int, int]:
+    """(files and links, folders) under root, not following links."""
+    n_files = n_dirs = 0
+    for _folder, dirs, names in os.walk(root):
+        n_dirs += len(dirs)
+        n_files += len(names)
+    return n_files, n_dirs
+
+
+@dataclass
+class Samples:
+    label: str
+    values: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a tree of about 60,000 files")
+    parser.add_argument("--rounds", type=int, default=9, help="timed runs of each command")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    options = parser.parse_args(argv)
+    shape = QUICK if options.quick else FULL
+
+    python = Path(sys.executable)
+    venvreg = python.parent / "venvreg"
+    if not venvreg.exists():
+        raise BenchError(f"no venvreg console script beside {python}: pip install -e . first")
+    work = Path(tempfile.mkdtemp(prefix="venvreg-bench-scan-")).resolve()
+    home = work / "home"
+    home.mkdir()
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("VIRTUAL_ENV", "VENVREG_", "XDG_", "CONDA_"))
+        and k not in ("WORKON_HOME", "PYTHONHOME", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    }
+    base.update(
+        HOME=str(home),
+        NO_COLOR="1",
+        VENVREG_CONFIG=str(work / "venvreg.toml"),
+        PYTHONPYCACHEPREFIX=str(work / "pycache"),
+        WORKON_HOME=str(home / ".virtualenvs"),
+    )
+    try:
+        root = work / "tree"
+        started = time.perf_counter()
+        places = build_tree(root, shape, python, base)
+        n_files, n_dirs = count_files(root)
+        say(f"tree: {n_files:,} files, {n_dirs:,} folders in {time.perf_counter() - started:.0f} s")
+        empty = work / "empty"
+        empty.mkdir()
+
+        scan: list[str | Path] = [venvreg, "scan", root, "--no-size", "--json"]
+        scan_empty: list[str | Path] = [venvreg, "scan", empty, "--no-size", "--json"]
+        find: list[str | Path] = ["find", root, "-name", "pyvenv.cfg"]
+        say("warming: one untimed pass of each")
+        for command in (find, scan, scan_empty):
+            run(command, base)
+
+        runs = {"find": Samples("find", []), "scan": Samples("scan", [])}
+        runs["empty"] = Samples("empty", [])
+        found_by_find: set[str] = set()
+        found_by_scan: set[str] = set()
+        for i in range(options.rounds):
+            say(f"round {i + 1}/{options.rounds}")
+            for key, command in (("find", find), ("scan", scan), ("empty", scan_empty)):
+                elapsed, out = timed(command, base)
+                runs[key].values.append(elapsed)
+                if key == "find":
+                    found_by_find = {os.path.dirname(line) for line in out.decode().splitlines()}
+                elif key == "scan":
+                    report = json.loads(out)
+                    found_by_scan = {e["path"] for e in report["environments"]}
+
+        say("sizes: first measurement (fresh WORKON_HOME each time), then cached")
+        first_sizes, cached_sizes = Samples("first", []), Samples("cached", [])
+        sized: list[str | Path] = [venvreg, "scan", root, "--json"]
+        for i in range(max(3, options.rounds // 3)):
+            fresh = {**base, "WORKON_HOME": str(work / f"wh-sizes-{i}")}
+            first_sizes.values.append(timed(sized, fresh)[0])
+            cached_sizes.values.append(timed(sized, fresh)[0])
+
+        find_t, scan_t, empty_t = runs["find"].median, runs["scan"].median, runs["empty"].median
+        walk = scan_t - empty_t
+        target = find_t / 2
+        missing = found_by_find - found_by_scan
+        expected = {str(p) for p in places}
+        rows = [
+            ("find ROOT -name pyvenv.cfg", ms(find_t), ""),
+            ("venvreg scan ROOT --no-size --json", ms(scan_t), ""),
+            ("venvreg scan EMPTY --no-size --json (start-up)", ms(empty_t), ""),
+            (
+                "walk = scan - start-up",
+                ms(walk),
+                f"target <= {ms(target)} (find / 2): {'PASS' if walk <= target else 'MISS'}",
+            ),
+            ("walk / find", f"{walk / find_t:.2f}", ""),
+            (f"venvreg scan ROOT --json, measuring {len(places)} envs", ms(first_sizes.median), ""),
+            ("venvreg scan ROOT --json, sizes cached", ms(cached_sizes.median), ""),
+        ]
+        width = max(len(r[0]) for r in rows)
+        print(f"venvreg scan benchmark: {n_files:,} files, {n_dirs:,} folders, {len(places)} envs")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load()}")
+        print(f"medians of {options.rounds} runs each (sizes: {len(first_sizes.values)} runs)")
+        print()
+        for label, value, note in rows:
+            print(f"{label:<{width}}  {value:>9}  {note}".rstrip())
+        print()
+        print(
+            f"envs: find {len(found_by_find)}, scan {len(found_by_scan)}, built {len(expected)}; "
+            f"scan found every env find found: {'yes' if not missing else 'NO: ' + str(missing)}"
+        )
+        if found_by_scan != expected:
+            print(f"scan differs from what was built: {sorted(found_by_scan ^ expected)}")
+        return 0 if not missing and walk <= target else 1
+    finally:
+        if options.keep:
+            say(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
