@@ -187,7 +187,13 @@ virtualenvwrapper() { __venvreg_call virtualenvwrapper -- "$@"; }
 # --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
 
 __venvreg_home() {
-    \builtin printf '%s' "${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+    # A leading ~ is expanded as the CLI does (export WORKON_HOME="~/.virtualenvs" keeps it).
+    \builtin local __venvreg_dir="${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+    case "$__venvreg_dir" in
+        "~") __venvreg_dir="${HOME-}" ;;
+        "~/"*) __venvreg_dir="${HOME-}/${__venvreg_dir#"~/"}" ;;
+    esac
+    \builtin printf '%s' "$__venvreg_dir"
 }
 
 __venvreg_complete_add() {
@@ -215,11 +221,14 @@ __venvreg_complete_envs() {
             __venvreg_complete_add "$__venvreg_name"
         done < "$__venvreg_dir/.venvreg/names"
     fi
+    \builtin local __venvreg_failglob=""   # with failglob, a glob matching nothing is an error
+    \builtin shopt -q failglob && __venvreg_failglob=1 && \builtin shopt -u failglob
     for __venvreg_name in "$__venvreg_dir"/*/pyvenv.cfg; do
         [ -f "$__venvreg_name" ] || continue
         __venvreg_name="${__venvreg_name%/pyvenv.cfg}"
         __venvreg_complete_add "${__venvreg_name##*/}"
     done
+    [ -z "$__venvreg_failglob" ] || \builtin shopt -s failglob
     return 0
 }
 

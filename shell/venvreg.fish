@@ -287,13 +287,19 @@ end
 # --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
 
 function __venvreg_home
+    set -l __venvreg_dir "$HOME/.virtualenvs"
     if test -n "$WORKON_HOME"
-        builtin printf '%s' "$WORKON_HOME"
+        set __venvreg_dir "$WORKON_HOME"
     else if test -n "$__venvreg_default_home"
-        builtin printf '%s' "$__venvreg_default_home"
-    else
-        builtin printf '%s' "$HOME/.virtualenvs"
+        set __venvreg_dir "$__venvreg_default_home"
     end
+    # A leading ~ is expanded as the CLI does (set -gx WORKON_HOME '~/.virtualenvs' keeps it).
+    if test "$__venvreg_dir" = "~"
+        set __venvreg_dir "$HOME"
+    else if string match -q -- '~/*' "$__venvreg_dir"
+        set __venvreg_dir "$HOME/"(string sub -s 3 -- "$__venvreg_dir")
+    end
+    builtin printf '%s' "$__venvreg_dir"
 end
 
 function __venvreg_env_names

@@ -192,7 +192,13 @@ virtualenvwrapper() { __venvreg_call virtualenvwrapper -- "$@"; }
 # --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
 
 __venvreg_home() {
-    \builtin printf '%s' "${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+    # A leading ~ is expanded as the CLI does (export WORKON_HOME="~/.virtualenvs" keeps it).
+    \builtin local __venvreg_dir="${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+    case "$__venvreg_dir" in
+        "~") __venvreg_dir="${HOME-}" ;;
+        "~/"*) __venvreg_dir="${HOME-}/${__venvreg_dir#"~/"}" ;;
+    esac
+    \builtin printf '%s' "$__venvreg_dir"
 }
 
 __venvreg_env_names() {
@@ -209,6 +215,7 @@ __venvreg_env_names() {
         done < "$__venvreg_dir/.venvreg/names"
     fi
     for __venvreg_name in "$__venvreg_dir"/*/pyvenv.cfg(N); do
+        [ -f "$__venvreg_name" ] || continue   # noglob leaves the pattern itself here
         __venvreg_name="${${__venvreg_name%/pyvenv.cfg}##*/}"
         [ -n "${__venvreg_seen[$__venvreg_name]-}" ] && continue
         __venvreg_seen[$__venvreg_name]=1

@@ -78,9 +78,14 @@ def _turn_signals_into_exceptions() -> None:
 
 
 def _report(error: BaseException) -> None:
-    text = str(error)
+    """Each line of the message on stderr, control characters escaped (names and paths in it
+    may hold any byte a folder name can)."""
+    from .text import escape_text
+
     prefix = "" if isinstance(error, WrapperError) else "venvreg: "
-    print(f"{prefix}{text}", file=sys.stderr, flush=True)
+    lines = str(error).split("\n")
+    print("\n".join(prefix * (i == 0) + escape_text(line) for i, line in enumerate(lines)),
+          file=sys.stderr, flush=True)  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

@@ -86,10 +86,9 @@ def judge(record: EnvRecord) -> dict[str, object]:
     info = inspect_venv(Path(record.path))
     project = read_project_file(record.path)
     health = check_health(info, project)
-    return {
+    changes: dict[str, object] = {
         "status": "ready",
         "project_path": project,
-        "tool": info.tool,
         "interpreter": str(info.interpreter) if info.interpreter else None,
         "python_version": info.python_version,
         "site_packages": str(info.site_packages) if info.site_packages else None,
@@ -97,6 +96,9 @@ def judge(record: EnvRecord) -> dict[str, object]:
         "health_problems": "\n".join(health.problems) or None,
         "fingerprint": fingerprint(record.path, info.home, project),
     }
+    if record.tool == "unknown":  # an owner named at adoption (poetry, pipx, ...) is kept
+        changes["tool"] = info.tool
+    return changes
 
 
 def record_for_folder(path: str, name: str, origin: str, now: float) -> EnvRecord:

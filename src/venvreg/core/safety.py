@@ -62,7 +62,8 @@ def check_removable(context: Context, record: EnvRecord) -> RemovalPlan:
     if identity_of(record.path) != record.identity:
         raise Refused(
             f"the folder {path} is not the environment registered as {name} (it was replaced "
-            "since); run `venvreg list` to re-index it, then try again"
+            "since); run `venvreg list` to re-index it (or `venvreg adopt PATH` for an env "
+            "outside WORKON_HOME), then try again"
         )
     if stat.S_ISLNK(status.st_mode):
         return RemovalPlan(record, "link")

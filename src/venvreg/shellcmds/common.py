@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..fastpath import WrapperError
 from ..paths import Home
+from ..text import escape_text
 
 # The suffix of a *sourced* hook per shell: fish and PowerShell read their own variants.
 SOURCED_HOOK_SUFFIX = {"bash": "", "zsh": "", "fish": ".fish", "pwsh": ".ps1"}
@@ -38,7 +39,8 @@ def run_hook(hook: Path, cwd: Path, *args: str) -> None:
 
 
 def err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    """A message on stderr; names and paths in it are shown escaped, never raw."""
+    print(escape_text(text), file=sys.stderr, flush=True)
 
 
 def active_env() -> str:

@@ -31,7 +31,10 @@ def home_root() -> str:
 
 
 def try_open_registry(root: str) -> sqlite3.Connection | None:
-    """The registry, or None when it cannot be opened (read-only disk): activation still works."""
+    """The registry, or None when it cannot be opened (read-only disk): activation still works.
+
+    The hot commands leave it open: venvreg's process ends right after them (os._exit in
+    __main__), which spares the WAL checkpoint and its fsyncs that closing would do."""
     try:
         return open_registry_in(root)[0]
     except (RegistryError, OSError, sqlite3.Error):
@@ -46,7 +49,7 @@ def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
     except OSError:
         entries = []
     for entry in entries:
-        if name_problem(entry.name) is not None or name_key(entry.name) in names:
+        if name_key(entry.name) in names or name_problem(entry.name) is not None:
             continue  # as in `venvreg ls`: a folder whose name breaks the rules is not an env
         if looks_like_env(entry.path):
             names[name_key(entry.name)] = entry.name
@@ -98,22 +101,18 @@ def workon(request: ShellRequest) -> str:
             positional.append(arg)
     root = home_root()
     conn = try_open_registry(root)
-    try:
-        if not positional:
-            return ShellCode(request.shell).print(*env_names(root, conn)).status(1).text()
-        name = positional[0]
-        if name == ".":
-            name = os.path.basename(os.getcwd())
-        record = find_env(root, conn, name)
-        if record is None:
-            raise _missing(name)
-        activation = activation_for(root, record.name, record.path, cd_mode)
-        if conn is not None and record.id is not None:
-            _record_use(conn, record.id)
-        return activate_call(ShellCode(request.shell), activation).text()
-    finally:
-        if conn is not None:
-            conn.close()
+    if not positional:
+        return ShellCode(request.shell).print(*env_names(root, conn)).status(1).text()
+    name = positional[0]
+    if name == ".":
+        name = os.path.basename(os.getcwd())
+    record = find_env(root, conn, name)
+    if record is None:
+        raise _missing(name)
+    activation = activation_for(root, record.name, record.path, cd_mode)
+    if conn is not None and record.id is not None:
+        _record_use(conn, record.id)
+    return activate_call(ShellCode(request.shell), activation).text()
 
 
 def bin_dir_of(path: str) -> str:
@@ -164,20 +163,16 @@ def lsvirtualenv(request: ShellRequest) -> str:
                 return code.text()
     root = home_root()
     conn = try_open_registry(root)
-    try:
-        names = env_names(root, conn)
-        code = ShellCode(request.shell)
-        if not long_mode:
-            return code.print(*names).text()
-        for name in names:
-            record = find_env(root, conn, name)
-            if record is not None:
-                env_details(code, root, record)
-                code.print("")
-        return code.text()
-    finally:
-        if conn is not None:
-            conn.close()
+    names = env_names(root, conn)
+    code = ShellCode(request.shell)
+    if not long_mode:
+        return code.print(*names).text()
+    for name in names:
+        record = find_env(root, conn, name)
+        if record is not None:
+            env_details(code, root, record)
+            code.print("")
+    return code.text()
 
 
 def env_details(
