@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from ..errors import EXIT_FAILURE, EXIT_OK, VenvregError
 from ..text import quoted
 from .common import opened
 from .output import confirm, human_size, message, stdin_is_terminal
+
+if TYPE_CHECKING:
+    from ..core.safety import RemovalPlan
 
 
 def remove_command(
@@ -27,7 +32,6 @@ def remove_command(
     Example: venvreg rm old-api scratch --yes
     """
     from ..core.remove import plan_removal, remove
-    from ..core.safety import RemovalPlan
 
     status = EXIT_OK
     with opened() as context:
@@ -39,10 +43,7 @@ def remove_command(
                 message(f"error: {error}")
                 status = max(status, error.exit_code)
         if plans and not yes:
-            described = ", ".join(
-                f"{quoted(plan.record.name)} ({human_size(plan.record.size_bytes)})"
-                for plan in plans
-            )
+            described = ", ".join(_what(plan) for plan in plans)
             verb = "delete for good" if purge else "move to the trash"
             if not stdin_is_terminal():
                 message(f"would {verb}: {described}; nothing removed (pass --yes to confirm)")
@@ -60,6 +61,16 @@ def remove_command(
             message(_describe(result.name, result.outcome, result.trash_id))
     if status != EXIT_OK:
         raise typer.Exit(status)
+
+
+def _what(plan: RemovalPlan) -> str:
+    """One env in the confirmation: its size, or what is special about it."""
+    name = quoted(plan.record.name)
+    if plan.kind == "gone":
+        return f"{name} (folder already gone: only its registry row)"
+    if plan.kind == "link":
+        return f"{name} (a link: its target stays)"
+    return f"{name} ({human_size(plan.record.size_bytes)})"
 
 
 def _describe(name: str, outcome: str, trash_id: str | None) -> str:
