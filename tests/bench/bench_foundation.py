@@ -658,7 +658,7 @@ def bench_create(workspace: Workspace, rounds: Rounds) -> list[Row]:
             verdict=lambda _median, ratio: ratio is not None and ratio <= 1.15,
             note=(
                 "Same interpreter, default seeding (pip and setuptools from the embedded wheels),"
-                " warm app-data cache. venvreg runs it as a child with --no-periodic-update"
+                " warm app-data cache. venvreg calls virtualenv's API in its own process with"
                 f" --no-download. Load at the start of this part: {section_load}."
             ),
         )

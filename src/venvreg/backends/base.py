@@ -29,16 +29,13 @@ class CreateOptions:
 
 @dataclass(frozen=True)
 class Backend:
-    """A way to create environments; `command` builds the argv for one creation."""
+    """A way to create environments: virtualenv through its API, venv and uv as children."""
 
     name: str
 
     def command(self, options: CreateOptions) -> list[str]:
-        if self.name == "virtualenv":
-            argv = [sys.executable, "-m", "virtualenv", "--no-periodic-update", "--no-download"]
-            if options.interpreter is not None:
-                argv += ["--python", str(options.interpreter)]
-        elif self.name == "venv":
+        """The child process for venv and uv (virtualenv runs in this process)."""
+        if self.name == "venv":
             argv = [str(options.interpreter or _base_python()), "-m", "venv"]
         else:
             argv = [_uv_binary(), "venv", "--seed", "--no-config", "--quiet"]
@@ -50,8 +47,36 @@ class Backend:
         return [*argv, "--", str(options.target)]
 
     def create(self, options: CreateOptions, sink: process.OutputSink) -> None:
+        if self.name == "virtualenv":
+            _virtualenv_in_process(options)
+            return
         env = {"UV_PYTHON_DOWNLOADS": "never"} if self.name == "uv" else None
         process.run(self.command(options), f"{self.name} creating the environment", sink, env)
+
+
+def _virtualenv_arguments(options: CreateOptions) -> list[str]:
+    argv = ["--no-periodic-update", "--no-download"]
+    if options.interpreter is not None:
+        argv += ["--python", str(options.interpreter)]
+    if options.prompt is not None:
+        argv += ["--prompt", options.prompt]
+    if options.system_site_packages:
+        argv.append("--system-site-packages")
+    return [*argv, "--", str(options.target)]
+
+
+def _virtualenv_in_process(options: CreateOptions) -> None:
+    """virtualenv's own API, in this process: no second interpreter to start (the dependency
+    is installed with venvreg). Ctrl-C and the CLI's SIGTERM/SIGHUP exceptions interrupt it
+    like any Python code, so the caller's clean-up still runs."""
+    from virtualenv import cli_run
+
+    try:
+        cli_run(_virtualenv_arguments(options), setup_logging=False)
+    except SystemExit as exit_:  # argparse refusing an argument
+        raise VenvregError(f"virtualenv refused the arguments (exit {exit_.code})") from None
+    except (RuntimeError, OSError, ValueError) as error:
+        raise VenvregError(f"virtualenv creating the environment failed: {error}") from None
 
 
 def _base_python() -> Path:

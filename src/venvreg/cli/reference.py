@@ -89,7 +89,9 @@ def walk(docs: list[CommandDoc]) -> Iterator[CommandDoc]:
 
 def root() -> CommandDoc:
     """The whole CLI as a tree of CommandDoc, starting at `venvreg` itself."""
-    from .app import app
+    from .app import build_app
+
+    app = build_app()
 
     command = typer.main.get_command(app)
     context = click.Context(command, info_name="venvreg")
