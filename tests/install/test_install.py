@@ -66,3 +66,10 @@ def test_the_wheel_ships_the_shell_files(installed: Path, isolated: Path) -> Non
         ).stdout.strip()
         assert Path(where).is_relative_to(installed), where
         assert Path(where).read_bytes() == (REPOSITORY / "shell" / name).read_bytes()
+        shared = Path(where).with_name("venvreg.common.sh")  # what bash and zsh both source
+        assert shared.read_bytes() == (REPOSITORY / "shell" / "venvreg.common.sh").read_bytes()
+        printed = subprocess.run(
+            [venvreg, "init", shell], capture_output=True, text=True, check=True
+        ).stdout
+        assert "venvreg-common" not in printed  # the shared part is inlined for the eval form
+        assert "__venvreg_activate()" in printed

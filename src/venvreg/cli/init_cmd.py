@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ..shell_files import shell_file
+from ..shell_files import shell_file, shell_script
 from .output import print_lines
 
 
@@ -24,7 +24,7 @@ def init_command(
     if path:
         print_lines([str(location)])
         return
-    sys.stdout.write(default_home_line(shell) + location.read_text(encoding="utf-8"))
+    sys.stdout.write(default_home_line(shell) + shell_script(shell))
 
 
 def default_home_line(shell: str) -> str:

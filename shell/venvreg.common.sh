@@ -1,0 +1,213 @@
+# venvreg: the part of the bash and zsh function files they share (venvreg.bash and
+# venvreg.zsh source it; `venvreg init bash|zsh` prints it in their place). Each of those files
+# defines __VENVREG_SHELL and the few helpers that differ: __venvreg_has_function,
+# __venvreg_rehash, __venvreg_prompt_set and __venvreg_prompt_restore.
+
+__venvreg_call() {
+    # Capture first, check the status, then evaluate: a CLI that fails or dies evaluates nothing.
+    \builtin local __venvreg_status=0 __venvreg_code
+    __venvreg_export
+    # An empty PYTHONHOME: a value set for some other Python must not break venvreg's own.
+    __venvreg_code="$(PYTHONHOME= \command "${VENVREG_EXE:-venvreg}" __shell "$__VENVREG_SHELL" "$@")" || __venvreg_status=$?
+    if [ "$__venvreg_status" -ne 0 ]; then
+        return "$__venvreg_status"
+    fi
+    eval "$__venvreg_code"
+}
+
+__venvreg_export() {
+    # virtualenvwrapper exports these too; the CLI must see values set without `export`.
+    [ -z "${WORKON_HOME+x}" ] || \builtin export WORKON_HOME
+    [ -z "${PROJECT_HOME+x}" ] || \builtin export PROJECT_HOME
+    [ -z "${VIRTUALENVWRAPPER_HOOK_DIR+x}" ] || \builtin export VIRTUALENVWRAPPER_HOOK_DIR
+    [ -z "${VIRTUALENVWRAPPER_WORKON_CD+x}" ] || \builtin export VIRTUALENVWRAPPER_WORKON_CD
+    [ -z "${VIRTUALENVWRAPPER_PROJECT_FILENAME+x}" ] || \builtin export VIRTUALENVWRAPPER_PROJECT_FILENAME
+    return 0
+}
+
+__venvreg_run_hook() {
+    # A "run" hook: executed (not sourced) in WORKON_HOME, its status ignored. $1 hook, $2 cwd.
+    \builtin local __venvreg_hook="$1" __venvreg_cwd="$2"
+    shift 2
+    if [ -f "$__venvreg_hook" ]; then
+        if [ -x "$__venvreg_hook" ]; then
+            (\builtin cd -- "$__venvreg_cwd" && \command "$__venvreg_hook" "$@") || true
+        else
+            \builtin printf 'venvreg: hook %s is not executable; skipped\n' "$__venvreg_hook" >&2
+        fi
+    fi
+    return 0
+}
+
+__venvreg_source_hook() {
+    # A "sourced" hook, given virtualenvwrapper's internal hook name as $1.
+    if [ -f "$1" ]; then
+        \builtin source "$@" || true
+    fi
+    return 0
+}
+
+__venvreg_cd() {
+    \builtin cd -- "$1"
+}
+
+__venvreg_print() {
+    \builtin printf '%s\n' "$@"
+}
+
+__venvreg_status() {
+    return "$1"
+}
+
+__venvreg_exec() {
+    \command "$@"
+}
+
+__venvreg_in_env() {
+    # Run a command in a subshell inside an env (activated, no hooks); $1 env, $2 bin.
+    (
+        \builtin cd -- "$1" || \builtin exit 1
+        VIRTUAL_ENV="$1"
+        PATH="$2${PATH:+:$PATH}"
+        \builtin export VIRTUAL_ENV PATH
+        \builtin unset PYTHONHOME
+        shift 2
+        "$@"
+    ) || true
+}
+
+__venvreg_activate() {
+    # $1 name  $2 env  $3 bin  $4 prompt  $5 prompt escaped for PS1  $6 project  $7 cd (1/0)
+    # $8 hook dir  $9 WORKON_HOME
+    \builtin local __venvreg_project="$6" __venvreg_hooks="$8"
+    if [ -n "${__VENVREG_ENV-}" ]; then
+        __venvreg_deactivate
+    elif [ -n "${VIRTUAL_ENV-}" ] && __venvreg_has_function deactivate; then
+        deactivate nondestructive || true   # an env activated by its own bin/activate
+    fi
+    __venvreg_run_hook "$__venvreg_hooks/preactivate" "$9" "$1"
+    __venvreg_run_hook "$2/bin/preactivate" "$9" "$1"
+
+    __VENVREG_ENV="$2"
+    __VENVREG_NAME="$1"
+    __VENVREG_AUTO=""
+    __VENVREG_HOOK_DIR="$__venvreg_hooks"
+    __VENVREG_PROJECT="$__venvreg_project"
+    __VENVREG_OLD_PATH="${PATH-}"
+    if [ -n "${PYTHONHOME+x}" ]; then
+        __VENVREG_OLD_PYTHONHOME="$PYTHONHOME"
+        \builtin unset PYTHONHOME
+    fi
+    PATH="$3${PATH:+:$PATH}"
+    \builtin export PATH
+    VIRTUAL_ENV="$2"
+    VIRTUAL_ENV_PROMPT="$4"
+    \builtin export VIRTUAL_ENV VIRTUAL_ENV_PROMPT
+    if [ -z "${VIRTUAL_ENV_DISABLE_PROMPT-}" ]; then
+        __venvreg_prompt_set "$5"
+    fi
+    __venvreg_rehash
+    function deactivate { __venvreg_deactivate "$@"; }
+
+    if [ "$7" = 1 ] && [ -n "$__venvreg_project" ]; then
+        __venvreg_cd "$__venvreg_project" || true
+    fi
+    if [ -n "$__venvreg_project" ]; then
+        __venvreg_source_hook "$__venvreg_project/.virtualenvwrapper/postactivate" post_activate
+    fi
+    __venvreg_source_hook "$__venvreg_hooks/postactivate" post_activate
+    __venvreg_source_hook "$2/bin/postactivate" post_activate
+    return 0
+}
+
+__venvreg_deactivate() {
+    if [ -z "${__VENVREG_ENV-}" ]; then
+        \builtin printf '%s\n' "venvreg: no environment is active" >&2
+        return 1
+    fi
+    \builtin local __venvreg_env="$__VENVREG_ENV" __venvreg_name="$__VENVREG_NAME"
+    \builtin local __venvreg_hooks="$__VENVREG_HOOK_DIR"
+    if [ -n "${__VENVREG_PROJECT-}" ]; then
+        __venvreg_source_hook "$__VENVREG_PROJECT/.virtualenvwrapper/predeactivate" pre_deactivate
+    fi
+    __venvreg_source_hook "$__venvreg_env/bin/predeactivate" pre_deactivate
+    __venvreg_source_hook "$__venvreg_hooks/predeactivate" pre_deactivate
+
+    PATH="$__VENVREG_OLD_PATH"
+    \builtin export PATH
+    if [ -n "${__VENVREG_OLD_PYTHONHOME+x}" ]; then
+        PYTHONHOME="$__VENVREG_OLD_PYTHONHOME"
+        \builtin export PYTHONHOME
+        \builtin unset __VENVREG_OLD_PYTHONHOME
+    fi
+    __venvreg_prompt_restore
+    \builtin unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT __VENVREG_ENV __VENVREG_NAME __VENVREG_HOOK_DIR
+    \builtin unset __VENVREG_AUTO
+    \builtin unset __VENVREG_PROJECT __VENVREG_OLD_PATH
+    \builtin unset -f deactivate
+    __venvreg_rehash
+
+    VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV="$__venvreg_env"
+    __venvreg_source_hook "$__venvreg_env/bin/postdeactivate" post_deactivate "$__venvreg_name"
+    __venvreg_source_hook "$__venvreg_hooks/postdeactivate" post_deactivate "$__venvreg_name"
+    \builtin unset VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV
+    if [ -f "$__venvreg_env/README.tmpenv" ]; then
+        __venvreg_call rmtmpenv -- "$__venvreg_env"
+    fi
+    return 0
+}
+
+workon() { __venvreg_call workon -- "$@"; }
+mkvirtualenv() { __venvreg_call mkvirtualenv -- "$@"; }
+mktmpenv() { __venvreg_call mktmpenv -- "$@"; }
+rmvirtualenv() { __venvreg_call rmvirtualenv -- "$@"; }
+lsvirtualenv() { __venvreg_call lsvirtualenv -- "$@"; }
+showvirtualenv() { __venvreg_call showvirtualenv -- "$@"; }
+cpvirtualenv() { __venvreg_call cpvirtualenv -- "$@"; }
+allvirtualenv() { __venvreg_call allvirtualenv -- "$@"; }
+cdvirtualenv() { __venvreg_call cdvirtualenv -- "$@"; }
+cdsitepackages() { __venvreg_call cdsitepackages -- "$@"; }
+lssitepackages() { __venvreg_call lssitepackages -- "$@"; }
+cdproject() { __venvreg_call cdproject -- "$@"; }
+mkproject() { __venvreg_call mkproject -- "$@"; }
+setvirtualenvproject() { __venvreg_call setvirtualenvproject -- "$@"; }
+add2virtualenv() { __venvreg_call add2virtualenv -- "$@"; }
+wipeenv() { __venvreg_call wipeenv -- "$@"; }
+toggleglobalsitepackages() { __venvreg_call toggleglobalsitepackages -- "$@"; }
+virtualenvwrapper() { __venvreg_call virtualenvwrapper -- "$@"; }
+
+__venvreg_home() {
+    # A leading ~ is expanded as the CLI does (export WORKON_HOME="~/.virtualenvs" keeps it).
+    \builtin local __venvreg_dir="${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+    case "$__venvreg_dir" in
+        "~") __venvreg_dir="${HOME-}" ;;
+        "~/"*) __venvreg_dir="${HOME-}/${__venvreg_dir#"~/"}" ;;
+    esac
+    \builtin printf '%s' "$__venvreg_dir"
+}
+
+# --- Auto-activation (venvreg config set auto_activate true): entering a registered project
+# folder activates its env; leaving deactivates what was auto-activated. The map is the
+# projects file the CLI writes from the user's own registry; a cd that changes nothing, or
+# changes nothing about activation, starts no Python. ---
+
+__venvreg_auto() {
+    [ "${PWD-}" != "${__VENVREG_LAST_PWD-}" ] || return 0
+    __VENVREG_LAST_PWD="${PWD-}"
+    \builtin local __venvreg_map __venvreg_project __venvreg_name __venvreg_found=""
+    __venvreg_map="$(__venvreg_home)/.venvreg/projects"
+    [ -f "$__venvreg_map" ] || return 0
+    while IFS= \builtin read -r __venvreg_project && IFS= \builtin read -r __venvreg_name; do
+        case "$PWD/" in
+            "$__venvreg_project"/*) __venvreg_found="$__venvreg_name"; break ;;
+        esac
+    done < "$__venvreg_map"
+    if [ -n "$__venvreg_found" ]; then
+        [ "$__venvreg_found" = "${__VENVREG_NAME-}" ] && return 0
+        [ -z "${__VENVREG_ENV-}" ] || [ -n "${__VENVREG_AUTO-}" ] || return 0
+        workon -n "$__venvreg_found" && __VENVREG_AUTO=1
+    elif [ -n "${__VENVREG_AUTO-}" ] && [ -n "${__VENVREG_ENV-}" ]; then
+        __venvreg_deactivate
+    fi
+    return 0
+}
