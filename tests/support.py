@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def make_plain_venv(path: Path) -> Path:
@@ -32,3 +35,36 @@ def run_unprivileged(code: str, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
     )
+
+
+# HOSTILE.md group A: values that must reach a shell byte for byte and run nothing.
+HOSTILE_STRINGS = [
+    "';uname -a;':",
+    "x'$(touch PWNED)'y",
+    "`touch PWNED`",
+    "$(touch PWNED)",
+    "${IFS}",
+    ";|&<>",
+    "!!",
+    "*",
+    "~",
+    "=ls",
+    "\"';&&$e|'\"",
+    "'\";&&e-$ èрт🚒♞中片-j",
+    "(touch PWNED)",
+    "{a,b}",
+    "$HOME",
+    "ends with backslash\\",
+]
+
+
+def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen[Any]) -> None:
+    """Wait until `condition` holds: a guard against hangs, not a timing assertion."""
+    deadline = time.monotonic() + 120
+    while not condition():
+        if process.poll() is not None:
+            _, err = process.communicate()
+            raise AssertionError(f"exited {process.returncode} before {what}:\n{err}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
+from .atomic import write_text_atomically
 from .config import config_path, convert_value, lookup_key
 from .errors import UsageError
 from .text import quoted
@@ -28,9 +28,7 @@ def _load(path: Path) -> tomlkit.TOMLDocument:
 
 def _save(path: Path, document: tomlkit.TOMLDocument) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
-    os.replace(temporary, path)
+    write_text_atomically(path, tomlkit.dumps(document))
 
 
 def set_value(name: str, raw_value: str) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from .atomic import write_text_atomically
 from .smallfiles import read_small_file
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
@@ -37,7 +38,4 @@ def write_project_file(env_path: str | Path, project: str | None) -> None:
         if os.path.lexists(target):
             os.unlink(target)
         return
-    temporary = target + ".venvreg-tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(project + "\n")
-    os.replace(temporary, target)
+    write_text_atomically(target, project + "\n")

@@ -15,7 +15,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from support import wait_for
 
 BASE_PYTHON = Path(getattr(sys, "_base_executable", None) or sys.executable)
 PY_VERSION = "{}.{}.{}".format(*sys.version_info[:3])
@@ -162,18 +163,6 @@ def local_index(tmp_path: Path) -> dict[str, str]:
     build_wheel(folder, "vrdemoalpha", "1.0")
     build_wheel(folder, "vrdemobeta", "2.5")
     return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(folder), "PIP_CONFIG_FILE": os.devnull}
-
-
-def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen[Any]) -> None:
-    """Wait until `condition` holds (not a timing assertion: a generous guard against hangs)."""
-    deadline = time.monotonic() + 120
-    while not condition():
-        if process.poll() is not None:
-            _out, err = process.communicate()
-            raise AssertionError(f"process ended (exit {process.returncode}) before {what}: {err}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.01)
 
 
 @dataclass

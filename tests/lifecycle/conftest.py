@@ -188,15 +188,3 @@ def start_cli(isolated: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
         if process.poll() is None:
             process.kill()
             process.communicate()
-
-
-def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen[str]) -> None:
-    """Wait until `condition` holds: a guard against hangs, not a timing assertion."""
-    deadline = time.monotonic() + 120
-    while not condition():
-        if process.poll() is not None:
-            _, err = process.communicate()
-            raise AssertionError(f"exited {process.returncode} before {what}:\n{err}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.01)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support import make_plain_venv
+from support import make_plain_venv, wait_for
 from venvreg.identity import identity_of
 
 from .conftest import (
@@ -27,7 +27,6 @@ from .conftest import (
     row,
     six_version,
     trash_ids,
-    wait_for,
 )
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]

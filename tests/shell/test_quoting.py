@@ -10,27 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shells import ALL_SHELLS, require_shell
 
+from support import HOSTILE_STRINGS
 from venvreg.emit.quoting import quote_fish, quote_posix, quote_pwsh, quoter
 from venvreg.errors import UsageError
 
 HOSTILE = [
-    "';uname -a;':",
-    "x'$(touch PWNED)'y",
-    "`touch PWNED`",
-    "$(touch PWNED)",
-    "${IFS}",
-    ";|&<>",
-    "!!",
-    "*",
-    "~",
-    "=ls",
-    "\"';&&$e|'\"",
-    "'\";&&e-$ èрт🚒♞中片-j",
-    "ends with backslash\\",
+    *HOSTILE_STRINGS,
     "\\",
-    "(touch PWNED)",
-    "$HOME",
-    "{a,b}",
     "line\nbreak",
     "tab\there",
     "esc\x1b[31mred",

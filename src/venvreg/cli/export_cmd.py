@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..atomic import write_text_atomically
 from ..errors import EXIT_FAILURE, VenvregError
 from ..text import quoted
 from .common import opened
@@ -34,9 +35,7 @@ def export_command(
     if output is None:
         sys.stdout.write(exported.text)
         return
-    temporary = output.with_name(output.name + ".tmp")
-    temporary.write_text(exported.text, encoding="utf-8")
-    temporary.replace(output)
+    write_text_atomically(output, exported.text)
     message(f"wrote {exported.count} environment(s) to {quoted(str(output))}")
 
 

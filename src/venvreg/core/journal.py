@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import locks
+from ..atomic import write_text_atomically
 from ..errors import VenvregError
 from ..identity import identity_of
 from ..paths import Home
@@ -80,9 +81,7 @@ def write(home: Home, journal: Journal) -> None:
     """Create or update the journal atomically."""
     folder = folder_of(home, journal.id)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = folder / (JOURNAL_FILE + ".tmp")
-    temporary.write_text(json.dumps(asdict(journal), indent=2), encoding="utf-8")
-    os.replace(temporary, folder / JOURNAL_FILE)
+    write_text_atomically(folder / JOURNAL_FILE, json.dumps(asdict(journal), indent=2))
 
 
 def read(folder: Path) -> Journal | None:

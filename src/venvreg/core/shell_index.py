@@ -4,21 +4,17 @@ change: `names` (completion) and, when auto_activate is on, `projects` (auto-act
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
+from ..atomic import write_text_atomically
 from ..registry import envs
 from .context import Context
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    """Best effort: a read-only state folder costs completion freshness, never a command."""
+    with contextlib.suppress(OSError):
+        write_text_atomically(target, text)
 
 
 def projects_text(context: Context) -> str:

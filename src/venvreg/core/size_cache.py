@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import write_text_atomically
 from ..paths import Home
 from ..venv import read_small_file
 
@@ -87,11 +88,6 @@ class SizeCache:
             newest = sorted(kept.items(), key=lambda item: -float(str(item[1]["measured_at"])))
             kept = dict(newest[:MAX_ENTRIES])
         text = json.dumps({"version": _VERSION, "entries": kept})  # ASCII: surrogates escaped
-        temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-        try:
-            temporary.write_text(text, encoding="ascii")
-            os.replace(temporary, self.file)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+        with contextlib.suppress(OSError):
+            write_text_atomically(self.file, text)
         self.dirty = False

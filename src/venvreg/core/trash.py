@@ -15,6 +15,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..atomic import write_text_atomically
 from ..errors import VenvregError
 from ..paths import Home
 from ..text import quoted
@@ -56,9 +57,7 @@ def write_entry(home: Home, entry: TrashEntry) -> None:
     """Create the entry folder and its entry.json atomically."""
     folder = entry.folder(home)
     folder.mkdir(mode=0o700, exist_ok=True)
-    temporary = folder / (ENTRY_FILE + ".tmp")
-    temporary.write_text(json.dumps(asdict(entry), indent=2), encoding="utf-8")
-    os.replace(temporary, folder / ENTRY_FILE)
+    write_text_atomically(folder / ENTRY_FILE, json.dumps(asdict(entry), indent=2))
 
 
 def read_entry(folder: Path) -> TrashEntry | None:
