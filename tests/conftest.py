@@ -59,3 +59,28 @@ def cli(isolated: Path) -> CliRunner:
 @pytest.fixture
 def plain_venv() -> Callable[[Path], Path]:
     return make_plain_venv
+
+
+@pytest.fixture
+def start_cli(isolated: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start the real CLI in its own process group (so a test can signal the group)."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "venvreg", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()

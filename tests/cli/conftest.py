@@ -208,31 +208,6 @@ def blocking_python(tmp_path: Path) -> Iterator[BlockingPython]:
 
 
 @pytest.fixture
-def start_cli(isolated: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
-    """Start the real CLI in its own process group (so a test can signal the group)."""
-    started: list[subprocess.Popen[str]] = []
-
-    def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "venvreg", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, **(env or {})},
-            start_new_session=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-
-
-@pytest.fixture
 def run_in_terminal(isolated: Path) -> Callable[..., tuple[int, str]]:
     """Run the CLI with stdout on a pseudo-terminal; returns (exit code, what the terminal got)."""
 

@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,28 +163,3 @@ def insert_row(**fields: Any) -> None:
 
 def json_out(result: subprocess.CompletedProcess[str]) -> Any:
     return json.loads(result.stdout)
-
-
-@pytest.fixture
-def start_cli(isolated: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
-    """The real CLI in its own session, so a test can signal it alone or with its group."""
-    started: list[subprocess.Popen[str]] = []
-
-    def start(*args: str) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "venvreg", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=dict(os.environ),
-            start_new_session=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
