@@ -10,9 +10,9 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def hold(path: str | os.PathLike[str], remove: bool = True) -> Iterator[None]:
-    """Hold an exclusive lock on `path` for the duration; the file is removed afterwards unless
-    `remove` is false (a lock others may be waiting on must stay the same file)."""
+def hold(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive lock on `path` for the duration. The file stays: deleting it would let
+    a process waiting on the old file and one opening a new file both believe they hold it."""
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if sys.platform != "win32":
@@ -23,9 +23,6 @@ def hold(path: str | os.PathLike[str], remove: bool = True) -> Iterator[None]:
         os.write(handle, str(os.getpid()).encode())
         yield
     finally:
-        if remove:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
         os.close(handle)
 
 

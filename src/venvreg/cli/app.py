@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import sqlite3
 import sys
 from types import FrameType
 
@@ -99,6 +100,9 @@ def run(argv: list[str] | None = None) -> int:
     except OSError as error:  # a read-only or full disk: one line, not a traceback
         where = f" ({quoted(str(error.filename))})" if error.filename else ""
         message(f"error: {error.strerror or error}{where}")
+        return 1
+    except sqlite3.Error as error:  # e.g. still locked after the busy timeout, disk full
+        message(f"error: the registry could not be used: {error}")
         return 1
     except Exception as error:
         if hasattr(error, "show") and hasattr(error, "exit_code"):

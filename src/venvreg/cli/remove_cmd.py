@@ -12,6 +12,7 @@ from .common import opened
 from .output import confirm, human_size, message, stdin_is_terminal
 
 if TYPE_CHECKING:
+    from ..core.context import Context
     from ..core.safety import RemovalPlan
 
 
@@ -43,7 +44,7 @@ def remove_command(
                 message(f"error: {error}")
                 status = max(status, error.exit_code)
         if plans and not yes:
-            described = ", ".join(_what(plan) for plan in plans)
+            described = ", ".join(_what(context, plan) for plan in plans)
             verb = "delete for good" if purge else "move to the trash"
             if not stdin_is_terminal():
                 message(f"would {verb}: {described}; nothing removed (pass --yes to confirm)")
@@ -59,13 +60,20 @@ def remove_command(
                 status = max(status, error.exit_code)
                 continue
             message(_describe(result.name, result.outcome, result.trash_id))
+            if result.expiry_problem:
+                message(f"warning: {result.expiry_problem}")
     if status != EXIT_OK:
         raise typer.Exit(status)
 
 
-def _what(plan: RemovalPlan) -> str:
+def _what(context: Context, plan: RemovalPlan) -> str:
     """One env in the confirmation: its size, or what is special about it."""
+    from ..core.safety import deletes_for_good
+
     name = quoted(plan.record.name)
+    if deletes_for_good(context, plan):
+        size = human_size(plan.record.size_bytes)
+        return f"{name} ({size}, on another filesystem: deleted for good, packages listed)"
     if plan.kind == "gone":
         return f"{name} (folder already gone: only its registry row)"
     if plan.kind == "link":

@@ -144,6 +144,7 @@ def _build(
         "interpreter": str(info.interpreter) if info.interpreter else None,
         "python_version": info.python_version,
         "site_packages": str(info.site_packages) if info.site_packages else None,
+        "identity": identity_of(target),  # now with its pyvenv.cfg in it
     }
     with write_transaction(context.conn):
         envs.update(context.conn, record.id, **changes)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import locks
 from ..errors import NotFound
-from ..identity import identity_of, looks_like_env
+from ..identity import looks_like_env, same_folder
 from ..names import name_key, name_problem
 from ..project_file import read_project_file
 from ..registry import envs
@@ -143,7 +143,7 @@ def _check_env(record: EnvRecord, findings: list[Finding]) -> tuple[str, ...]:
             )
         )
         return ("pyvenv.cfg is missing",)
-    if record.identity is not None and identity_of(path) != record.identity:
+    if record.identity is not None and not same_folder(record.identity, path):
         findings.append(
             Finding(
                 "replaced",

@@ -22,7 +22,7 @@ from pathlib import Path
 from .. import locks
 from ..atomic import write_text_atomically
 from ..errors import VenvregError
-from ..identity import identity_of
+from ..identity import identity_of, same_identity
 from ..paths import Home
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -89,9 +89,11 @@ def read(folder: Path) -> Journal | None:
     if data is None:
         return None
     try:
-        return Journal(**json.loads(data))
+        journal = Journal(**json.loads(data))
     except (ValueError, TypeError):
         return None
+    # Its id names the folder it is deleted with: it must be this very folder's name.
+    return journal if journal.id == folder.name else None
 
 
 def pending(home: Home) -> list[tuple[Path, Journal | None]]:
@@ -124,7 +126,7 @@ def rollback(context: Context, journal: Journal) -> None:
     path = journal.path
     with signals_deferred():
         if os.path.lexists(path) and os.path.lexists(journal.aside):
-            if journal.new_identity is not None and identity_of(path) == journal.new_identity:
+            if journal.new_identity is not None and same_identity(journal.new_identity, path):
                 shutil.rmtree(path, ignore_errors=True)
             elif _is_empty_dir(path):  # made, then killed before its identity was written
                 os.rmdir(path)

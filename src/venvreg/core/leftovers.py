@@ -6,9 +6,11 @@ import contextlib
 import os
 import shutil
 import stat
+import sys
 
 from .. import locks
-from ..identity import identity_of
+from ..errors import VenvregError
+from ..identity import same_identity
 from ..registry import envs
 from ..registry.db import write_transaction
 from .context import Context
@@ -25,12 +27,18 @@ def clean_leftovers(context: Context) -> list[str]:
         operation = "create" if record.status == "creating" else "remove"
         if not locks.is_abandoned(context.lock_path(operation, record.name)):
             continue
-        if record.status == "creating":
-            discard_creation(context, record)
-        else:
-            from .remove import finish_interrupted_removal  # rare: keep it off the start-up
+        try:
+            if record.status == "creating":
+                discard_creation(context, record)
+            else:
+                from .remove import finish_interrupted_removal  # rare: keep it off start-up
 
-            finish_interrupted_removal(context, record)
+                finish_interrupted_removal(context, record)
+        except (VenvregError, OSError) as error:
+            # One stuck leftover must not stop every command; doctor reports it.
+            print(f"venvreg: warning: could not finish with {record.name!r}: {error}",
+                  file=sys.stderr)  # fmt: skip
+            continue
         cleaned.append(record.name)
     if os.path.isdir(context.home.state / "rebuild"):  # one stat; exists only mid-rebuild
         from .journal import recover  # rare: keep it off the start-up
@@ -47,7 +55,7 @@ def discard_creation(context: Context, record: envs.EnvRecord) -> None:
     except FileNotFoundError:
         status = None
     if status is not None and stat.S_ISDIR(status.st_mode):
-        if record.identity is not None and record.identity == identity_of(record.path):
+        if record.identity is not None and same_identity(record.identity, record.path):
             shutil.rmtree(record.path, ignore_errors=True)
         elif record.identity is None:  # killed before its folder was recorded: if that folder
             with contextlib.suppress(OSError):  # is ours it is still empty; else not ours

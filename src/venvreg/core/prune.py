@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError, VenvregError
+from ..errors import Refused, UsageError, VenvregError
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -180,6 +180,14 @@ def prune(context: Context, candidates: list[Candidate]) -> PruneResult:
     for candidate in candidates:
         try:
             plan = plan_removal(context, candidate.record.name)
+            same = plan.record.id == candidate.record.id and (
+                plan.record.identity == candidate.record.identity
+            )
+            if not same or (candidate.record.status == "missing" and plan.kind != "gone"):
+                # Chosen as something else (replaced, or a missing folder that came back).
+                raise Refused(
+                    f"{quoted(candidate.record.name)} changed since it was listed; left alone"
+                )
             result.outcomes.append(PruneOutcome(candidate, remove(context, plan)))
         except VenvregError as error:
             result.outcomes.append(PruneOutcome(candidate, error=str(error)))

@@ -279,7 +279,7 @@ def _commit(
             envs.update(
                 context.conn,
                 record.id,
-                identity=journal.new_identity,
+                identity=identity_of(journal.path),  # with the new pyvenv.cfg in it
                 status="ready",
                 tool=info.tool,
                 backend=plan.backend,

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..identity import identity_of, looks_like_env
+from ..identity import identity_of, looks_like_env, same_identity
 from ..names import name_problem
 from ..project_file import project_filename, read_project_file
 from ..registry import envs
@@ -26,6 +26,7 @@ from .context import Context
 from .shell_index import publish_index
 
 HOME_MTIME_KEY = "workon_home_mtime_ns"
+PENDING_KEY = "workon_home_pending"
 # A directory mtime this close to now may hide a change made in the same clock tick.
 RACY_SECONDS = 2.0
 
@@ -124,13 +125,17 @@ def _created_time(path: str, fallback: float) -> float:
         return fallback
 
 
-def _home_env_folders(context: Context, report: ReconcileReport) -> dict[str, str]:
-    """path -> name of every env folder directly inside WORKON_HOME."""
+def _home_env_folders(
+    context: Context, report: ReconcileReport
+) -> tuple[dict[str, str], list[str]]:
+    """path -> name of every env folder directly inside WORKON_HOME, and the names of the other
+    visible folders (they may become envs later without WORKON_HOME's mtime moving)."""
     found: dict[str, str] = {}
+    pending: list[str] = []
     try:
         entries = list(os.scandir(context.home.root))
     except OSError:
-        return found
+        return found, pending
     for entry in entries:
         if entry.name.startswith("."):
             continue
@@ -140,13 +145,23 @@ def _home_env_folders(context: Context, report: ReconcileReport) -> dict[str, st
         except OSError:
             continue
         if not looks_like_env(entry.path):
+            pending.append(entry.name)
             continue
         problem = name_problem(entry.name)
         if problem is not None:
             report.ignored.append((entry.name, problem))
+            pending.append(entry.name)
             continue
         found[entry.path] = entry.name
-    return found
+    return found, pending
+
+
+def _pending_became_env(context: Context) -> bool:
+    """Has a folder that was not an env (or not registrable) at the last scan changed since?"""
+    names = envs.get_meta(context.conn, PENDING_KEY) or ""
+    return bool(names) and any(
+        looks_like_env(os.path.join(context.home.root, name)) for name in names.split("\n")
+    )
 
 
 def _home_mtime(context: Context) -> str | None:
@@ -170,16 +185,19 @@ def reconcile(
     home_mtime = _home_mtime(context)
     scan = rescan_home or home_mtime is None
     scan = scan or envs.get_meta(context.conn, HOME_MTIME_KEY) != home_mtime
+    scan = scan or _pending_became_env(context)
     now = time.time()
     new_records: list[EnvRecord] = []
     updates: list[tuple[int, dict[str, object]]] = []
 
+    pending: list[str] = []
     if scan:
-        for path, name in _home_env_folders(context, report).items():
+        found, pending = _home_env_folders(context, report)
+        for path, name in found.items():
             record = records.get(path)
             if record is None:
                 new_records.append(record_for_folder(path, name, "found", now))
-            elif record.status in ("ready", "missing") and record.identity != identity_of(path):
+            elif record.status in ("ready", "missing") and not same_identity(record.identity, path):
                 fresh = record_for_folder(path, record.name, "found", now)
                 changes = {
                     k: v for k, v in fresh.as_dict().items() if k not in ("id", "name", "path")
@@ -216,6 +234,7 @@ def reconcile(
                 report.ignored.append(
                     (new.name, f"the name is taken by the environment at {clash.path}")
                 )
+                pending.append(os.path.basename(new.path))  # registrable once the clash goes
                 continue
             envs.insert(context.conn, new)
             report.added.append(new.name)
@@ -223,6 +242,10 @@ def reconcile(
             envs.update(context.conn, env_id, **changes)
         if scan and home_mtime is not None:
             envs.set_meta(context.conn, HOME_MTIME_KEY, home_mtime)
+            # Folders the scan could not register; a name with a line break cannot be listed
+            # here, and such a name is never registrable anyway.
+            registrable_later = [name for name in pending if "\n" not in name]
+            envs.set_meta(context.conn, PENDING_KEY, "\n".join(registrable_later))
     if report.changed:
         publish_index(context)
     return report

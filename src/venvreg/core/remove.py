@@ -5,6 +5,7 @@ The registry row goes only after the folder; an interrupted removal is finished 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import locks
-from ..errors import NotFound, VenvregError
+from ..errors import NotFound, Refused, VenvregError
+from ..identity import same_identity
 from ..names import validate_name
+from ..project_file import project_filename
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
@@ -24,7 +27,15 @@ from .freeze import freeze
 from .lookup import find_record
 from .safety import RemovalPlan, check_removable
 from .shell_index import publish_index
-from .trash import TrashEntry, delete_entry, expire, new_entry_id, read_entry, write_entry
+from .trash import (
+    ENTRY_FILE,
+    TrashEntry,
+    delete_entry,
+    expire,
+    new_entry_id,
+    read_entry,
+    write_entry,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ class RemovalResult:
     trash_id: str | None
     size_bytes: int | None
     packages: int
+    expiry_problem: str | None = None
 
 
 def plan_removal(context: Context, name: str) -> RemovalPlan:
@@ -57,11 +69,31 @@ def snapshot(context: Context, record: EnvRecord, reason: str) -> list[str]:
     return requirements
 
 
+def _recheck(context: Context, plan: RemovalPlan) -> RemovalPlan:
+    """Under the lock, the row and the folder must still be what was checked (a confirmation
+    prompt may have waited while another shell replaced them): check every rule again."""
+    record = plan.record
+    current = envs.get_by_path(context.conn, record.path)
+    fresh = None if current is None else check_removable(context, current)
+    if (
+        fresh is None
+        or fresh.record.id != record.id
+        or fresh.record.identity != record.identity
+        or fresh.kind != plan.kind
+        or fresh.marker != plan.marker
+    ):
+        raise Refused(
+            f"{quoted(record.name)} changed since it was checked; nothing removed (run it again)"
+        )
+    return fresh
+
+
 def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalResult:
     """Carry out a checked removal."""
-    record = plan.record
-    assert record.id is not None
-    with locks.hold(context.lock_path("remove", record.name)):
+    with locks.hold(context.lock_path("remove", plan.record.name)):
+        plan = _recheck(context, plan)
+        record = plan.record
+        assert record.id is not None
         if plan.kind == "gone":
             with write_transaction(context.conn):
                 envs.delete(context.conn, record.id)
@@ -88,12 +120,12 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
         except VenvregError:  # nothing moved: undo, or the next run would "finish" it
             with write_transaction(context.conn):
                 envs.update(context.conn, record.id, status="ready", pending_trash=None)
-            shutil.rmtree(entry.folder(context.home), ignore_errors=True)
+            _drop_empty_entry(context, entry)
             raise
         with write_transaction(context.conn):
             envs.delete(context.conn, record.id)
         publish_index(context)
-    expire(context.home, context.settings["trash_days"])
+    expiry_problem = _expire_quietly(context)
     outcome = {"folder": "trashed", "link": "link-trashed", "snapshot": "snapshot-only"}[entry.kind]
     if purge:
         delete_entry(context.home, entry)
@@ -105,7 +137,67 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
         None if purge else entry.id,
         record.size_bytes,
         len(requirements),
+        expiry_problem,
     )
+
+
+def _expire_quietly(context: Context) -> str | None:
+    """Apply trash_days; a trash entry that cannot be deleted must not turn a removal that
+    worked into a failure (it is tried again next time). Returns the problem, if any."""
+    try:
+        expire(context.home, context.settings["trash_days"])
+    except (VenvregError, OSError) as error:
+        return f"could not expire old trash entries: {error}"
+    return None
+
+
+def _drop_empty_entry(context: Context, entry: TrashEntry) -> None:
+    """Remove a trash entry that received nothing: its entry.json, then the empty folder (never
+    a tree: if anything else is in it, it stays)."""
+    folder = entry.folder(context.home)
+    with contextlib.suppress(OSError):
+        (folder / ENTRY_FILE).unlink()
+        folder.rmdir()
+
+
+# What a virtual environment's own folder holds at its top level; anything else (a .git, a
+# source file) means the folder is also something else, e.g. a project made with `venv .`.
+VENV_ENTRIES = frozenset(
+    ["bin", "Scripts", "lib", "lib64", "Lib", "include", "Include", "share", "etc", "man",
+     "pyvenv.cfg", ".gitignore", ".project", "README.tmpenv", "pip-selfcheck.json",
+     "conda-meta"]
+)  # fmt: skip
+
+
+def foreign_entries(path: str) -> list[str]:
+    """Top-level entries of an env folder that a venv does not make (sorted, at most 3)."""
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return []
+    allowed = VENV_ENTRIES | {project_filename()}
+    return [name for name in names if name not in allowed][:3]
+
+
+def _delete_for_good(entry: TrashEntry) -> None:
+    """Delete an env that cannot be moved to the trash (another filesystem): a link only loses
+    the link (its target is recorded to restore it); a folder only if it holds nothing but a
+    venv, since its package snapshot is all that will remain."""
+    path = entry.original_path
+    if os.path.islink(path):
+        entry.link_target = os.readlink(path)
+        os.unlink(path)
+        return
+    extra = foreign_entries(path)
+    if extra:
+        raise VenvregError(
+            f"{quoted(path)} is on another filesystem, so removing it would delete it for good, "
+            f"and it holds more than an environment ({', '.join(extra)}); nothing removed"
+        )
+    try:
+        shutil.rmtree(path)
+    except OSError as error:
+        raise VenvregError(f"could not delete {quoted(path)}: {error.strerror}") from None
 
 
 def _move_to_trash(context: Context, entry: TrashEntry) -> TrashEntry:
@@ -118,8 +210,9 @@ def _move_to_trash(context: Context, entry: TrashEntry) -> TrashEntry:
             raise VenvregError(
                 f"could not move {quoted(entry.original_path)} to the trash: {error.strerror}"
             ) from None
-        shutil.rmtree(entry.original_path)
-        entry.kind = "snapshot"
+        _delete_for_good(entry)
+        if entry.link_target is None:
+            entry.kind = "snapshot"
         write_entry(context.home, entry)
     return entry
 
@@ -133,7 +226,14 @@ def finish_interrupted_removal(context: Context, record: EnvRecord) -> None:
         with write_transaction(context.conn):
             envs.update(context.conn, record.id, status="ready", pending_trash=None)
         return
-    if os.path.lexists(record.path) and not os.path.lexists(entry.env_path(context.home)):
+    moved = os.path.lexists(entry.env_path(context.home)) or entry.link_target is not None
+    if os.path.lexists(record.path) and not moved:
+        if not same_identity(record.identity, record.path):
+            # Not the folder the removal started on: leave it, and the row to re-indexing.
+            with write_transaction(context.conn):
+                envs.update(context.conn, record.id, status="ready", pending_trash=None)
+            _drop_empty_entry(context, entry)
+            return
         _move_to_trash(context, entry)
     with write_transaction(context.conn):
         envs.delete(context.conn, record.id)

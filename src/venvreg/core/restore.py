@@ -51,7 +51,10 @@ def restore(context: Context, name_or_id: str, progress: Callable[[str], None]) 
         raise Refused(f"{quoted(entry.original_path)} exists again; refusing to overwrite it")
     if entry.kind == "snapshot":
         return RestoreResult(_recreate(context, entry, progress), entry, True)
-    os.rename(entry.env_path(context.home), entry.original_path)
+    if entry.link_target is not None:  # a link that was on another filesystem: re-create it
+        os.symlink(entry.link_target, entry.original_path)
+    else:
+        os.rename(entry.env_path(context.home), entry.original_path)
     record = _record_from_entry(entry)
     with write_transaction(context.conn):
         envs.insert(context.conn, record)

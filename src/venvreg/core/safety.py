@@ -7,7 +7,7 @@ import stat
 from dataclasses import dataclass
 
 from ..errors import Refused
-from ..identity import identity_of, looks_like_env
+from ..identity import looks_like_env, same_identity
 from ..paths import is_system_folder
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -16,10 +16,21 @@ from .context import Context
 
 @dataclass(frozen=True)
 class RemovalPlan:
-    """A checked removal. kind: folder, link (only the link goes) or gone (only the row goes)."""
+    """A checked removal. kind: folder, link (only the link goes) or gone (only the row goes).
+    `marker` is the inode and change time of the env's pyvenv.cfg when it was checked: a
+    folder deleted and made again reuses the folder's inode at once, but not that."""
 
     record: EnvRecord
     kind: str
+    marker: str | None = None
+
+
+def env_marker(path: str) -> str | None:
+    try:
+        status = os.stat(os.path.join(path, "pyvenv.cfg"))
+    except OSError:
+        return None
+    return f"{status.st_ino}:{status.st_ctime_ns}"
 
 
 def is_active(path: str) -> bool:
@@ -59,13 +70,14 @@ def check_removable(context: Context, record: EnvRecord) -> RemovalPlan:
         return RemovalPlan(record, "gone")
     if is_active(record.path):
         raise Refused(f"{name} is the active environment; run `deactivate` first")
-    if identity_of(record.path) != record.identity:
-        raise Refused(
-            f"the folder {path} is not the environment registered as {name} (it was replaced "
-            "since); run `venvreg list` to re-index it (or `venvreg adopt PATH` for an env "
-            "outside WORKON_HOME), then try again"
-        )
+    replaced = Refused(
+        f"the folder {path} is not the environment registered as {name} (it was replaced "
+        "since); run `venvreg list` to re-index it (or `venvreg adopt PATH` for an env "
+        "outside WORKON_HOME), then try again"
+    )
     if stat.S_ISLNK(status.st_mode):
+        if not same_identity(record.identity, record.path):
+            raise replaced
         return RemovalPlan(record, "link")
     if not stat.S_ISDIR(status.st_mode):
         raise Refused(f"{path} is not a folder; refusing to delete it")
@@ -73,4 +85,17 @@ def check_removable(context: Context, record: EnvRecord) -> RemovalPlan:
         raise Refused(
             f"{path} holds no pyvenv.cfg, so it is not a virtual environment; refusing to delete it"
         )
-    return RemovalPlan(record, "folder")
+    if not same_identity(record.identity, record.path):
+        raise replaced
+    return RemovalPlan(record, "folder", env_marker(record.path))
+
+
+def deletes_for_good(context: Context, plan: RemovalPlan) -> bool:
+    """A folder on another filesystem than the trash cannot be moved there: removing it deletes
+    it, and only its package snapshot remains (a link there is only unlinked)."""
+    if plan.kind != "folder":
+        return False
+    try:
+        return os.stat(plan.record.path).st_dev != os.stat(context.home.trash).st_dev
+    except OSError:
+        return False

@@ -40,6 +40,8 @@ class TrashEntry:
     backend: str | None = None
     requirements: list[str] = field(default_factory=list)
     record: dict[str, object] = field(default_factory=dict)
+    # A link on another filesystem is unlinked, not moved: where it pointed, to re-create it.
+    link_target: str | None = None
 
     def folder(self, home: Home) -> Path:
         return home.trash / self.id

@@ -136,9 +136,10 @@ def _move_aside(path: str) -> str:
     os.replace(path, aside)
     import contextlib  # recovery is rare: off the hot path
 
-    for suffix in ("-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path + suffix)
+    with contextlib.suppress(FileNotFoundError):  # its committed pages go along, not away
+        os.replace(path + "-wal", aside + "-wal")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path + "-shm")
     return aside
 
 
@@ -202,4 +203,4 @@ def _registry_lock(lock_path: str) -> AbstractContextManager[None]:
     """An exclusive lock for recovery, so two shells do not both move the file aside."""
     from ..locks import hold  # recovery is rare: its imports stay off the hot path
 
-    return hold(lock_path, remove=False)
+    return hold(lock_path)

@@ -38,6 +38,8 @@ def add2virtualenv(request: ShellRequest) -> str:
     if not lines:
         lines = [PTH_HEADER, PTH_FOOTER]
     for folder in args:
+        if "\n" in folder or "\r" in folder:  # a .pth line starting with `import` would run
+            raise WrapperError("add2virtualenv: a path holding a line break cannot be added")
         absolute = os.path.abspath(folder)
         if absolute != folder:
             err(f'Warning: Converting "{folder}" to "{absolute}"')
@@ -86,10 +88,24 @@ def toggleglobalsitepackages(request: ShellRequest) -> str:
         enabled = True
         lines.append("include-system-site-packages = true")
     cfg.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    _keep_identity(str(cfg.parent))
     code = ShellCode(request.shell)
     if "-q" not in request.args:
         code.print("Enabled global site-packages" if enabled else "Disabled global site-packages")
     return code.text()
+
+
+def _keep_identity(env: str) -> None:
+    """pyvenv.cfg's change time is part of the env's identity: record the new one, or the next
+    listing would take the env for a replaced one."""
+    from ..identity import identity_of
+    from .hot import home_root, try_open_registry
+
+    conn = try_open_registry(home_root())
+    if conn is not None:
+        with conn:
+            conn.execute("UPDATE envs SET identity = ? WHERE path = ?", (identity_of(env), env))
+        conn.close()
 
 
 HANDLERS = {
