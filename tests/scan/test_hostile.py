@@ -296,3 +296,17 @@ def test_nothing_found_is_run(sandbox: dict[str, str], isolated: Path) -> None:
     entries = by_path(scan_json(sandbox, str(isolated / "tree")))
     assert entries[str(env)]["python_version"] == "3.99.0"
     assert not mark.exists()
+
+
+def test_another_venvreg_trash_is_not_offered(
+    sandbox: dict[str, str], isolated: Path, maker: Maker
+) -> None:
+    tree = isolated / "tree"
+    kept = maker.env("venv", tree / "proj" / ".venv")
+    other_home = tree / "other-home"
+    removed = maker.env("venv", other_home / "gone")
+    other = {**sandbox, "WORKON_HOME": str(other_home)}
+    assert run_venvreg(other, "rm", "gone", "--yes").returncode == 0  # now in its trash
+    assert not removed.exists()
+    report = scan_json(sandbox, str(tree), "--no-size")
+    assert [e["path"] for e in report["environments"]] == [str(kept)]

@@ -61,8 +61,23 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 
+    def show_version(value: bool) -> None:
+        if value:
+            from .. import __version__
+
+            typer.echo(f"venvreg {__version__}")
+            raise typer.Exit()
+
     @app.callback()
-    def main_callback() -> None:
+    def main_callback(
+        version: bool = typer.Option(
+            False,
+            "--version",
+            help="Print the version and exit.",
+            callback=show_version,
+            is_eager=True,
+        ),
+    ) -> None:
         # A callback keeps typer in group mode when a single command is registered.
         pass
 

@@ -17,7 +17,7 @@ def list_command(
         "name", "--sort", help=f"Order: {', '.join(SORT_KEYS)}.", metavar="|".join(SORT_KEYS)
     ),
 ) -> None:
-    """List every environment, reconciled with what is on disk.
+    """List every environment (alias: ls), reconciled with what is on disk.
 
     Folders made in WORKON_HOME by plain virtualenv or `python -m venv` appear without any
     command; folders deleted by hand show as missing.

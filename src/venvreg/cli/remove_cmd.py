@@ -23,7 +23,8 @@ def remove_command(
         False, "--purge", help="Delete for good instead of moving to the trash."
     ),
 ) -> None:
-    """Remove environments: a package snapshot is taken, then the folder moves to the trash.
+    """Remove environments (alias: rm): a package snapshot is taken, then the folder moves to
+    the trash.
 
     `venvreg restore NAME` brings it back. Refused: the active env, anything that is not a
     registered venv folder, WORKON_HOME, $HOME, system folders. For a symlinked env only the

@@ -349,6 +349,9 @@ class _Walker:
                     counters.pruned += 1
                     continue
                 child = entry.path
+                if name == ".venvreg" and os.path.isfile(os.path.join(child, "registry.sqlite3")):
+                    counters.pruned += 1  # any venvreg's state folder: its trash holds envs
+                    continue
                 reason = skip_paths.get(child)
                 if reason is not None:
                     self.skip(reason, child)

@@ -248,7 +248,10 @@ def rmvirtualenv(request: ShellRequest) -> str:
                 return code.text()
             run_hook(hooks / "postrmvirtualenv", context.home.root, record.name)
             if result.trash_id:
-                err(f"venvreg: {record.name} is in the trash; `venvreg restore` brings it back")
+                err(
+                    f"venvreg: {record.name} is in the trash; `venvreg restore {record.name}` "
+                    "brings it back"
+                )
     finally:
         context.close()
     return code.text()
