@@ -108,6 +108,25 @@ MKVIRTUALENV_USAGE = [
 ]
 
 
+def _create_request(parsed: MkvirtualenvArgs, project: str | None) -> CreateRequest:
+    assert parsed.name is not None
+    return CreateRequest(
+        name=parsed.name,
+        python=parsed.python,
+        project=project,
+        requirements=[os.path.abspath(path) for path in parsed.requirements],
+        packages=parsed.packages,
+        system_site_packages=parsed.system_site_packages,
+        prompt=parsed.prompt,
+    )
+
+
+def _source_hook(code: ShellCode, hooks: Path, hook: str, internal: str) -> None:
+    """Have the shell source `hook` (its variant for this shell) from the global hook folder,
+    with virtualenvwrapper's internal hook name as $1."""
+    code.call("__venvreg_source_hook", sourced_hook(hooks, hook, code.shell), internal)
+
+
 def _make_env(
     context: Context, parsed: MkvirtualenvArgs, code: ShellCode, cd_mode: str = "auto"
 ) -> EnvRecord:
@@ -120,16 +139,7 @@ def _make_env(
                 f"Cannot associate project with {parsed.project}, it is not a directory"
             )
         project = os.path.abspath(parsed.project)
-    request = CreateRequest(
-        name=parsed.name,
-        python=parsed.python,
-        project=project,
-        requirements=[os.path.abspath(path) for path in parsed.requirements],
-        packages=parsed.packages,
-        system_site_packages=parsed.system_site_packages,
-        prompt=parsed.prompt,
-    )
-    record = create(context, request, _progress)
+    record = create(context, _create_request(parsed, project), _progress)
     run_hook(hook_dir(context.home) / "premkvirtualenv", context.home.root, record.name)
     if project is not None:
         code.print(f"Setting project for {record.name} to {project}")
@@ -150,8 +160,7 @@ def mkvirtualenv(request: ShellRequest) -> str:
     finally:
         context.close()
     hooks = hook_dir(context.home)
-    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkvirtualenv", request.shell),
-              "post_mkvirtualenv")  # fmt: skip
+    _source_hook(code, hooks, "postmkvirtualenv", "post_mkvirtualenv")
     return code.text()
 
 
@@ -180,8 +189,7 @@ def mktmpenv(request: ShellRequest) -> str:
     if cd:
         code.cd(record.path)
     hooks = hook_dir(context.home)
-    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkvirtualenv", request.shell),
-              "post_mkvirtualenv")  # fmt: skip
+    _source_hook(code, hooks, "postmkvirtualenv", "post_mkvirtualenv")
     return code.print(TMPENV_MESSAGE).text()
 
 
@@ -287,7 +295,7 @@ def cpvirtualenv(request: ShellRequest) -> str:
         context.close()
     for hook, internal in (("postmkvirtualenv", "post_mkvirtualenv"),
                            ("postcpvirtualenv", "post_cpvirtualenv")):  # fmt: skip
-        code.call("__venvreg_source_hook", sourced_hook(hooks, hook, request.shell), internal)
+        _source_hook(code, hooks, hook, internal)
     return code.text()
 
 
@@ -326,11 +334,7 @@ def mkproject(request: ShellRequest) -> str:
     context = open_context()
     try:
         hooks = hook_dir(context.home)
-        record = create(context, CreateRequest(name=parsed.name, python=parsed.python,
-                                               requirements=parsed.requirements,
-                                               packages=parsed.packages,
-                                               system_site_packages=parsed.system_site_packages,
-                                               prompt=parsed.prompt), _progress)  # fmt: skip
+        record = create(context, _create_request(parsed, None), _progress)
         run_hook(hooks / "premkvirtualenv", context.home.root, record.name)
         run_hook(hooks / "premkproject", context.home.root, record.name)
         code.print(f"Creating {project}")
@@ -345,10 +349,8 @@ def mkproject(request: ShellRequest) -> str:
         )
     finally:
         context.close()
-    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkvirtualenv", request.shell),
-              "post_mkvirtualenv")  # fmt: skip
-    code.call("__venvreg_source_hook", sourced_hook(hooks, "postmkproject", request.shell),
-              "project.post_mkproject")  # fmt: skip
+    _source_hook(code, hooks, "postmkvirtualenv", "post_mkvirtualenv")
+    _source_hook(code, hooks, "postmkproject", "project.post_mkproject")
     return code.text()
 
 
