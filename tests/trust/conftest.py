@@ -1,0 +1,6 @@
+"""Fixtures for the trust tests (issue: never lose a project, a new env or an env's history):
+the CLI test fixtures, shared so each test here can run the real CLI against a private home."""
+
+from __future__ import annotations
+
+from cli.conftest import *  # noqa: F403 - pytest fixtures are found by name in this module
