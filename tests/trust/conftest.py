@@ -3,4 +3,5 @@ the CLI test fixtures, shared so each test here can run the real CLI against a p
 
 from __future__ import annotations
 
-from cli.conftest import *  # noqa: F403 - pytest fixtures are found by name in this module
+from cli.conftest import *  # noqa: F403 - pytest finds fixtures by name in this module
+from cli.conftest import _fast_caches, _shared_caches  # noqa: F401 - autouse, not in `*`
