@@ -37,7 +37,7 @@ def run_unprivileged(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-# HOSTILE.md group A: values that must reach a shell byte for byte and run nothing.
+# Hostile group A: values that must reach a shell byte for byte and run nothing.
 HOSTILE_STRINGS = [
     "';uname -a;':",
     "x'$(touch PWNED)'y",

@@ -1,4 +1,4 @@
-"""Creation (HOSTILE.md E): all or nothing under signals, kill -9, races and bad input; the
+"""Creation (hostile group E): all or nothing under signals, kill -9, races and bad input; the
 options land on disk; every backend really runs."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The disk is the truth (DESIGN.md Registry): envs made by hand appear, vanished ones show as
+"""The disk is the truth (docs/registry.md): envs made by hand appear, vanished ones show as
 missing, and the env's `.project` file and the registry stay in step."""
 
 from __future__ import annotations

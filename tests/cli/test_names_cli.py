@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-HOSTILE = "';&&e-$ èрт🚒♞中片-j"  # virtualenv's test name minus the '"' DESIGN.md refuses
+HOSTILE = "';&&e-$ èрт🚒♞中片-j"  # virtualenv's test name minus the '"' the name rules refuse
 
 
 def _nothing_written(workon_home: Path, rows: Callable[..., list[dict[str, Any]]]) -> None:

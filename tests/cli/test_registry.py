@@ -1,4 +1,4 @@
-"""The registry (HOSTILE.md D): concurrent writers and first runs, a newer schema, damaged
+"""The registry (hostile group D): concurrent writers and first runs, a newer schema, damaged
 files rebuilt from disk, a read-only WORKON_HOME; real processes on a real SQLite file."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Deletion (DESIGN.md Deletion, HOSTILE.md C) with real envs, a real trash and the real CLI."""
+"""Deletion (docs/registry.md; hostile group C) with real envs, a real trash and the real CLI."""
 
 from __future__ import annotations
 

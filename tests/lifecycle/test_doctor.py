@@ -1,4 +1,4 @@
-"""`venvreg doctor` (HOSTILE.md F): real broken envs reported with their cause and the command
+"""`venvreg doctor` (hostile group F): real broken envs reported with their cause and the command
 that fixes them, drift both ways, leftovers of killed operations; read-only; exit codes."""
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def test_doctor_of_unknown_name_is_an_error(cli: CliRunner, make_env: Callable[.
 
 
 def test_hostile_pyvenv_cfg_never_blocks_doctor_or_prune(cli: CliRunner, workon_home: Path) -> None:
-    """HOSTILE.md F: a FIFO, a link to /dev/zero, a huge, binary, empty or CRLF pyvenv.cfg."""
+    """Hostile group F: a FIFO, a link to /dev/zero, a huge, binary, empty or CRLF pyvenv.cfg."""
     workon_home.mkdir(parents=True)
     names = ["fifo", "zero", "huge", "binary", "empty", "crlf"]
     for name in names:

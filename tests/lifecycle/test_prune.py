@@ -1,4 +1,4 @@
-"""`venvreg prune` (HOSTILE.md C): policies, evidence of use, confirmation, adopted envs left
+"""`venvreg prune` (hostile group C): policies, evidence of use, confirmation, adopted envs left
 alone, removal through the trash. Real venvs, real registry, the real CLI."""
 
 from __future__ import annotations

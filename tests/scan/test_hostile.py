@@ -1,4 +1,4 @@
-"""HOSTILE.md group G: symbolic link loops and links to /, permission-denied folders, folders
+"""Hostile group G: symbolic link loops and links to /, permission-denied folders, folders
 vanishing mid-walk, Ctrl-C, other filesystems, /proc /sys /dev, network mounts, a FIFO named
 pyvenv.cfg, names that are not UTF-8. Each test checks what was found and what was counted."""
 

@@ -1,4 +1,4 @@
-"""HOSTILE.md group A in real shells: hostile strings as env names, inside WORKON_HOME and inside
+"""Hostile group A in real shells: hostile strings as env names, inside WORKON_HOME and inside
 project paths round-trip byte for byte, in the happy path and in the error branches, and
 nothing they spell is ever run (no PWNED file anywhere, no `uname` output)."""
 

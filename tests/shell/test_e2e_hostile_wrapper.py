@@ -1,4 +1,4 @@
-"""HOSTILE.md group B in real shells: the eval contract between the functions and the CLI.
+"""Hostile group B in real shells: the eval contract between the functions and the CLI.
 
 A CLI that prints half its code and dies gets nothing evaluated; what the CLI prints on stdout
 always parses as code of its shell; the user's own aliases and functions named like the

@@ -36,7 +36,7 @@ PARSER = Parser(Language(tree_sitter_powershell.language()))
 # The characters PowerShell's tokenizer takes for a single quote.
 QUOTES = "'\u2018\u2019\u201a\u201b"
 
-# HOSTILE.md group A, as env names (each one legal: checked below) ...
+# Hostile group A, as env names (each one legal: checked below) ...
 HOSTILE_NAMES = [
     "x'$(touch PWNED)'y",
     "`touch PWNED`",

@@ -1,4 +1,4 @@
-"""Every rule of DESIGN.md's Names, one case (or a parametrized family) each."""
+"""Every rule of docs/registry.md's Names, one case (or a parametrized family) each."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from venvreg.errors import EXIT_USAGE, UsageError
 from venvreg.names import MAX_NAME_LENGTH, name_key, name_problem, validate_name
 
-# virtualenv's hostile name without its '"', which DESIGN.md refuses (reserved on Windows)
+# virtualenv's hostile name without its '"', which the name rules refuse (reserved on Windows)
 HOSTILE = "';&&e-$ èрт🚒♞中片-j"
 
 
