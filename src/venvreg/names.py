@@ -18,8 +18,18 @@ WINDOWS_DEVICE_NAMES = frozenset(
 )
 
 
+def require_utf8(name: str) -> str:
+    """Return `name`, or raise UsageError (exit 2) when it is not valid UTF-8: Python hands such
+    argv bytes over as lone surrogates, which no registry row, lock or message could hold."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        raise UsageError(f"invalid environment name {quoted(name)}: a name must be valid UTF-8")
+    return name
+
+
 def name_key(name: str) -> str:
-    """The form two names are compared in: NFC-normalised and case-folded."""
+    """The form two names are compared in: NFC-normalised and case-folded. Every lookup by name
+    goes through here, so a name that is not valid UTF-8 is refused here (UsageError)."""
+    require_utf8(name)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 

@@ -12,7 +12,7 @@ from ..emit.code import ShellCode
 from ..errors import RegistryError
 from ..fastpath import ShellRequest, WrapperError
 from ..identity import looks_like_env
-from ..names import name_key, name_problem
+from ..names import name_key, name_problem, require_utf8
 from ..paths import workon_home_text
 from ..project_file import read_project_file
 from ..registry import quick
@@ -49,7 +49,7 @@ def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
     except OSError:
         entries = []
     for entry in entries:
-        if name_key(entry.name) in names or name_problem(entry.name) is not None:
+        if name_problem(entry.name) is not None or name_key(entry.name) in names:
             continue  # as in `venvreg ls`: a folder whose name breaks the rules is not an env
         if looks_like_env(entry.path):
             names[name_key(entry.name)] = entry.name
@@ -58,6 +58,7 @@ def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
 
 def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | None:
     """The registered env, or an env folder in WORKON_HOME not indexed yet (registered now)."""
+    require_utf8(name)  # a name that is not UTF-8 is a usage error (exit 2), not "no such env"
     if name_problem(name) is not None:
         return None
     found = quick.find_by_name(conn, name) if conn is not None else None
