@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 
 from ..atomic import write_text_atomically
-from ..registry import envs
+from ..registry import envs, links
 from .context import Context
 
 
@@ -18,13 +18,16 @@ def _write_atomically(target: Path, text: str) -> None:
 
 
 def projects_text(context: Context) -> str:
-    """Pairs of lines, project folder then env name, longest folder first; folders whose
-    path holds a newline cannot be told apart from the next line and are left out."""
-    rows = context.conn.execute(
-        "SELECT name, project_path FROM envs WHERE status = 'ready' AND project_path IS NOT NULL"
-    ).fetchall()
+    """Pairs of lines, project folder then env name, longest folder first, for the project
+    links auto-activation may follow (registry/links.py: never a .project that an adopted or
+    found env brought along by itself); folders whose path holds a newline cannot be told
+    apart from the next line and are left out."""
     pairs = sorted(
-        ((project, name) for name, project in rows if "\n" not in project and project),
+        (
+            (project, name)
+            for project, name in links.trusted_projects(context.conn, str(context.home.root))
+            if "\n" not in project
+        ),
         key=lambda pair: -len(pair[0]),
     )
     return "".join(f"{project}\n{name}\n" for project, name in pairs)

@@ -53,6 +53,13 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 3 (project link trust): the project folder the user linked through venvreg (create -a,
+    # mkvirtualenv -a, mkproject, project set, setvirtualenvproject). Auto-activation trusts an
+    # env's project_path only when it equals this, or when venvreg created the env in
+    # WORKON_HOME: a .project an adopted or found env brought along is never trusted.
+    """
+    ALTER TABLE envs ADD COLUMN user_project TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
