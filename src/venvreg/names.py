@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 from .errors import UsageError
+from .identity import looks_like_env
 from .text import quoted
 
 MAX_NAME_LENGTH = 100
@@ -72,3 +74,23 @@ def validate_name(name: str) -> str:
     if problem is not None:
         raise UsageError(f"invalid environment name {quoted(name)}: {problem}")
     return name
+
+
+def env_folders_like(root: str, name: str) -> list[str]:
+    """The exact names of the env folders directly in `root` whose names equal `name` after
+    case folding and NFC normalisation: one at most on a case-insensitive disk, several
+    ("case twins", e.g. `oldenv` and `OldEnv` left by virtualenvwrapper) on a case-sensitive
+    one, where only one of them can be registered."""
+    key = name_key(name)
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return []
+    return sorted(
+        entry.name
+        for entry in entries
+        if not entry.name.startswith(".")
+        and name_problem(entry.name) is None
+        and name_key(entry.name) == key
+        and looks_like_env(entry.path)
+    )

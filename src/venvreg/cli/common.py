@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import typer
 
     from ..core.context import Context
+    from ..core.lookup import CaseTwin
 
 # The parameters that carry environment names, in every command that has them (`run` takes its
 # NAME among free words: its lookup refuses a bad one).
@@ -74,6 +75,13 @@ def env_row(record: EnvRecord) -> list[str]:
         human_size(record.size_bytes),
         status,
     ]
+
+
+def twin_row(twin: CaseTwin) -> list[str]:
+    """A case twin as a table row: what its folder says, and why it has no registry row."""
+    from ..project_file import read_project_file
+
+    return [twin.name, "?", read_project_file(twin.path) or "", "", "", twin.note]
 
 
 ENV_HEADERS = ["NAME", "PYTHON", "PROJECT", "LAST USED", "SIZE", "STATUS"]

@@ -12,7 +12,11 @@ from .context import Context
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    """Best effort: a read-only state folder costs completion freshness, never a command."""
+    """Best effort: a read-only state folder costs completion freshness, never a command.
+    A file that already says `text` is left alone (no write, no fsync)."""
+    with contextlib.suppress(OSError, ValueError):
+        if target.read_text(encoding="utf-8") == text:
+            return
     with contextlib.suppress(OSError):
         write_text_atomically(target, text)
 
@@ -36,7 +40,10 @@ def projects_text(context: Context) -> str:
 def publish_index(context: Context) -> None:
     """Rewrite $WORKON_HOME/.venvreg/names and .../projects atomically."""
     state = context.home.state
-    names = "".join(f"{name}\n" for name in envs.names(context.conn))
+    from .lookup import case_twins
+
+    every = [*envs.names(context.conn), *(twin.name for twin in case_twins(context))]
+    names = "".join(f"{name}\n" for name in every)
     _write_atomically(state / "names", names)
     projects = state / "projects"
     if context.settings["auto_activate"]:
