@@ -5,6 +5,7 @@ auto_activate on (bash reads the script as an interactive shell, so PROMPT_COMMA
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +14,15 @@ from typing import Any
 import pytest
 
 from trust import shell_sandbox
+from venvreg.identity import identity_of
+from venvreg.registry.schema import MIGRATIONS
 
 # The real-shell fixtures of tests/shell, by name in this module.
 make_sandbox = shell_sandbox.make_sandbox
 virtualenv_app_data = shell_sandbox.virtualenv_app_data
 ALL_SHELLS = shell_sandbox.ALL_SHELLS
 
-pytestmark = pytest.mark.parametrize("shell", ALL_SHELLS)
+per_shell = pytest.mark.parametrize("shell", ALL_SHELLS)
 
 
 def _venv(path: Path) -> Path:
@@ -59,6 +62,7 @@ def _projects_file(sb: Any) -> str:
     return (sb.workon_home / ".venvreg" / "projects").read_text(encoding="utf-8")
 
 
+@per_shell
 def test_an_adopted_envs_own_project_file_activates_nothing(shell: str, make_sandbox: Any) -> None:
     sb = make_sandbox(f"trust-auto-{shell}")
     repo, sentinel = _hostile_repo(sb, shell)
@@ -77,6 +81,7 @@ def test_an_adopted_envs_own_project_file_activates_nothing(shell: str, make_san
     assert not sentinel.exists(), run.describe()
 
 
+@per_shell
 def test_a_link_the_user_makes_is_followed_and_a_rewritten_project_file_is_not(
     shell: str, make_sandbox: Any
 ) -> None:
@@ -107,6 +112,7 @@ def test_a_link_the_user_makes_is_followed_and_a_rewritten_project_file_is_not(
     assert not sentinel.exists(), run.describe()
 
 
+@per_shell
 def test_envs_venvreg_created_keep_their_links(shell: str, make_sandbox: Any) -> None:
     """mkvirtualenv -a and a found env linked with setvirtualenvproject: both followed; a found
     env's own .project is not."""
@@ -130,3 +136,64 @@ def test_envs_venvreg_created_keep_their_links(shell: str, make_sandbox: Any) ->
     assert run["VE_made"] == str(sb.workon_home / "made-env"), run.describe()
     assert run["VE_linked"] == str(sb.workon_home / "linked-env"), run.describe()
     assert run["VE_brought"] == "", run.describe()
+
+
+def test_a_copy_keeps_the_trust_of_its_source_and_a_hand_edit_drops_it(make_sandbox: Any) -> None:
+    """`venvreg copy` of an adopted env does not turn the link it brought along into one the
+    user made; a copy of a linked env stays linked. A .project edited by hand (not through
+    venvreg) is not followed, even in an env venvreg created."""
+    sb = make_sandbox("trust-auto-copy")
+    repo, _ = _hostile_repo(sb, "copy")
+    mine = sb.home / "mine"
+    mine.mkdir()
+    _cli_ok(sb, "config", "set", "auto_activate", "true")
+    _cli_ok(sb, "adopt", str(repo / ".venv"), "--name", "cloned")
+    _cli_ok(sb, "create", "linked", "--backend", "venv", "-a", str(mine))
+    _cli_ok(sb, "copy", "cloned", "cloned-copy")
+    _cli_ok(sb, "copy", "linked", "linked-copy")
+    assert _cli_ok(sb, "project", "show", "cloned-copy").stdout.strip() == str(sb.home)
+    pairs = _projects_file(sb).splitlines()
+    assert sorted(zip(pairs[::2], pairs[1::2], strict=True)) == [
+        (str(mine), "linked"),
+        (str(mine), "linked-copy"),
+    ]
+
+    (sb.workon_home / "linked" / ".project").write_text(f"{sb.home}\n")  # by hand
+    _cli_ok(sb, "ls")
+    pairs = _projects_file(sb).splitlines()
+    assert list(zip(pairs[::2], pairs[1::2], strict=True)) == [(str(mine), "linked-copy")]
+
+
+def test_upgrading_a_registry_keeps_the_links_of_created_envs_only(
+    workon_home: Path, cli: Any, tmp_path: Path
+) -> None:
+    """Migration 3 on a schema-2 registry: the links of envs venvreg created are the user's
+    (they were made with create -a or project set); an adopted env's link is not."""
+    made_project, brought_project = tmp_path / "made-project", tmp_path / "brought-project"
+    made_project.mkdir()
+    brought_project.mkdir()
+    made = _venv(workon_home / "made")
+    adopted = _venv(tmp_path / "repo" / ".venv")
+    for env, project in ((made, made_project), (adopted, brought_project)):
+        (env / ".project").write_text(f"{project}\n")
+    state = workon_home / ".venvreg"
+    state.mkdir()
+    conn = sqlite3.connect(state / "registry.sqlite3")
+    for script in MIGRATIONS[:2]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 2")
+    for name, env, origin, project in (
+        ("made", made, "created", made_project),
+        ("brought", adopted, "adopted", brought_project),
+    ):
+        conn.execute(
+            "INSERT INTO envs (name, name_key, path, origin, created_at, project_path, identity)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?)",
+            (name, name, str(env), origin, str(project), identity_of(str(env))),
+        )
+    conn.commit()
+    conn.close()
+    assert cli("config", "set", "auto_activate", "true").returncode == 0
+    listed = cli("ls")
+    assert listed.returncode == 0, listed.stderr
+    assert (state / "projects").read_text() == f"{made_project}\nmade\n"

@@ -24,7 +24,7 @@ from ..errors import Refused, UsageError
 from ..identity import identity_of, looks_like_env
 from ..names import validate_name
 from ..project_file import write_project_file
-from ..registry import envs
+from ..registry import envs, links
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -49,6 +49,9 @@ class CreateRequest:
     system_site_packages: bool = False
     backend: str | None = None
     prompt: str | None = None
+    # False when the project link is not the user's own choice (a copy of an env whose link
+    # came with it): auto-activation will not follow it.
+    project_trusted: bool = True
 
 
 def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path | None]:
@@ -103,7 +106,9 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
     with locks.hold(context.lock_path("create", request.name)):
         try:
             with write_transaction(context.conn):
-                envs.insert(context.conn, record)
+                env_id = envs.insert(context.conn, record)
+                if project is not None and request.project_trusted:
+                    links.set_user_project(context.conn, env_id, project)
         except sqlite3.IntegrityError:
             other = envs.get_by_name(context.conn, request.name)
             raise _name_taken(request.name, other.name if other else request.name) from None

@@ -29,7 +29,7 @@ def projects_text(context: Context) -> str:
     pairs = sorted(
         (
             (project, name)
-            for project, name in links.trusted_projects(context.conn, str(context.home.root))
+            for project, name in links.trusted_projects(context.conn)
             if "\n" not in project
         ),
         key=lambda pair: -len(pair[0]),
