@@ -187,6 +187,7 @@ def test_mkvirtualenv_and_rmvirtualenv_refuse_twins(shell: str, twin_sandbox: An
         "mkvirtualenv oldEnv; rc mk\n"
         "rmvirtualenv oldenv; rc rm_twin\n"
         "rmvirtualenv OLDENV; rc rm_ambiguous\n"
+        f"setvirtualenvproject {sb.q(shell, str(sb.workon_home / 'oldenv'))} /; rc setproject\n"
     )
     run = sb.run(shell, script, cwd=sb.root)
     assert run.rc("mk") == 2, run.describe()
@@ -195,6 +196,8 @@ def test_mkvirtualenv_and_rmvirtualenv_refuse_twins(shell: str, twin_sandbox: An
     assert "'oldenv' is not indexed" in run.stderr
     assert run.rc("rm_ambiguous") == 1
     assert "'OLDENV' is ambiguous" in run.stderr
+    assert run.rc("setproject") == 1  # never linked to OldEnv instead
+    assert not (sb.workon_home / "OldEnv" / ".project").exists()
     assert sorted(p.name for p in sb.workon_home.iterdir() if not p.name.startswith(".")) == [
         "OldEnv",
         "oldenv",
