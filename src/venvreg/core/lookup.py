@@ -64,7 +64,8 @@ def _refuse_case_twins(context: Context, name: str, record: EnvRecord) -> None:
         raise NotFound(
             f"{quoted(name)} is not indexed: its name differs only in case from the registered "
             f"{quoted(record.name)} and venvreg keeps names unique after case folding; "
-            f"`workon {name}` still activates it; rename one of the two folders to manage both"
+            f"`workon {name}` still activates it; `venvreg rename {quoted(record.name)} NEW` "
+            "frees the name, and the next listing indexes it"
         )
     if twins:
         every = ", ".join(quoted(n) for n in sorted([record.name, *twins]))
