@@ -14,6 +14,7 @@ import click
 import pytest
 import typer.main
 
+from trust import shell_sandbox
 from venvreg.cli.app import build_app
 
 BAD = os.fsdecode(b"bad\xffname")  # what Python makes of a non-UTF-8 argv word
@@ -168,3 +169,33 @@ def test_the_shell_functions_refuse_it_too(
     assert result.stdout == b""  # nothing for the function to evaluate
     assert rows() == before_rows
     assert _listing(workon_home) == before_disk
+
+
+# --- through the real shell functions ---------------------------------------------------------
+
+make_sandbox = shell_sandbox.make_sandbox
+virtualenv_app_data = shell_sandbox.virtualenv_app_data
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_shell_functions_pass_the_refusal_on(shell: str, make_sandbox: Any) -> None:
+    sb = make_sandbox(f"non-utf8-{shell}")
+    sb.plain_env(GOOD)
+    assert sb.cli("ls").returncode == 0
+    bad = "$'bad\\xffname'"  # bash and zsh both read $'...' escapes
+    script = (
+        f"workon {bad}; rc workon\n"
+        'show VE "${VIRTUAL_ENV-}"\n'
+        f"rmvirtualenv {bad}; rc rmvirtualenv\n"
+        f"showvirtualenv {bad}; rc showvirtualenv\n"
+        f"cpvirtualenv {GOOD} {bad}; rc cpvirtualenv\n"
+        f"mkvirtualenv {bad}; rc mkvirtualenv\n"
+    )
+    run = sb.run(shell, script, cwd=sb.root)
+    for label in ("workon", "rmvirtualenv", "showvirtualenv", "cpvirtualenv", "mkvirtualenv"):
+        assert run.rc(label) == 2, (label, run.describe())
+    assert run["VE"] == ""
+    assert "Traceback" not in run.stderr
+    refusals = [line for line in run.stderr.splitlines() if "must be valid UTF-8" in line]
+    assert len(refusals) == 5 and all("bad\\xffname" in line for line in refusals), run.stderr
+    assert sorted(p.name for p in sb.workon_home.iterdir() if not p.name.startswith(".")) == [GOOD]
