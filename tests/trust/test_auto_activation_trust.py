@@ -163,6 +163,12 @@ def test_a_copy_keeps_the_trust_of_its_source_and_a_hand_edit_drops_it(make_sand
     pairs = _projects_file(sb).splitlines()
     assert list(zip(pairs[::2], pairs[1::2], strict=True)) == [(str(mine), "linked-copy")]
 
+    # rm then restore: the link the user made is still theirs
+    _cli_ok(sb, "rm", "linked-copy", "--yes")
+    assert _projects_file(sb) == ""
+    _cli_ok(sb, "restore", "linked-copy")
+    assert _projects_file(sb) == f"{mine}\nlinked-copy\n"
+
 
 def test_upgrading_a_registry_keeps_the_links_of_created_envs_only(
     workon_home: Path, cli: Any, tmp_path: Path

@@ -24,7 +24,7 @@ from ..errors import Refused, UsageError
 from ..identity import identity_of, looks_like_env
 from ..names import validate_name
 from ..project_file import write_project_file
-from ..registry import envs, links
+from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -102,13 +102,12 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
         created_at=time.time(),
         backend=backend.name,
         project_path=project,
+        user_project=project if request.project_trusted else None,
     )
     with locks.hold(context.lock_path("create", request.name)):
         try:
             with write_transaction(context.conn):
-                env_id = envs.insert(context.conn, record)
-                if project is not None and request.project_trusted:
-                    links.set_user_project(context.conn, env_id, project)
+                envs.insert(context.conn, record)
         except sqlite3.IntegrityError:
             other = envs.get_by_name(context.conn, request.name)
             raise _name_taken(request.name, other.name if other else request.name) from None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..project_file import write_project_file
-from ..registry import envs, links
+from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -27,8 +27,7 @@ def set_project(context: Context, name: str, folder: str) -> EnvRecord:
     assert record.id is not None
     write_project_file(record.path, str(project))
     with write_transaction(context.conn):
-        envs.update(context.conn, record.id, project_path=str(project))
-        links.set_user_project(context.conn, record.id, str(project))
+        envs.update(context.conn, record.id, project_path=str(project), user_project=str(project))
     record.project_path = str(project)
     publish_index(context)
     return record

@@ -5,12 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 
-def set_user_project(conn: sqlite3.Connection, env_id: int, project: str | None) -> None:
-    """Record `project` as the link the user made through venvreg (the caller holds the write
-    transaction, and sets project_path to the same value)."""
-    conn.execute("UPDATE envs SET user_project = ? WHERE id = ?", (project, env_id))
-
-
 def link_is_trusted(conn: sqlite3.Connection, env_id: int) -> bool:
     """Is the env's current project link one the user made through venvreg?"""
     row = conn.execute(
