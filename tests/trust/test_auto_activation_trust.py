@@ -70,6 +70,7 @@ def test_an_adopted_envs_own_project_file_activates_nothing(shell: str, make_san
     _cli_ok(sb, "adopt", str(repo / ".venv"), "--name", "cloned")
     show = _cli_ok(sb, "project", "show", "cloned")
     assert show.stdout.strip() == str(sb.home)  # the link is known, and shown...
+    assert "auto-activation does not follow this link" in show.stderr
     assert str(sb.home) not in _projects_file(sb)  # ...but auto-activation does not follow it
     q = lambda path: sb.q(shell, str(path))  # noqa: E731
     script = 'show START "$VIRTUAL_ENV"\n'
