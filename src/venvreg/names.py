@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 from .errors import UsageError
+from .identity import looks_like_env
 from .text import quoted
 
 MAX_NAME_LENGTH = 100
@@ -18,8 +20,18 @@ WINDOWS_DEVICE_NAMES = frozenset(
 )
 
 
+def require_utf8(name: str) -> str:
+    """Return `name`, or raise UsageError (exit 2) when it is not valid UTF-8: Python hands such
+    argv bytes over as lone surrogates, which no registry row, lock or message could hold."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        raise UsageError(f"invalid environment name {quoted(name)}: a name must be valid UTF-8")
+    return name
+
+
 def name_key(name: str) -> str:
-    """The form two names are compared in: NFC-normalised and case-folded."""
+    """The form two names are compared in: NFC-normalised and case-folded. Every lookup by name
+    goes through here, so a name that is not valid UTF-8 is refused here (UsageError)."""
+    require_utf8(name)
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
@@ -62,3 +74,23 @@ def validate_name(name: str) -> str:
     if problem is not None:
         raise UsageError(f"invalid environment name {quoted(name)}: {problem}")
     return name
+
+
+def env_folders_like(root: str, name: str) -> list[str]:
+    """The exact names of the env folders directly in `root` whose names equal `name` after
+    case folding and NFC normalisation: one at most on a case-insensitive disk, several
+    ("case twins", e.g. `oldenv` and `OldEnv` left by virtualenvwrapper) on a case-sensitive
+    one, where only one of them can be registered."""
+    key = name_key(name)
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return []
+    return sorted(
+        entry.name
+        for entry in entries
+        if not entry.name.startswith(".")
+        and name_problem(entry.name) is None
+        and name_key(entry.name) == key
+        and looks_like_env(entry.path)
+    )

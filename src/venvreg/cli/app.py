@@ -86,6 +86,9 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
     wanted = [module for module, words in MODULES.items() if word in words]
     for name in wanted or list(MODULES):
         importlib.import_module(f"{__package__}.{name}").register(app)
+    from .common import guard_name_parameters
+
+    guard_name_parameters(app)
     return app
 
 

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..names import require_utf8
 from ..registry.envs import EnvRecord
 from .output import ago, human_size, iso_time
 
 if TYPE_CHECKING:
+    import typer
+
     from ..core.context import Context
+    from ..core.lookup import CaseTwin
+
+# The parameters that carry environment names, in every command that has them (`run` takes its
+# NAME among free words: its lookup refuses a bad one).
+NAME_ARGUMENTS = frozenset({"name", "names", "old", "new", "source", "target"})
+NAME_OPTIONS = frozenset({"--name"})
 
 
 @contextlib.contextmanager
@@ -67,4 +77,40 @@ def env_row(record: EnvRecord) -> list[str]:
     ]
 
 
+def twin_row(twin: CaseTwin) -> list[str]:
+    """A case twin as a table row: what its folder says, and why it has no registry row."""
+    from ..project_file import read_project_file
+
+    return [twin.name, "?", read_project_file(twin.path) or "", "", "", twin.note]
+
+
 ENV_HEADERS = ["NAME", "PYTHON", "PROJECT", "LAST USED", "SIZE", "STATUS"]
+
+
+def _refuse_non_utf8(value: Any) -> Any:
+    """A click callback: names are checked before the command prints or touches anything."""
+    for name in [value] if isinstance(value, str) else value or ():
+        require_utf8(name)
+    return value
+
+
+def guard_name_parameters(app: typer.Typer) -> None:
+    """Give every name parameter of every registered command the UTF-8 check, so a command
+    added later cannot forget it (exit 2, one line, before any work)."""
+    from typer.models import ArgumentInfo, OptionInfo
+
+    groups = [app] + [group.typer_instance for group in app.registered_groups]
+    for group in groups:
+        if group is None:
+            continue
+        for command in group.registered_commands:
+            defaults = inspect.signature(command.callback).parameters if command.callback else {}
+            for parameter_name, parameter in defaults.items():
+                info = parameter.default
+                is_name = isinstance(info, ArgumentInfo) and parameter_name in NAME_ARGUMENTS
+                is_name = is_name or (
+                    isinstance(info, OptionInfo)
+                    and bool(NAME_OPTIONS & set(info.param_decls or ()))
+                )
+                if is_name and info.callback in (None, _refuse_non_utf8):
+                    info.callback = _refuse_non_utf8

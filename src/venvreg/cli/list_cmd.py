@@ -6,7 +6,7 @@ import typer
 
 from ..core.sorting import SORT_KEYS
 from ..text import quoted
-from .common import ENV_HEADERS, env_json, env_row, opened
+from .common import ENV_HEADERS, env_json, env_row, opened, twin_row
 from .output import message, print_json, print_lines, print_table
 
 
@@ -25,17 +25,31 @@ def list_command(
     Example: venvreg ls --sort size
     """
     from ..core.listing import list_envs
+    from ..core.lookup import case_twins
 
     with opened() as context:
         records, report = list_envs(context, sort)
+        twins = case_twins(context)
+    twin_names = {twin.name for twin in twins}
     for name, reason in report.ignored:
-        message(f"warning: ignored {quoted(name)}: {reason}")
-    if brief:
-        print_lines([record.name for record in records])
-    elif as_json:
+        if name not in twin_names:
+            message(f"warning: ignored {quoted(name)}: {reason}")
+    for twin in twins:
+        message(f"note: {quoted(twin.name)} is a {twin.note}")
+    if as_json:
         print_json([env_json(record) for record in records])
+        return
+    # Each case twin right after the registered env whose name it differs from only in case.
+    rows: list[list[str]] = []
+    for record in records:
+        rows.append([record.name] if brief else env_row(record))
+        for twin in twins:
+            if twin.twin_of == record.name:
+                rows.append([twin.name] if brief else twin_row(twin))
+    if brief:
+        print_lines([row[0] for row in rows])
     else:
-        print_table(ENV_HEADERS, [env_row(record) for record in records])
+        print_table(ENV_HEADERS, rows)
 
 
 def register(app: typer.Typer) -> None:

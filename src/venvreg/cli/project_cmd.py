@@ -32,7 +32,8 @@ def project_set(
 
 @project_app.command("show")
 def project_show(name: str = typer.Argument(..., help="Environment name.")) -> None:
-    """Print NAME's project folder; exit 1 when it has none.
+    """Print NAME's project folder; exit 1 when it has none. With auto_activate on, a note
+    says when auto-activation does not follow the link (one the env brought along).
 
     Example: cd "$(venvreg project show api)"
     """
@@ -40,9 +41,15 @@ def project_show(name: str = typer.Argument(..., help="Environment name.")) -> N
 
     with opened() as context:
         record = show_project(context, name)
+        auto_activate = bool(context.settings["auto_activate"])
     if record.project_path is None:
         message(f"{quoted(record.name)} has no project folder")
         raise typer.Exit(1)
+    if auto_activate and record.project_path != record.user_project:
+        message(
+            "note: auto-activation does not follow this link (it was not made through venvreg); "
+            f"`venvreg project set {quoted(record.name)} FOLDER` makes it yours"
+        )
     print_lines([record.project_path])
 
 

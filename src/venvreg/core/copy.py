@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import VenvregError
+from ..registry import links
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from ..venv import inspect_venv
@@ -68,6 +69,8 @@ def copy_env(
             project=project,
             requirements=requirement_files,
             backend=source.backend,
+            project_trusted=source.id is not None
+            and links.link_is_trusted(context.conn, source.id),
         )
         record = create(context, request, progress)
     _copy_hooks(Path(source.path), Path(record.path))

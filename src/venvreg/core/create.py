@@ -49,6 +49,9 @@ class CreateRequest:
     system_site_packages: bool = False
     backend: str | None = None
     prompt: str | None = None
+    # False when the project link is not the user's own choice (a copy of an env whose link
+    # came with it): auto-activation will not follow it.
+    project_trusted: bool = True
 
 
 def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path | None]:
@@ -99,6 +102,7 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
         created_at=time.time(),
         backend=backend.name,
         project_path=project,
+        user_project=project if request.project_trusted else None,
     )
     with locks.hold(context.lock_path("create", request.name)):
         try:

@@ -1,18 +1,40 @@
-"""Finding a registered environment by name, with the error every command gives."""
+"""Finding a registered environment by name, with the error every command gives.
+
+Names are unique in the registry after case folding, but a case-sensitive disk may hold env
+folders whose names differ only in case (`oldenv` and `OldEnv`, left by virtualenvwrapper or
+plain virtualenv): only one of them can be registered; the others are "case twins", listed
+with a note and activated by their exact name, never mistaken for the registered one."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 from ..errors import NotFound, VenvregError
 from ..identity import looks_like_env
-from ..names import name_problem
+from ..names import env_folders_like, name_key, name_problem
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
 
 
+@dataclass(frozen=True)
+class CaseTwin:
+    """An env folder in WORKON_HOME that cannot be registered: `twin_of` has its name."""
+
+    name: str
+    path: str
+    twin_of: str
+
+    @property
+    def note(self) -> str:
+        return f"case twin of {quoted(self.twin_of)}: not indexed, `workon {self.name}` works"
+
+
 def find_record(context: Context, name: str) -> EnvRecord | None:
-    """The row for `name` (after case folding). An env folder made in WORKON_HOME by plain
+    """The row for `name`: the exact name first; a match after case folding only when it is
+    unique (no case twin folder in WORKON_HOME). An env folder made in WORKON_HOME by plain
     virtualenv and not indexed yet is registered on the spot: the disk is the truth."""
     record = envs.get_by_name(context.conn, name)
     if (
@@ -24,7 +46,53 @@ def find_record(context: Context, name: str) -> EnvRecord | None:
 
         reconcile(context, rescan_home=True)
         record = envs.get_by_name(context.conn, name)
+    if record is not None and record.name != name:
+        _refuse_case_twins(context, name, record)
     return record
+
+
+def _refuse_case_twins(context: Context, name: str, record: EnvRecord) -> None:
+    """`name` matched `record` only after case folding: refuse when a twin folder makes that
+    match not unique, or when `name` is exactly a twin's (it has no row to act on)."""
+    root = str(context.home.root)
+    twins = [
+        twin
+        for twin in env_folders_like(root, name)
+        if twin != record.name and os.path.join(root, twin) != record.path
+    ]
+    if name in twins:
+        raise NotFound(
+            f"{quoted(name)} is not indexed: its name differs only in case from the registered "
+            f"{quoted(record.name)} and venvreg keeps names unique after case folding; "
+            f"`workon {name}` still activates it; `venvreg rename {quoted(record.name)} NEW` "
+            "frees the name, and the next listing indexes it"
+        )
+    if twins:
+        every = ", ".join(quoted(n) for n in sorted([record.name, *twins]))
+        raise VenvregError(
+            f"{quoted(name)} is ambiguous: the environments {every} differ only in case; "
+            "give the exact name"
+        )
+
+
+def case_twins(context: Context) -> list[CaseTwin]:
+    """Every case twin folder in WORKON_HOME, with the registered name it differs from."""
+    registered = {name_key(r.name): r for r in envs.all_records(context.conn)}
+    paths = {r.path for r in registered.values()}
+    try:
+        entries = list(os.scandir(context.home.root))
+    except OSError:
+        return []
+    twins = []
+    for entry in entries:
+        if entry.name.startswith(".") or name_problem(entry.name) is not None:
+            continue
+        record = registered.get(name_key(entry.name))
+        if record is None or record.name == entry.name or entry.path in paths:
+            continue
+        if looks_like_env(entry.path):
+            twins.append(CaseTwin(entry.name, entry.path, record.name))
+    return sorted(twins, key=lambda twin: (name_key(twin.name), twin.name))
 
 
 def get_env(context: Context, name: str) -> EnvRecord:

@@ -17,7 +17,8 @@ from .shell_index import publish_index
 
 
 def set_project(context: Context, name: str, folder: str) -> EnvRecord:
-    """Record `folder` (made absolute, must exist) as `name`'s project."""
+    """Record `folder` (made absolute, must exist) as `name`'s project, as a link the user
+    made: auto-activation follows it (a .project an env brought along is not followed)."""
     project = Path(folder).absolute()
     if not project.is_dir():
         raise UsageError(f"project folder {quoted(folder)} does not exist")
@@ -26,7 +27,7 @@ def set_project(context: Context, name: str, folder: str) -> EnvRecord:
     assert record.id is not None
     write_project_file(record.path, str(project))
     with write_transaction(context.conn):
-        envs.update(context.conn, record.id, project_path=str(project))
+        envs.update(context.conn, record.id, project_path=str(project), user_project=str(project))
     record.project_path = str(project)
     publish_index(context)
     return record

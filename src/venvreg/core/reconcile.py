@@ -21,6 +21,7 @@ from ..project_file import project_filename, read_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
+from ..text import quoted
 from ..venv import check_health, inspect_venv
 from .context import Context
 from .shell_index import publish_index
@@ -232,8 +233,9 @@ def reconcile(
                 continue  # another shell registered it meanwhile
             if clash is not None:
                 report.ignored.append(
-                    (new.name, f"the name is taken by the environment at {clash.path}")
-                )
+                    (new.name, f"a case twin of {quoted(clash.name)} at {quoted(clash.path)}: "
+                     "names differ only in case, so it is listed but not indexed")
+                )  # fmt: skip
                 pending.append(os.path.basename(new.path))  # registrable once the clash goes
                 continue
             envs.insert(context.conn, new)
@@ -246,7 +248,7 @@ def reconcile(
             # here, and such a name is never registrable anyway.
             registrable_later = [name for name in pending if "\n" not in name]
             envs.set_meta(context.conn, PENDING_KEY, "\n".join(registrable_later))
-    if report.changed:
+    if report.changed or report.ignored:  # ignored: a case twin is completed by its name too
         publish_index(context)
     return report
 

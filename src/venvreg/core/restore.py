@@ -89,6 +89,7 @@ def _recreate(context: Context, entry: TrashEntry, progress: Callable[[str], Non
             requirements=[requirements.name] if entry.requirements else [],
             backend=entry.backend,
             project=project if project and os.path.isdir(project) else None,
+            project_trusted=project == entry.record.get("user_project"),
         )
         record = create(context, request, progress)
     finally:

@@ -7,24 +7,31 @@ import contextlib
 from pathlib import Path
 
 from ..atomic import write_text_atomically
-from ..registry import envs
+from ..registry import envs, links
 from .context import Context
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    """Best effort: a read-only state folder costs completion freshness, never a command."""
+    """Best effort: a read-only state folder costs completion freshness, never a command.
+    A file that already says `text` is left alone (no write, no fsync)."""
+    with contextlib.suppress(OSError, ValueError):
+        if target.read_text(encoding="utf-8") == text:
+            return
     with contextlib.suppress(OSError):
         write_text_atomically(target, text)
 
 
 def projects_text(context: Context) -> str:
-    """Pairs of lines, project folder then env name, longest folder first; folders whose
-    path holds a newline cannot be told apart from the next line and are left out."""
-    rows = context.conn.execute(
-        "SELECT name, project_path FROM envs WHERE status = 'ready' AND project_path IS NOT NULL"
-    ).fetchall()
+    """Pairs of lines, project folder then env name, longest folder first, for the project
+    links auto-activation may follow (registry/links.py: never a .project that an adopted or
+    found env brought along by itself); folders whose path holds a newline cannot be told
+    apart from the next line and are left out."""
     pairs = sorted(
-        ((project, name) for name, project in rows if "\n" not in project and project),
+        (
+            (project, name)
+            for project, name in links.trusted_projects(context.conn)
+            if "\n" not in project
+        ),
         key=lambda pair: -len(pair[0]),
     )
     return "".join(f"{project}\n{name}\n" for project, name in pairs)
@@ -33,7 +40,10 @@ def projects_text(context: Context) -> str:
 def publish_index(context: Context) -> None:
     """Rewrite $WORKON_HOME/.venvreg/names and .../projects atomically."""
     state = context.home.state
-    names = "".join(f"{name}\n" for name in envs.names(context.conn))
+    from .lookup import case_twins
+
+    every = [*envs.names(context.conn), *(twin.name for twin in case_twins(context))]
+    names = "".join(f"{name}\n" for name in every)
     _write_atomically(state / "names", names)
     projects = state / "projects"
     if context.settings["auto_activate"]:

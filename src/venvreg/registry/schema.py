@@ -53,6 +53,14 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 3 (project link trust): the project folder the user linked through venvreg (create -a,
+    # mkvirtualenv -a, mkproject, project set, setvirtualenvproject). Auto-activation follows an
+    # env's project_path only while it equals this: a .project that an adopted or found env
+    # brought along is never followed. The links of envs venvreg created were made with it.
+    """
+    ALTER TABLE envs ADD COLUMN user_project TEXT;
+    UPDATE envs SET user_project = project_path WHERE origin = 'created';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,16 +9,17 @@ import sys
 from ..config import load_settings
 from ..emit.activation import Activation, activate_call
 from ..emit.code import ShellCode
-from ..errors import RegistryError
+from ..errors import RegistryError, VenvregError
 from ..fastpath import ShellRequest, WrapperError
 from ..identity import looks_like_env
-from ..names import name_key, name_problem
+from ..names import env_folders_like, name_key, name_problem, require_utf8
 from ..paths import workon_home_text
 from ..project_file import read_project_file
 from ..registry import quick
 from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
 from ..smallfiles import parse_pyvenv_cfg, read_small_file
+from ..text import quoted
 
 # Only the standard library and venvreg's lean modules are imported here: no pathlib, no
 # dataclasses (tests/unit/test_hot_path.py keeps it so).
@@ -42,25 +43,43 @@ def try_open_registry(root: str) -> sqlite3.Connection | None:
 
 
 def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
-    """Every activatable env: the registry's plus any folder in WORKON_HOME not yet indexed."""
-    names = {name_key(name): name for name in quick.names(conn)} if conn else {}
+    """Every activatable env: the registry's plus any folder in WORKON_HOME not indexed (yet,
+    or ever: a case twin of a registered name is listed under its own exact name)."""
+    names = set(quick.names(conn)) if conn else set()
     try:
         entries = list(os.scandir(root))
     except OSError:
         entries = []
     for entry in entries:
-        if name_key(entry.name) in names or name_problem(entry.name) is not None:
+        if entry.name in names or name_problem(entry.name) is not None:
             continue  # as in `venvreg ls`: a folder whose name breaks the rules is not an env
         if looks_like_env(entry.path):
-            names[name_key(entry.name)] = entry.name
-    return sorted(names.values(), key=name_key)
+            names.add(entry.name)
+    return sorted(names, key=lambda name: (name_key(name), name))
 
 
 def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | None:
-    """The registered env, or an env folder in WORKON_HOME not indexed yet (registered now)."""
+    """The env named exactly `name` (registered, or a folder in WORKON_HOME: one not indexed
+    yet is registered now); else the one whose name equals it after case folding, when that
+    match is unique. Case twins make it ambiguous: an error naming them all."""
+    require_utf8(name)  # a name that is not UTF-8 is a usage error (exit 2), not "no such env"
     if name_problem(name) is not None:
         return None
     found = quick.find_by_name(conn, name) if conn is not None else None
+    if found is not None and found.name != name:
+        twins = [
+            twin
+            for twin in env_folders_like(root, name)
+            if twin != found.name and os.path.join(root, twin) != found.path
+        ]
+        if name in twins:  # the exact folder, not indexed: it is what the user named
+            return EnvRef(None, name, os.path.join(root, name), "ready")
+        if twins:
+            every = ", ".join(quoted(n) for n in sorted([found.name, *twins]))
+            raise VenvregError(
+                f"{quoted(name)} is ambiguous: the environments {every} differ only in case; "
+                "give the exact name"
+            )
     if found is not None:
         return found if found.status == "ready" else None
     folder = os.path.join(root, name)
@@ -78,6 +97,16 @@ def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | 
         if found is not None:
             return found
     return EnvRef(None, name, folder, "ready")
+
+
+def case_twin_note(root: str, conn: sqlite3.Connection | None, name: str) -> str | None:
+    """For lsvirtualenv: why `name` has no registry row although it is an env, if it is a case
+    twin of a registered name."""
+    found = quick.find_by_name(conn, name) if conn is not None else None
+    if found is None or found.name == name:
+        return None
+    twin_of = quoted(found.name)
+    return f"(case twin of {twin_of}: not indexed by venvreg; `workon {name}` activates it)"
 
 
 def _missing(name: str) -> WrapperError:
@@ -166,11 +195,16 @@ def lsvirtualenv(request: ShellRequest) -> str:
     names = env_names(root, conn)
     code = ShellCode(request.shell)
     if not long_mode:
+        for name in names:
+            note = case_twin_note(root, conn, name)
+            if note:
+                print(f"venvreg: note: {name} {note}", file=sys.stderr)
         return code.print(*names).text()
     for name in names:
         record = find_env(root, conn, name)
         if record is not None:
-            env_details(code, root, record)
+            note = case_twin_note(root, conn, name)
+            env_details(code, root, record, (note,) if note else ())
             code.print("")
     return code.text()
 

@@ -227,9 +227,9 @@ def _inside(folder: str, parent: str) -> bool:
 
 def rmvirtualenv(request: ShellRequest) -> str:
     """rmvirtualenv NAME...: each into the trash (restorable), with the prerm/postrm hooks."""
+    from ..core.lookup import find_record
     from ..core.remove import plan_removal, remove
     from ..core.safety import is_active
-    from ..registry import envs
 
     if not request.args:
         raise WrapperError("Please specify an environment.")
@@ -239,7 +239,7 @@ def rmvirtualenv(request: ShellRequest) -> str:
         hooks = hook_dir(context.home)
         for name in request.args:
             code.print(f"Removing {name}...")
-            record = envs.get_by_name(context.conn, name) if name else None
+            record = find_record(context, name) if name else None
             if record is not None and is_active(record.path):
                 err(f"ERROR: You cannot remove the active environment ('{name}').")
                 err("Either switch to another environment, or run 'deactivate'.")

@@ -60,6 +60,7 @@ def cdproject(request: ShellRequest) -> str:
 def setvirtualenvproject(request: ShellRequest) -> str:
     """setvirtualenvproject [ENV [PROJECT]]: defaults are the active env and the current folder."""
     from ..core.context import open_context
+    from ..core.lookup import find_record
     from ..core.project import set_project
     from ..registry import envs
 
@@ -69,7 +70,8 @@ def setvirtualenvproject(request: ShellRequest) -> str:
     try:
         record = envs.get_by_path(context.conn, os.path.abspath(env)) if env else None
         if record is None and env:
-            record = envs.get_by_name(context.conn, os.path.basename(env.rstrip("/")) or env)
+            # exact name first: a case twin is refused, never taken for its registered twin
+            record = find_record(context, os.path.basename(env.rstrip("/")) or env)
         if record is None:
             raise WrapperError(f"No virtualenv {os.path.basename(env) or env}")
         if not os.path.isdir(project):
