@@ -8,6 +8,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+_HELD: set[int] = set()
+
+
+def held_descriptors() -> tuple[int, ...]:
+    """The descriptors of the locks held now: children inherit them, so a lock stays held
+    until every child that works for its operation is gone too (backends/process.py)."""
+    return tuple(sorted(_HELD))
+
 
 @contextlib.contextmanager
 def hold(path: str | os.PathLike[str]) -> Iterator[None]:
@@ -21,8 +29,10 @@ def hold(path: str | os.PathLike[str]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
         os.write(handle, str(os.getpid()).encode())
+        _HELD.add(handle)
         yield
     finally:
+        _HELD.discard(handle)
         os.close(handle)
 
 
