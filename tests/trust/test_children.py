@@ -9,6 +9,7 @@ commands must find no child alive, no half folder, and a `create` of the same na
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -48,14 +49,15 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     _hold()
     dist = f"{NAME}-{VERSION}.dist-info"
     files = {
-        f"{NAME}/__init__.py": b"",
-        f"{dist}/METADATA": f"Metadata-Version: 2.1\\nName: {NAME}\\nVersion: {VERSION}\\n".encode(),
-        f"{dist}/WHEEL": b"Wheel-Version: 1.0\\nGenerator: t\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+        f"{NAME}/__init__.py": "",
+        f"{dist}/METADATA": f"Metadata-Version: 2.1\\nName: {NAME}\\nVersion: {VERSION}\\n",
+        f"{dist}/WHEEL": "Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
     }
     record = []
     for name, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(data)}")
+        raw = hashlib.sha256(data.encode()).digest()
+        digest = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data.encode())}")
     record.append(f"{dist}/RECORD,,")
     wheel = f"{NAME}-{VERSION}-py3-none-any.whl"
     with zipfile.ZipFile(os.path.join(wheel_directory, wheel), "w") as archive:
@@ -114,10 +116,8 @@ def held_package(tmp_path: Path) -> Any:
     yield package
     if package.pids_file.exists():  # never leave a helper behind, whatever happened
         for pid in package.pids():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def _alive(pid: int) -> bool:

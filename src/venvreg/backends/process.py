@@ -85,7 +85,7 @@ def run(
         stderr=subprocess.STDOUT,
         env=child_env,
         pass_fds=locks.held_descriptors(),
-        preexec_fn=_die_with_parent(),  # noqa: PLW1509 - main thread only, see its docstring
+        preexec_fn=_die_with_parent(),  # started from the main thread only: see its docstring
     )
     tail: list[str] = []
     try:
