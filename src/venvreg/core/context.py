@@ -11,6 +11,7 @@ from ..config import Settings, load_settings
 from ..names import name_key
 from ..paths import Home, resolve_workon_home
 from ..registry.db import open_registry
+from ..registry.uselog import fold as fold_uses
 
 
 @dataclass
@@ -44,6 +45,7 @@ def open_context(leftovers: bool = True) -> Context:
     home = Home(resolve_workon_home(settings["workon_home"]))
     conn, rebuilt = open_registry(home)
     context = Context(settings, home, conn, rebuilt)
+    fold_uses(conn, str(home.state))  # uses workon logged while the registry was busy
     if leftovers:
         clean_leftovers(context)
     if rebuilt:
