@@ -191,3 +191,35 @@ def test_pip_dies_with_venvreg_and_the_next_create_works(
     assert any((workon_home / "x" / "lib").glob("python*/site-packages/vrdemoalpha"))
     doctor = cli("doctor")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+
+
+def test_a_half_made_folder_is_reported_by_doctor_and_named_by_create(
+    cli: Any, workon_home: Path, plain_venv: Callable[[Path], Path]
+) -> None:
+    """What a child writing on after the clean-up used to leave: part of an env, no pyvenv.cfg,
+    no row. doctor reports it with its fix, and create says what it is instead of "something
+    that is not a venv"; after the fix, create works."""
+    assert cli("ls").returncode == 0
+    half = plain_venv(workon_home / "z")
+    (half / "pyvenv.cfg").unlink()
+    site = next((half / "lib").glob("python*/site-packages"))
+    (site / "vrblocker").mkdir()
+    (site / "vrblocker" / "__init__.py").write_text("")
+
+    doctor = cli("doctor", "--json")
+    assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+    findings = [f for f in json.loads(doctor.stdout)["findings"] if f["kind"] == "half-made"]
+    assert [f["path"] for f in findings] == [str(half)]
+    assert findings[0]["fix"].startswith(f"rm -rf {half}")
+    assert "no pyvenv.cfg" in findings[0]["problem"]
+
+    refused = cli("create", "z", "--backend", "venv")
+    assert refused.returncode != 0
+    assert "half-made environment without pyvenv.cfg" in refused.stderr
+    assert "venvreg doctor" in refused.stderr and "Traceback" not in refused.stderr
+    assert (site / "vrblocker" / "__init__.py").exists()  # refused, never cleared
+
+    subprocess.run(["sh", "-c", findings[0]["fix"]], check=True)
+    made = cli("create", "z", "--backend", "venv")
+    assert made.returncode == 0, made.stderr
+    assert cli("doctor").returncode == 0
