@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -191,6 +192,37 @@ def test_pip_dies_with_venvreg_and_the_next_create_works(
     assert any((workon_home / "x" / "lib").glob("python*/site-packages/vrdemoalpha"))
     doctor = cli("doctor")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+
+
+def test_pip_of_an_import_dies_with_venvreg(
+    start_cli: Callable[..., subprocess.Popen[str]],
+    held_package: HeldPackage,
+    cli: Any,
+    workon_home: Path,
+    rows: Any,
+    tmp_path: Path,
+) -> None:
+    """The same for `venvreg import` (its envs are made with their packages by create)."""
+    version = "{}.{}".format(*sys.version_info[:2])
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(
+        f'version = 1\n\n[[env]]\nname = "imp"\npython = "{version}"\nbackend = "venv"\n'
+        f'packages = ["vrblocker @ {held_package.folder.as_uri()}"]\n'
+    )
+    process = start_cli("import", str(manifest), env=PIP_OFFLINE)
+    wait_for(held_package.pids_file.exists, "pip to build the held package", process)
+    hook_pid, pip_pid = held_package.pids()
+
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert _none_alive((pip_pid, hook_pid)), "pip outlived venvreg"
+    held_package.release()
+
+    listed = cli("ls", "--json")
+    assert listed.returncode == 0 and json.loads(listed.stdout) == [], listed.stderr
+    assert _state_only(workon_home) == [".venvreg"], "a half folder was left behind"
+    assert rows() == []
+    assert cli("doctor").returncode == 0
 
 
 def test_a_half_made_folder_is_reported_by_doctor_and_named_by_create(
