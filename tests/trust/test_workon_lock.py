@@ -26,7 +26,9 @@ import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("BEGIN IMMEDIATE")
 print("held", flush=True)
-sys.stdin.readline()
+for statement in sys.stdin.read().split(";"):
+    if statement.strip():
+        conn.execute(statement)
 conn.execute("COMMIT")
 """
 
@@ -44,9 +46,10 @@ class Writer:
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "held"
 
-    def release(self) -> None:
+    def release(self, sql: str = "") -> None:
+        """Run `sql` in the held transaction, then commit."""
         assert self.process.stdin is not None
-        self.process.stdin.write("go\n")
+        self.process.stdin.write(sql)
         self.process.stdin.close()
         assert self.process.wait(timeout=60) == 0
 
@@ -140,4 +143,22 @@ def test_the_next_workon_counts_the_uses_it_could_not_write(
     second, _ = bash_workon("stuck")
     assert second.stdout.splitlines() == [f"status=0 env={registered}"], second.stderr
     assert use_count(workon_home, "stuck") == 2  # its own use and the one logged before
+    assert not (workon_home / ".venvreg" / "uses.log").read_bytes()
+
+
+def test_a_logged_use_never_counts_for_another_env_that_took_its_row_id(
+    registered: Path, cli: Any, workon_home: Path, writer: Callable[[], Writer]
+) -> None:
+    """The env is removed and another one registered under the same row id while the use
+    waits in the log: the use is not credited to the newcomer."""
+    held = writer()
+    result, _ = bash_workon("stuck")
+    assert result.stdout.splitlines() == [f"status=0 env={registered}"], result.stderr
+    held.release(
+        "UPDATE envs SET name = 'newcomer', name_key = 'newcomer', "
+        "path = path || '-newcomer', use_count = 0 WHERE name = 'stuck'"
+    )
+
+    assert cli("trash", "list").returncode == 0  # any command folds the log
+    assert use_count(workon_home, "newcomer") == 0
     assert not (workon_home / ".venvreg" / "uses.log").read_bytes()

@@ -36,7 +36,8 @@ def open_context(leftovers: bool = True) -> Context:
     """Validate the configuration and WORKON_HOME (before any write), then open the registry.
 
     Leftovers of operations killed with -9 are finished or cleaned here, so that nothing
-    half-made is ever listed as healthy; `leftovers=False` leaves them for `doctor` to report.
+    half-made is ever listed as healthy, and uses that workon could only log are counted;
+    `leftovers=False` (doctor, read-only) leaves both alone.
     """
     from .leftovers import clean_leftovers
     from .reconcile import reconcile
@@ -45,8 +46,8 @@ def open_context(leftovers: bool = True) -> Context:
     home = Home(resolve_workon_home(settings["workon_home"]))
     conn, rebuilt = open_registry(home)
     context = Context(settings, home, conn, rebuilt)
-    fold_uses(conn, str(home.state))  # uses workon logged while the registry was busy
     if leftovers:
+        fold_uses(conn, str(home.state))  # uses workon logged while the registry was busy
         clean_leftovers(context)
     if rebuilt:
         reconcile(context)

@@ -111,7 +111,7 @@ def workon(request: ShellRequest) -> str:
         raise _missing(name)
     activation = activation_for(root, record.name, record.path, cd_mode)
     if conn is not None and record.id is not None:
-        _record_use(conn, root, record.id)
+        _record_use(conn, root, record.id, record.name)
     return activate_call(ShellCode(request.shell), activation).text()
 
 
@@ -191,13 +191,13 @@ def env_details(
     return code.print("")
 
 
-def _record_use(conn: sqlite3.Connection, root: str, env_id: int) -> None:
+def _record_use(conn: sqlite3.Connection, root: str, env_id: int, name: str) -> None:
     """One short transaction; when another process holds the registry for more than about a
     second, the use goes to the use log instead (counted by the next write): workon never waits
     on a writer. A read-only or full disk makes it a warning, never a failed workon."""
     state = os.path.join(root, STATE_DIR_NAME)
     try:
-        uselog.record_use(conn, state, env_id)
+        uselog.record_use(conn, state, env_id, name)
     except (sqlite3.Error, OSError) as error:
         print(f"venvreg: warning: could not record this use: {error}", file=sys.stderr)
 
