@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _HELD: set[int] = set()
+# Written into every lock this process holds and given to its children (backends/process.py):
+# after a kill -9, the clean-up finds what still runs for the dead operation by it.
+TOKEN = os.urandom(8).hex()
 
 
 def held_descriptors() -> tuple[int, ...]:
@@ -28,12 +31,25 @@ def hold(path: str | os.PathLike[str]) -> Iterator[None]:
 
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
-        os.write(handle, str(os.getpid()).encode())
+        os.write(handle, f"{os.getpid()} {TOKEN}".encode())
         _HELD.add(handle)
         yield
     finally:
         _HELD.discard(handle)
         os.close(handle)
+
+
+def holder_token(path: str | os.PathLike[str]) -> str | None:
+    """The TOKEN of the process that last held the lock at `path` (None: none recorded)."""
+    try:
+        with open(path, "rb") as handle:
+            fields = handle.read(64).split()
+    except OSError:
+        return None
+    if len(fields) != 2:
+        return None
+    token = fields[1].decode("ascii", "replace")
+    return token if len(token) == 16 and all(c in "0123456789abcdef" for c in token) else None
 
 
 def is_abandoned(path: Path) -> bool:
@@ -44,7 +60,7 @@ def is_abandoned(path: Path) -> bool:
         return True
     try:
         if sys.platform == "win32":  # pragma: no cover - no flock: trust the recorded pid
-            pid = int(os.read(handle, 32) or b"0")
+            pid = int((os.read(handle, 64).split() or [b"0"])[0])
             return pid == 0 or not _pid_alive(pid)
         import fcntl
 

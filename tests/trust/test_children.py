@@ -176,11 +176,13 @@ def test_pip_dies_with_venvreg_and_the_next_create_works(
 
     # pip is gone (with the whole group, its build hook too) before any clean-up runs.
     assert _none_alive((pip_pid, hook_pid) if whole_group else (pip_pid,)), "pip outlived venvreg"
-    held_package.release()  # were the build still waiting, pip could not write on: it is dead
 
     listed = cli("ls", "--json")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == []
+    # What pip had started (its build hook) is stopped by the clean-up, before it cleans.
+    assert not _alive(hook_pid), "a process started by pip outlived the clean-up"
+    assert not held_package.release()  # nobody waits any more
     assert _state_only(workon_home) == [".venvreg"], "a half folder was left behind"
     assert rows() == []
 

@@ -6,6 +6,11 @@ stays in venvreg's process group (a kill -9 of the group or a Ctrl-C at the term
 too), on Linux it is killed by the kernel when venvreg dies (PR_SET_PDEATHSIG), and it inherits
 the operation locks venvreg holds: a lock whose holder is gone is how a leftover is recognised,
 so a leftover is never cleaned while any child that could write into it still runs.
+
+The kernel only kills the direct child; what that child started (venv's ensurepip, pip's build
+hooks) would live on. So every child carries VENVREG_OPERATION, the token written into the
+locks of the venvreg that started it, and inherits it down the line; before a leftover is
+cleaned, `stop_stragglers` kills every process still carrying the dead holder's token.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 
 from .. import locks
@@ -22,6 +28,8 @@ from ..errors import VenvregError
 OutputSink = Callable[[str], None]
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+TOKEN_VARIABLE = "VENVREG_OPERATION"
+PROC = "/proc"
 
 
 class ProcessFailed(VenvregError):
@@ -76,7 +84,7 @@ def run(
     env: dict[str, str] | None = None,
 ) -> None:
     """Run `command`, passing each output line to `sink`; kill it if we are interrupted."""
-    child_env = {**os.environ, **(env or {})}
+    child_env = {**os.environ, **(env or {}), TOKEN_VARIABLE: locks.TOKEN}
     child_env.pop("PYTHONHOME", None)
     child = subprocess.Popen(
         list(command),
@@ -101,3 +109,43 @@ def run(
         raise
     if returncode != 0:
         raise ProcessFailed(what, returncode, tuple(tail))
+
+
+def stop_stragglers(lock_path: str | os.PathLike[str], within: float = 10.0) -> list[int]:
+    """Kill the processes still working for the killed operation whose (abandoned) lock is at
+    `lock_path`, and wait until they are gone; their pids. Linux only (reads /proc)."""
+    token = locks.holder_token(lock_path)
+    if token is None or token == locks.TOKEN:
+        return []
+    marker = f"{TOKEN_VARIABLE}={token}".encode()
+    try:
+        pids = [int(name) for name in os.listdir(PROC) if name.isdigit()]
+    except OSError:
+        return []
+    found = []
+    for pid in pids:
+        try:
+            with open(f"{PROC}/{pid}/environ", "rb") as handle:
+                variables = handle.read().split(b"\0")
+        except OSError:
+            continue
+        if marker in variables:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                continue
+            found.append(pid)
+    deadline = time.monotonic() + within
+    while any(_running(pid) for pid in found) and time.monotonic() < deadline:
+        time.sleep(0.01)  # SIGKILL is delivered at once; this only waits for the exit itself
+    return found
+
+
+def _running(pid: int) -> bool:
+    """True until `pid` has exited (a zombie has: it writes nothing any more)."""
+    try:
+        with open(f"{PROC}/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
