@@ -57,7 +57,13 @@ def _env_python_environment() -> dict[str, str]:
 
 
 def test_an_untouched_env_is_offered(old_env: Path, cli: Any) -> None:
-    """The control: the same env, not run, is a candidate unused for 200 days."""
+    """The control: the same env, not run, is a candidate unused for 200 days; venvreg's own
+    reading of it (ls, show, doctor, scan, a prune) leaves no trace that counts as use."""
+    (_site_packages(old_env) / "_vrtest.pth").write_text("# read at every start-up\n")
+    _age_everything(old_env)
+    for command in (["ls"], ["show", "old"], ["doctor"], ["scan", str(old_env.parent)]):
+        cli(*command)
+    _prune_json(cli)
     report = _prune_json(cli)
     assert [c["name"] for c in report["candidates"]] == ["old"]
     assert "unused for 200 days" in report["candidates"][0]["details"][0]
@@ -135,3 +141,22 @@ def test_an_activated_shell_keeps_its_env(old_env: Path, cli: Any) -> None:
     finally:
         shell.kill()
         shell.wait()
+
+
+def test_starting_the_env_python_counts_through_its_pth_files(old_env: Path, cli: Any) -> None:
+    """No bytecode written (-B) and nothing imported: the .pth files the interpreter reads at
+    start-up are the trace (access times, kept by relatime filesystems such as this one)."""
+    pth = _site_packages(old_env) / "_vrtest.pth"
+    pth.write_text("# read at every start-up\n")
+    _age_everything(old_env)
+    before = pth.stat().st_atime
+    subprocess.run(
+        [str(old_env / "bin" / "python"), "-B", "-c", "pass"],
+        check=True,
+        env=_env_python_environment(),
+    )
+    assert pth.stat().st_atime > before
+
+    assert _prune_json(cli)["candidates"] == []
+    recent = _prune_json(cli, "--unused-for", "0d")["candidates"]
+    assert [(c["name"], c["last_use_source"]) for c in recent] == [("old", "start-up")]
