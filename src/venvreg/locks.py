@@ -8,16 +8,21 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-_HELD: set[int] = set()
-# Written into every lock this process holds and given to its children (backends/process.py):
-# after a kill -9, the clean-up finds what still runs for the dead operation by it.
-TOKEN = os.urandom(8).hex()
+# Each lock held now: its descriptor and a token new with each hold, written into the lock
+# file and given to the children started meanwhile (backends/process.py): after a kill -9, the
+# clean-up finds by it what still runs for the dead operation, and only for that operation.
+_HELD: dict[int, str] = {}
 
 
 def held_descriptors() -> tuple[int, ...]:
     """The descriptors of the locks held now: children inherit them, so a lock stays held
     until every child that works for its operation is gone too (backends/process.py)."""
     return tuple(sorted(_HELD))
+
+
+def held_tokens() -> tuple[str, ...]:
+    """The tokens of the locks held now."""
+    return tuple(_HELD.values())
 
 
 @contextlib.contextmanager
@@ -31,16 +36,17 @@ def hold(path: str | os.PathLike[str]) -> Iterator[None]:
 
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
-        os.write(handle, f"{os.getpid()} {TOKEN}".encode())
-        _HELD.add(handle)
+        token = os.urandom(8).hex()
+        os.write(handle, f"{os.getpid()} {token}".encode())
+        _HELD[handle] = token
         yield
     finally:
-        _HELD.discard(handle)
+        _HELD.pop(handle, None)
         os.close(handle)
 
 
 def holder_token(path: str | os.PathLike[str]) -> str | None:
-    """The TOKEN of the process that last held the lock at `path` (None: none recorded)."""
+    """The token of the last hold of the lock at `path` (None: none recorded)."""
     try:
         with open(path, "rb") as handle:
             fields = handle.read(64).split()

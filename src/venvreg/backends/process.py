@@ -8,9 +8,9 @@ the operation locks venvreg holds: a lock whose holder is gone is how a leftover
 so a leftover is never cleaned while any child that could write into it still runs.
 
 The kernel only kills the direct child; what that child started (venv's ensurepip, pip's build
-hooks) would live on. So every child carries VENVREG_OPERATION, the token written into the
-locks of the venvreg that started it, and inherits it down the line; before a leftover is
-cleaned, `stop_stragglers` kills every process still carrying the dead holder's token.
+hooks) would live on. So every child carries VENVREG_OPERATION, the tokens written into the
+locks held when it was started (new with each hold), and passes it down the line; before a
+leftover is cleaned, `stop_stragglers` kills every process still carrying its lock's token.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def run(
     env: dict[str, str] | None = None,
 ) -> None:
     """Run `command`, passing each output line to `sink`; kill it if we are interrupted."""
-    child_env = {**os.environ, **(env or {}), TOKEN_VARIABLE: locks.TOKEN}
+    child_env = {**os.environ, **(env or {}), TOKEN_VARIABLE: " ".join(locks.held_tokens())}
     child_env.pop("PYTHONHOME", None)
     child = subprocess.Popen(
         list(command),
@@ -115,9 +115,9 @@ def stop_stragglers(lock_path: str | os.PathLike[str], within: float = 10.0) -> 
     """Kill the processes still working for the killed operation whose (abandoned) lock is at
     `lock_path`, and wait until they are gone; their pids. Linux only (reads /proc)."""
     token = locks.holder_token(lock_path)
-    if token is None or token == locks.TOKEN:
+    if token is None or token in locks.held_tokens():
         return []
-    marker = f"{TOKEN_VARIABLE}={token}".encode()
+    prefix, wanted = f"{TOKEN_VARIABLE}=".encode(), token.encode()
     try:
         pids = [int(name) for name in os.listdir(PROC) if name.isdigit()]
     except OSError:
@@ -129,7 +129,8 @@ def stop_stragglers(lock_path: str | os.PathLike[str], within: float = 10.0) -> 
                 variables = handle.read().split(b"\0")
         except OSError:
             continue
-        if marker in variables:
+        tokens = [v[len(prefix) :].split() for v in variables if v.startswith(prefix)]
+        if tokens and wanted in tokens[0]:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
