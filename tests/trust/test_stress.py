@@ -194,7 +194,11 @@ def test_sixteen_processes_for_a_minute(cli: Any, workon_home: Path, tmp_path: P
     listed = {entry["name"]: entry for entry in json.loads(cli("ls", "--json").stdout)}
     kept = log.created - log.removed
     lost = sorted(name for name in kept if name not in listed)
-    assert not lost, f"reported created, never removed, but gone: {lost}"
+    assert not lost, f"reported created, never removed, but gone: {lost}\n" + "\n".join(
+        f"{' '.join(args)} (exit {code}): {text.strip()}"
+        for args, code, text in log.outputs
+        if any(name in text or name in args for name in lost)
+    )
     for name in kept:
         assert (Path(listed[name]["path"]) / "pyvenv.cfg").is_file(), name
     for name in log.removed:
