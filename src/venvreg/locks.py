@@ -8,6 +8,22 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+# Each lock held now: its descriptor and a token new with each hold, written into the lock
+# file and given to the children started meanwhile (backends/process.py): after a kill -9, the
+# clean-up finds by it what still runs for the dead operation, and only for that operation.
+_HELD: dict[int, str] = {}
+
+
+def held_descriptors() -> tuple[int, ...]:
+    """The descriptors of the locks held now: children inherit them, so a lock stays held
+    until every child that works for its operation is gone too (backends/process.py)."""
+    return tuple(sorted(_HELD))
+
+
+def held_tokens() -> tuple[str, ...]:
+    """The tokens of the locks held now."""
+    return tuple(_HELD.values())
+
 
 @contextlib.contextmanager
 def hold(path: str | os.PathLike[str]) -> Iterator[None]:
@@ -20,10 +36,26 @@ def hold(path: str | os.PathLike[str]) -> Iterator[None]:
 
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
-        os.write(handle, str(os.getpid()).encode())
+        token = os.urandom(8).hex()
+        os.write(handle, f"{os.getpid()} {token}".encode())
+        _HELD[handle] = token
         yield
     finally:
+        _HELD.pop(handle, None)
         os.close(handle)
+
+
+def holder_token(path: str | os.PathLike[str]) -> str | None:
+    """The token of the last hold of the lock at `path` (None: none recorded)."""
+    try:
+        with open(path, "rb") as handle:
+            fields = handle.read(64).split()
+    except OSError:
+        return None
+    if len(fields) != 2:
+        return None
+    token = fields[1].decode("ascii", "replace")
+    return token if len(token) == 16 and all(c in "0123456789abcdef" for c in token) else None
 
 
 def is_abandoned(path: Path) -> bool:
@@ -34,7 +66,7 @@ def is_abandoned(path: Path) -> bool:
         return True
     try:
         if sys.platform == "win32":  # pragma: no cover - no flock: trust the recorded pid
-            pid = int(os.read(handle, 32) or b"0")
+            pid = int((os.read(handle, 64).split() or [b"0"])[0])
             return pid == 0 or not _pid_alive(pid)
         import fcntl
 

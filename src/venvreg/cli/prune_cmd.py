@@ -55,9 +55,12 @@ def prune_command(
 
     Selectors add candidates, every match is a reason: --unused-for, --broken, --missing,
     --project-gone. With none of them, --unused-for applies with prune.unused_days (90). The
-    last use is the newest of the last activation (workon, venvreg run) and the mtimes of the
-    env's site-packages, pyvenv.cfg and bin/python, so an env used from an IDE is not taken
-    for unused. --larger-than narrows the candidates.
+    last use is the newest of the last activation (workon, venvreg run), the mtimes of the
+    env's site-packages, pyvenv.cfg and bin/python, the bytecode its Python wrote and the
+    access times of its .pth files, so an env used from an IDE is not taken for unused. An env
+    that a running process uses (Linux: its executable, command, mapped or open files are in
+    it, or it has the env activated) is left alone, with the pid. --larger-than narrows the
+    candidates.
 
     Envs go to the trash (`venvreg restore NAME` brings one back); the space is freed when the
     trash is emptied or expires. Never proposed: the active env, and adopted envs outside

@@ -11,6 +11,7 @@ from ..config import Settings, load_settings
 from ..names import name_key
 from ..paths import Home, resolve_workon_home
 from ..registry.db import open_registry
+from ..registry.uselog import fold as fold_uses
 
 
 @dataclass
@@ -35,7 +36,8 @@ def open_context(leftovers: bool = True) -> Context:
     """Validate the configuration and WORKON_HOME (before any write), then open the registry.
 
     Leftovers of operations killed with -9 are finished or cleaned here, so that nothing
-    half-made is ever listed as healthy; `leftovers=False` leaves them for `doctor` to report.
+    half-made is ever listed as healthy, and uses that workon could only log are counted;
+    `leftovers=False` (doctor, read-only) leaves both alone.
     """
     from .leftovers import clean_leftovers
     from .reconcile import reconcile
@@ -45,6 +47,7 @@ def open_context(leftovers: bool = True) -> Context:
     conn, rebuilt = open_registry(home)
     context = Context(settings, home, conn, rebuilt)
     if leftovers:
+        fold_uses(conn, str(home.state))  # uses workon logged while the registry was busy
         clean_leftovers(context)
     if rebuilt:
         reconcile(context)

@@ -30,6 +30,7 @@ from ..registry.envs import EnvRecord
 from ..text import quoted
 from ..venv import inspect_venv
 from .context import Context
+from .half_made import half_made_note, is_half_made
 from .leftovers import discard_creation
 from .reconcile import reconcile
 from .shell_index import publish_index
@@ -72,6 +73,7 @@ def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path 
     target = context.home.env_path(request.name)
     if os.path.lexists(target):
         what = "an environment" if looks_like_env(target) else "something that is not a venv"
+        what = half_made_note() if is_half_made(str(target)) else what
         raise Refused(f"{quoted(str(target))} already exists ({what}); refusing to touch it")
     spec = request.python or context.settings["default_python"]
     interpreter = resolve_interpreter(spec) if spec else None

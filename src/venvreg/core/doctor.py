@@ -22,6 +22,7 @@ from ..text import quoted
 from ..venv import check_health, inspect_venv
 from . import journal as journals
 from .context import Context
+from .half_made import is_half_made
 from .rebuild import MANAGED_TOOLS
 from .trash import ENV_FOLDER, read_entry
 
@@ -36,6 +37,7 @@ KINDS = (
     "project-drift",
     "unregistered",
     "ignored-folder",
+    "half-made",
     "interrupted-creation",
     "interrupted-removal",
     "interrupted-rebuild",
@@ -210,6 +212,17 @@ def _unregistered(path: Path, name: str) -> Finding:
     )
 
 
+def _half_made(path: str) -> Finding:
+    return Finding(
+        "half-made",
+        None,
+        path,
+        f"{path} holds part of an environment but no pyvenv.cfg (a creation killed midway, "
+        "or a program still writing after it); nothing deletes it on its own",
+        f"rm -rf {_word(path)}   # after checking nothing of yours is in it; then create again",
+    )
+
+
 def _home_drift(context: Context) -> list[Finding]:
     """Env folders in WORKON_HOME that the registry does not know (or cannot)."""
     rows = context.conn.execute("SELECT name, name_key, path FROM envs").fetchall()
@@ -225,6 +238,8 @@ def _home_drift(context: Context) -> list[Finding]:
             continue
         try:
             if not entry.is_dir() or not looks_like_env(entry.path):
+                if is_half_made(entry.path):
+                    found.append(_half_made(entry.path))
                 continue
         except OSError:
             continue

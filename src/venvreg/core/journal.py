@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import locks
 from ..atomic import write_text_atomically
+from ..backends.process import stop_stragglers
 from ..errors import VenvregError
 from ..identity import identity_of, same_identity
 from ..paths import Home
@@ -192,6 +193,7 @@ def recover(context: Context) -> list[str]:
     for _folder, journal in pending(context.home):
         if journal is None or not locks.is_abandoned(lock_path(context, journal.name)):
             continue
+        stop_stragglers(lock_path(context, journal.name))  # what its children started
         try:
             if journal.phase == COMMITTED:
                 finish(context, journal)

@@ -9,6 +9,7 @@ import stat
 import sys
 
 from .. import locks
+from ..backends.process import stop_stragglers
 from ..errors import VenvregError
 from ..identity import same_identity
 from ..registry import envs
@@ -27,6 +28,7 @@ def clean_leftovers(context: Context) -> list[str]:
         operation = "create" if record.status == "creating" else "remove"
         if not locks.is_abandoned(context.lock_path(operation, record.name)):
             continue
+        stop_stragglers(context.lock_path(operation, record.name))  # what its children started
         try:
             if record.status == "creating":
                 discard_creation(context, record)

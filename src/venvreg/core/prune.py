@@ -25,7 +25,7 @@ from .reconcile import reconcile
 from .remove import RemovalResult, plan_removal, remove
 from .safety import is_active
 from .sizes import refresh_sizes
-from .usage import LastUse, last_use
+from .usage import LastUse, RunningProcess, last_use, running_from
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
@@ -145,6 +145,7 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
         if reasons:
             matched.append((record, reasons, use))
     refresh_sizes(context, [record for record, _, _ in matched])
+    running = running_from(record.path for record, _, _ in matched if record.status != "missing")
     candidates: list[Candidate] = []
     for record, reasons, use in matched:
         gone = record.status == "missing"
@@ -154,6 +155,10 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
         outside = record.origin == "adopted" and not _inside(record.path, context.home.root)
         if not gone and is_active(record.path):
             left_alone.append((record, "it is the active environment"))
+            continue
+        user = running.get(record.path)
+        if user is not None and not gone:
+            left_alone.append((record, _in_use(user)))
             continue
         if outside and not gone and not policy.include_adopted:
             left_alone.append(
@@ -174,11 +179,20 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
     return PrunePlan(candidates, left_alone, policy, now)
 
 
+def _in_use(user: RunningProcess) -> str:
+    return f"in use now: {user.describe()}"
+
+
 def prune(context: Context, candidates: list[Candidate]) -> PruneResult:
-    """Remove the chosen candidates through the trash; each is checked again first."""
+    """Remove the chosen candidates through the trash; each is checked again first, and one
+    that a process has started to use since it was listed is left alone."""
     result = PruneResult()
+    running = running_from(c.record.path for c in candidates if c.record.status != "missing")
     for candidate in candidates:
         try:
+            user = running.get(candidate.record.path)
+            if user is not None and candidate.record.status != "missing":
+                raise Refused(f"{quoted(candidate.record.name)} is {_in_use(user)}; left alone")
             plan = plan_removal(context, candidate.record.name)
             same = plan.record.id == candidate.record.id and (
                 plan.record.identity == candidate.record.identity

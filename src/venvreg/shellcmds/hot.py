@@ -13,9 +13,9 @@ from ..errors import RegistryError, VenvregError
 from ..fastpath import ShellRequest, WrapperError
 from ..identity import looks_like_env
 from ..names import env_folders_like, name_key, name_problem, require_utf8
-from ..paths import workon_home_text
+from ..paths import STATE_DIR_NAME, workon_home_text
 from ..project_file import read_project_file
-from ..registry import quick
+from ..registry import quick, uselog
 from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
 from ..smallfiles import parse_pyvenv_cfg, read_small_file
@@ -140,7 +140,7 @@ def workon(request: ShellRequest) -> str:
         raise _missing(name)
     activation = activation_for(root, record.name, record.path, cd_mode)
     if conn is not None and record.id is not None:
-        _record_use(conn, record.id)
+        _record_use(conn, root, record.id, record.name)
     return activate_call(ShellCode(request.shell), activation).text()
 
 
@@ -225,11 +225,14 @@ def env_details(
     return code.print("")
 
 
-def _record_use(conn: sqlite3.Connection, env_id: int) -> None:
-    """One UPDATE; a read-only or full disk makes it a warning, never a failed workon."""
+def _record_use(conn: sqlite3.Connection, root: str, env_id: int, name: str) -> None:
+    """One short transaction; when another process holds the registry for more than about a
+    second, the use goes to the use log instead (counted by the next write): workon never waits
+    on a writer. A read-only or full disk makes it a warning, never a failed workon."""
+    state = os.path.join(root, STATE_DIR_NAME)
     try:
-        quick.record_use(conn, env_id)
-    except sqlite3.Error as error:
+        uselog.record_use(conn, state, env_id, name)
+    except (sqlite3.Error, OSError) as error:
         print(f"venvreg: warning: could not record this use: {error}", file=sys.stderr)
 
 
