@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import locks
 from ..errors import NotFound
-from ..identity import looks_like_env, same_folder
+from ..identity import looks_like_env, same_identity
 from ..names import name_key, name_problem
 from ..project_file import read_project_file
 from ..registry import envs
@@ -143,14 +143,15 @@ def _check_env(record: EnvRecord, findings: list[Finding]) -> tuple[str, ...]:
             )
         )
         return ("pyvenv.cfg is missing",)
-    if record.identity is not None and not same_folder(record.identity, path):
+    if record.identity is not None and not same_identity(record.identity, path):
         findings.append(
             Finding(
                 "replaced",
                 name,
                 path,
-                f"{path} is not the folder registered as {name} (it was replaced since)",
-                "venvreg ls   # registers it afresh",
+                f"{path} was made again since it was registered as {name} (a new folder or a "
+                "new bin/); rm and rebuild refuse it until it is re-indexed",
+                "venvreg ls   # records the new env, keeping its history",
             )
         )
     elif record.status == "missing":

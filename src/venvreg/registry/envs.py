@@ -36,6 +36,8 @@ class EnvRecord:
     base_home: str | None = None
     health_problems: str | None = None
     fingerprint: str | None = None
+    recreated_at: float | None = None
+    creation_token: str | None = None
 
     @property
     def problems(self) -> tuple[str, ...]:

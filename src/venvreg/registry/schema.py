@@ -53,6 +53,12 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 3: when an env was seen made again at its path (its history is kept), and the random
+    # token a creation writes into its new folder first: the proof that a leftover is its own.
+    """
+    ALTER TABLE envs ADD COLUMN recreated_at REAL;
+    ALTER TABLE envs ADD COLUMN creation_token TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
