@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..identity import identity_of, is_current_form, looks_like_env, same_identity
@@ -266,7 +266,9 @@ def recreated(record: EnvRecord, now: float) -> dict[str, object]:
     its new identity and when it was seen, and everything else the row knew (origin, backend,
     creation time, uses, project) kept. A project the new folder does not name is written
     back into its `.project` file, as virtualenvwrapper keeps it."""
-    changes = judge(record)
+    changes = judge(replace(record, tool="unknown"))  # the new folder names its maker
+    if changes.get("tool") == "unknown":
+        changes["tool"] = record.tool
     changes.update(identity=identity_of(record.path), recreated_at=now)
     changes.update(size_bytes=None, size_measured_at=None)  # its content is new
     if record.project_path and not changes.get("project_path"):
