@@ -22,6 +22,7 @@ from ..text import quoted
 from ..venv import check_health, inspect_venv
 from . import journal as journals
 from .context import Context
+from .leftovers import CREATION_MARKER, read_marker
 from .rebuild import MANAGED_TOOLS
 from .trash import ENV_FOLDER, read_entry
 
@@ -37,8 +38,10 @@ KINDS = (
     "unregistered",
     "ignored-folder",
     "interrupted-creation",
+    "creation-leftover",
     "interrupted-removal",
     "interrupted-rebuild",
+    "suspicious-journal",
     "orphan-trash",
 )
 
@@ -225,9 +228,15 @@ def _home_drift(context: Context) -> list[Finding]:
         if entry.name.startswith(".") or entry.path in paths:
             continue
         try:
-            if not entry.is_dir() or not looks_like_env(entry.path):
+            if not entry.is_dir():
                 continue
+            linked = entry.is_symlink()
         except OSError:
+            continue
+        if not linked and read_marker(entry.path) is not None:
+            found.append(_creation_leftover(entry.path))
+            continue
+        if not looks_like_env(entry.path):
             continue
         problem = name_problem(entry.name)
         clash = keys.get(name_key(entry.name)) if problem is None else None
@@ -250,6 +259,19 @@ def _home_drift(context: Context) -> list[Finding]:
             )
         )
     return found
+
+
+def _creation_leftover(path: str) -> Finding:
+    """A folder holding a creation's marker that no creation owns any more: the clean-up could
+    not prove it was that creation's (or could not delete it), so it was left in place."""
+    return Finding(
+        "creation-leftover",
+        None,
+        path,
+        f"{path} was left by an interrupted creation (it holds {CREATION_MARKER}) and no "
+        "registered creation owns it, so venvreg leaves it alone",
+        f"rm -rf {_word(path)}   # once you have checked it holds nothing you want",
+    )
 
 
 def _leftover_row(
