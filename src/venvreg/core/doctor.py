@@ -304,6 +304,20 @@ def _rebuild_leftovers(context: Context, running: list[str]) -> tuple[list[Findi
         if journal is None:
             found.append(_orphan(folder, "a rebuild journal that cannot be read"))
             continue
+        problem = journals.distrust(context, journal)
+        if problem is not None:
+            found.append(
+                Finding(
+                    "suspicious-journal",
+                    None,
+                    str(folder),
+                    f"{folder} holds a rebuild journal that no rebuild wrote: {problem}; "
+                    "venvreg does not act on it",
+                    f"nothing to run: look into {_word(str(folder))} and move it out of "
+                    ".venvreg once you know what it is",
+                )
+            )
+            continue
         busy.add(name_key(journal.name))
         if not locks.is_abandoned(journals.lock_path(context, journal.name)):
             running.append(f"rebuild of {journal.name}")
