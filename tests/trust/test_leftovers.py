@@ -198,3 +198,26 @@ def test_a_stuck_creation_lock_is_not_waited_for_by_the_clean_up(
     _, err = creation.communicate(timeout=300)
     assert creation.returncode == 0, err
     assert "busy" in _names(cli)
+
+
+def test_a_listing_while_a_create_is_held_at_its_finish_leaves_the_new_env(
+    start_cli: Callable[..., subprocess.Popen[str]],
+    barrier: Barrier,
+    workon_home: Path,
+    cli: Cli,
+    row: Callable[[str], dict[str, Any] | None],
+) -> None:
+    """The creation is held with its row `ready` and its lock still held; listings run then
+    (the clean-up must not wait for the lock, nor take the env for a leftover)."""
+    creation = start_cli("create", "z", env={"VENVREG_TEST_HOLD_CREATE": str(barrier.path)})
+    held = barrier.wait_reached(creation)
+    record = row("z")
+    assert record is not None and record["status"] == "ready"
+    assert "z" in _names(cli)
+    assert cli("doctor").returncode == 0
+    Barrier.release(held)
+    _, err = creation.communicate(timeout=300)
+    assert creation.returncode == 0, err
+    assert "created 'z'" in err
+    assert "z" in _names(cli)
+    assert (workon_home / "z" / "pyvenv.cfg").is_file()
