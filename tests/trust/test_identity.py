@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,9 @@ def test_real_recreation_is_seen_alike_and_keeps_the_history(
     refused = cli("rm", "api", "--yes")
     assert refused.returncode == 1
     assert "replaced" in refused.stderr
+    rebuild = cli("rebuild", "api")
+    assert rebuild.returncode == 1
+    assert "replaced" in rebuild.stderr
     assert env.is_dir()
 
     listed = cli("ls", "--json")
@@ -212,3 +216,29 @@ def test_an_identity_recorded_by_an_older_version_is_upgraded_without_a_notice(
     conn.close()
     assert identity.startswith("v2|")
     assert cli("rm", "old", "--yes").returncode == 0
+
+
+def test_prune_does_not_offer_an_env_used_minutes_ago_after_a_chmod(
+    cli: Cli,
+    workon_home: Path,
+    env_in_home: Callable[[str], Path],
+    record_uses: Callable[..., None],
+) -> None:
+    """Finding 4's end: an env made long ago, activated minutes ago, then `chmod 644 pyvenv.cfg`
+    (the same mode): its uses are kept, so prune does not call it unused."""
+    env = env_in_home("old-but-used")
+    long_ago = time.time() - 200 * 86400
+    for path in [env, *env.rglob("*")]:
+        os.utime(path, (long_ago, long_ago), follow_symlinks=False)
+    assert cli("ls").returncode == 0
+    record_uses("old-but-used", 1, time.time() - 300)
+
+    (env / "pyvenv.cfg").chmod(0o644)
+
+    listed = cli("ls")
+    assert listed.returncode == 0 and "made again" not in listed.stderr
+    result = cli("prune", "--unused-for", "30d", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "old-but-used" not in result.stdout
+    shown = json.loads(cli("show", "old-but-used", "--json").stdout)
+    assert shown["use_count"] == 1 and shown["last_use_source"] == "activation"
