@@ -200,23 +200,26 @@ def reconcile(
             record = records.get(path)
             if record is None:
                 new_records.append(record_for_folder(path, name, "found", now))
-            elif record.status in ("ready", "missing") and not same_identity(record.identity, path):
+            elif record.status in ("ready", "missing") and _made_again(record):
                 updates.append((_id(record), recreated(record, now)))
                 report.reregistered.append(record.name)
 
     for record in records.values():
         if record.status not in ("ready", "missing") or record.name in report.reregistered:
             continue
-        if rejudge or fingerprint(record.path, record.base_home, record.project_path) != (
-            record.fingerprint
+        legacy = not is_current_form(record.identity)  # recorded by an older version, or none
+        if (
+            legacy
+            or rejudge
+            or fingerprint(record.path, record.base_home, record.project_path) != record.fingerprint
         ):
-            if looks_like_env(record.path) and not same_identity(record.identity, record.path):
+            if looks_like_env(record.path) and _made_again(record):
                 updates.append((_id(record), recreated(record, now)))
                 report.reregistered.append(record.name)
                 continue
             changes = judge(record)
-            if not is_current_form(record.identity) and looks_like_env(record.path):
-                changes["identity"] = identity_of(record.path)  # recorded by an older version
+            if legacy and changes["status"] == "ready":
+                changes["identity"] = identity_of(record.path)  # in today's form, silently
             if changes["status"] != record.status:
                 (report.missing if changes["status"] == "missing" else report.returned).append(
                     record.name
@@ -259,6 +262,11 @@ def reconcile(
     if report.changed:
         publish_index(context)
     return report
+
+
+def _made_again(record: EnvRecord) -> bool:
+    """Is the env at the row's path not the one recorded? (No identity recorded: not known.)"""
+    return record.identity is not None and not same_identity(record.identity, record.path)
 
 
 def recreated(record: EnvRecord, now: float) -> dict[str, object]:
