@@ -182,20 +182,29 @@ def test_a_damaged_registry_is_moved_aside_and_rebuilt_from_disk(
     assert again.stderr == "" and again.stdout == "alpha\nbeta\ngamma\n"
 
 
-def test_a_zero_byte_registry_is_an_empty_one_and_rebuilt_from_disk(
+def test_a_zero_byte_registry_is_damaged_and_rebuilt_from_disk(
     cli: Any, workon_home: Path, env_in_home: Any, listing: Any
 ) -> None:
-    """SQLite reads a zero-byte file as an empty database (it is also what a first run looks
-    like for an instant), so it is not 'damaged': it is filled from the disk, silently."""
+    """SQLite would read a zero-byte file as an empty database; but a first run makes the
+    file under a lock until it has its first page, so a zero-byte file is damage (a crash, a
+    truncation): the same one-line notice as for a garbage file, and a rebuild from disk."""
     env_in_home("alpha")
     assert set(listing()) == {"alpha"}
-    _damage(_registry(workon_home), "zero-byte")
+    path = _registry(workon_home)
+    _damage(path, "zero-byte")
     result = cli("ls", "--json")
     assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "was damaged (the file is empty (0 bytes))" in lines[0]
+    assert "rebuilt the index from the environments on disk" in lines[0]
     assert [entry["name"] for entry in json.loads(result.stdout)] == ["alpha"]
     assert json.loads(result.stdout)[0]["origin"] == "found"
-    assert _registry(workon_home).stat().st_size > 0
+    assert path.stat().st_size > 0
+    (aside,) = path.parent.glob("registry.sqlite3.damaged-*")
+    assert aside.stat().st_size == 0 and str(aside) in lines[0]
+    again = cli("ls", "-b")
+    assert again.stderr == "" and again.stdout == "alpha\n"
 
 
 def test_a_damaged_registry_does_not_break_create(

@@ -38,7 +38,8 @@ class Backend:
         if self.name == "venv":
             argv = [str(options.interpreter or _base_python()), "-m", "venv"]
         else:
-            argv = [_uv_binary(), "venv", "--seed", "--no-config", "--quiet"]
+            # --allow-existing: the folder holds the creation marker (core/create.py); uv keeps it
+            argv = [_uv_binary(), "venv", "--seed", "--no-config", "--quiet", "--allow-existing"]
             argv += ["--python", str(options.interpreter or _base_python())]
         if options.prompt is not None:
             argv += ["--prompt", options.prompt]

@@ -29,9 +29,15 @@ def show_command(
         data["snapshots"] = details.snapshots
         data["last_use_at"] = iso_time(use.at)
         data["last_use_source"] = use.source
+        data["recreated_at"] = iso_time(record.recreated_at)
         print_json(data)
         return
     info = details.info
+    recreated = (
+        f"{iso_time(record.recreated_at)} (made again at its path; its history was kept)"
+        if record.recreated_at is not None
+        else "no"
+    )
     verdict = "ok" if details.health.ok else "broken: " + "; ".join(details.health.problems)
     print_fields(
         [
@@ -47,6 +53,7 @@ def show_command(
             ("tool", record.tool),
             ("backend", record.backend or "?"),
             ("created", iso_time(record.created_at) or "?"),
+            ("re-created", recreated),
             ("last used", f"{ago(record.last_used_at)} ({record.use_count} activations)"),
             ("latest use", f"{ago(use.at)} (from {use.source or 'nothing'})"),
             ("size", human_size(record.size_bytes)),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Refused, UsageError, VenvregError
-from ..identity import identity_of, looks_like_env
+from ..identity import identity_of, looks_like_env, same_identity
 from ..names import MAX_NAME_BYTES, MAX_NAME_LENGTH, name_key, name_problem, validate_name
 from ..owners import IN_PROJECT_NAMES, Ownership, ProjectFinder, classify
 from ..project_file import write_project_file
@@ -167,7 +167,7 @@ def _replaced(record: EnvRecord, env_path: str) -> bool:
         record.origin == "adopted"
         and record.path == env_path
         and current is not None
-        and record.identity != current
+        and not same_identity(record.identity, env_path)
     )
 
 

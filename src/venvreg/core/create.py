@@ -1,14 +1,19 @@
 """Creating an environment, all or nothing.
 
-A `creating` row is written first (it reserves the name), the folder is made in place (venvs
-embed absolute paths), packages are installed, and the row becomes `ready` last. Any
-BaseException — Ctrl-C, or SIGTERM/SIGHUP turned into one by the CLI — removes the folder and
-the row; a kill -9 leaves a `creating` row whose lock is abandoned, cleaned on the next run.
+A `creating` row is written first (it reserves the name, and holds a random token), the folder
+is made in place (venvs embed absolute paths) and the token written into it first (the
+`.venvreg-creating` marker: the proof, for a clean-up, that the folder is this creation's),
+packages are installed, the env's identity is recorded, the marker goes, and the row becomes
+`ready` last. Any BaseException — Ctrl-C, or SIGTERM/SIGHUP turned into one by the CLI —
+removes the folder and the row; a kill -9 leaves a `creating` row whose lock is abandoned,
+cleaned on the next run (core/leftovers.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable
@@ -20,7 +25,7 @@ from ..backends import get_backend
 from ..backends.base import Backend, CreateOptions
 from ..backends.discovery import resolve_interpreter
 from ..backends.process import run
-from ..errors import Refused, UsageError
+from ..errors import Refused, UsageError, VenvregError
 from ..identity import identity_of, looks_like_env
 from ..names import validate_name
 from ..project_file import write_project_file
@@ -31,7 +36,13 @@ from ..text import quoted
 from ..venv import inspect_venv
 from .context import Context
 from .half_made import half_made_note, is_half_made
-from .leftovers import discard_creation
+from .leftovers import (
+    CREATION_MARKER,
+    discard_creation,
+    hold_for_test,
+    read_marker,
+    write_marker,
+)
 from .reconcile import reconcile
 from .shell_index import publish_index
 
@@ -72,6 +83,12 @@ def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path 
         raise _name_taken(request.name, existing.name)
     target = context.home.env_path(request.name)
     if os.path.lexists(target):
+        if read_marker(str(target)) is not None:
+            raise Refused(
+                f"{quoted(str(target))} was left by an interrupted creation that could not be "
+                f"cleaned up (it holds {CREATION_MARKER}); check that it holds nothing you "
+                f"want, delete it (rm -rf {quoted(str(target))}) and try again"
+            )
         what = "an environment" if looks_like_env(target) else "something that is not a venv"
         what = half_made_note() if is_half_made(str(target)) else what
         raise Refused(f"{quoted(str(target))} already exists ({what}); refusing to touch it")
@@ -105,6 +122,7 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
         backend=backend.name,
         project_path=project,
         user_project=project if request.project_trusted else None,
+        creation_token=secrets.token_hex(16),
     )
     with locks.hold(context.lock_path("create", request.name)):
         try:
@@ -116,8 +134,10 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
         try:
             _build(context, record, backend, interpreter, request, progress)
         except BaseException:
-            discard_creation(context, record)
+            with contextlib.suppress(VenvregError, OSError):  # else the next command retries
+                discard_creation(context, record)
             raise
+        hold_for_test("VENVREG_TEST_HOLD_CREATE")  # ready, its lock still held
     publish_index(context)
     return record
 
@@ -133,6 +153,8 @@ def _build(
     assert record.id is not None
     target = Path(record.path)
     target.mkdir(mode=0o755)
+    assert record.creation_token is not None
+    write_marker(str(target), record.creation_token)
     record.identity = identity_of(target)
     with write_transaction(context.conn):
         envs.update(context.conn, record.id, identity=record.identity)
@@ -145,15 +167,18 @@ def _build(
     if record.project_path:
         write_project_file(target, record.project_path)
     changes: dict[str, object] = {
-        "status": "ready",
         "tool": info.tool,
         "interpreter": str(info.interpreter) if info.interpreter else None,
         "python_version": info.python_version,
         "site_packages": str(info.site_packages) if info.site_packages else None,
-        "identity": identity_of(target),  # now with its pyvenv.cfg in it
+        "identity": identity_of(target),  # now with its bin/ in it: proof enough on its own
     }
     with write_transaction(context.conn):
         envs.update(context.conn, record.id, **changes)
+    os.unlink(target / CREATION_MARKER)
+    changes.update(status="ready", creation_token=None)
+    with write_transaction(context.conn):
+        envs.update(context.conn, record.id, status="ready", creation_token=None)
     for key, value in changes.items():
         setattr(record, key, value)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import locks
 from ..errors import NotFound
-from ..identity import looks_like_env, same_folder
+from ..identity import looks_like_env, same_identity
 from ..names import name_key, name_problem
 from ..project_file import read_project_file
 from ..registry import envs
@@ -23,6 +23,7 @@ from ..venv import check_health, inspect_venv
 from . import journal as journals
 from .context import Context
 from .half_made import is_half_made
+from .leftovers import CREATION_MARKER, read_marker
 from .rebuild import MANAGED_TOOLS
 from .trash import ENV_FOLDER, read_entry
 
@@ -39,8 +40,10 @@ KINDS = (
     "ignored-folder",
     "half-made",
     "interrupted-creation",
+    "creation-leftover",
     "interrupted-removal",
     "interrupted-rebuild",
+    "suspicious-journal",
     "orphan-trash",
 )
 
@@ -145,14 +148,15 @@ def _check_env(record: EnvRecord, findings: list[Finding]) -> tuple[str, ...]:
             )
         )
         return ("pyvenv.cfg is missing",)
-    if record.identity is not None and not same_folder(record.identity, path):
+    if record.identity is not None and not same_identity(record.identity, path):
         findings.append(
             Finding(
                 "replaced",
                 name,
                 path,
-                f"{path} is not the folder registered as {name} (it was replaced since)",
-                "venvreg ls   # registers it afresh",
+                f"{path} was made again since it was registered as {name} (a new folder or a "
+                "new bin/); rm and rebuild refuse it until it is re-indexed",
+                "venvreg ls   # records the new env, keeping its history",
             )
         )
     elif record.status == "missing":
@@ -237,11 +241,17 @@ def _home_drift(context: Context) -> list[Finding]:
         if entry.name.startswith(".") or entry.path in paths:
             continue
         try:
-            if not entry.is_dir() or not looks_like_env(entry.path):
-                if is_half_made(entry.path):
-                    found.append(_half_made(entry.path))
+            if not entry.is_dir():
                 continue
+            linked = entry.is_symlink()
         except OSError:
+            continue
+        if not linked and read_marker(entry.path) is not None:
+            found.append(_creation_leftover(entry.path))
+            continue
+        if not looks_like_env(entry.path):
+            if not linked and is_half_made(entry.path):
+                found.append(_half_made(entry.path))
             continue
         problem = name_problem(entry.name)
         clash = keys.get(name_key(entry.name)) if problem is None else None
@@ -264,6 +274,19 @@ def _home_drift(context: Context) -> list[Finding]:
             )
         )
     return found
+
+
+def _creation_leftover(path: str) -> Finding:
+    """A folder holding a creation's marker that no creation owns any more: the clean-up could
+    not prove it was that creation's (or could not delete it), so it was left in place."""
+    return Finding(
+        "creation-leftover",
+        None,
+        path,
+        f"{path} was left by an interrupted creation (it holds {CREATION_MARKER}) and no "
+        "registered creation owns it, so venvreg leaves it alone",
+        f"rm -rf {_word(path)}   # once you have checked it holds nothing you want",
+    )
 
 
 def _leftover_row(
@@ -295,6 +318,20 @@ def _rebuild_leftovers(context: Context, running: list[str]) -> tuple[list[Findi
     for folder, journal in journals.pending(context.home):
         if journal is None:
             found.append(_orphan(folder, "a rebuild journal that cannot be read"))
+            continue
+        problem = journals.distrust(context, journal)
+        if problem is not None:
+            found.append(
+                Finding(
+                    "suspicious-journal",
+                    None,
+                    str(folder),
+                    f"{folder} holds a rebuild journal that no rebuild wrote: {problem}; "
+                    "venvreg does not act on it",
+                    f"nothing to run: look into {_word(str(folder))} and move it out of "
+                    ".venvreg once you know what it is",
+                )
+            )
             continue
         busy.add(name_key(journal.name))
         if not locks.is_abandoned(journals.lock_path(context, journal.name)):

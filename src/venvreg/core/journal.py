@@ -5,6 +5,11 @@ and deleted after its last step; while it exists, the rebuild holds the lock `re
 A journal whose lock nobody holds belongs to a rebuild killed with -9: the next command
 (`clean_leftovers`) rolls it back, or, when it had committed, finishes moving the old env into
 the trash. The folder exists only while a rebuild is pending, so checking for it costs one stat.
+
+A journal is input like any file on disk: before anything acts on it, it must match the
+registry (its env id names a row with its name and path, the old row it carries is that row's)
+and the places a rebuild uses (the old env waits in the journal's own folder, or beside the env
+as `.NAME.venvreg-rebuild-ID`). One that does not is never acted on; doctor reports it.
 """
 
 from __future__ import annotations
@@ -19,11 +24,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import locks
 from ..atomic import write_text_atomically
 from ..backends.process import stop_stragglers
 from ..errors import VenvregError
 from ..identity import identity_of, same_identity
+from ..names import name_key
 from ..paths import Home
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -93,8 +98,22 @@ def read(folder: Path) -> Journal | None:
         journal = Journal(**json.loads(data))
     except (ValueError, TypeError):
         return None
+    if not _well_typed(asdict(journal)):
+        return None
     # Its id names the folder it is deleted with: it must be this very folder's name.
     return journal if journal.id == folder.name else None
+
+
+def _well_typed(raw: dict[str, object]) -> bool:
+    """JSON can hold anything: the fields must have the types a rebuild writes."""
+    texts = ("id", "name", "path", "aside", "phase")
+    return (
+        all(isinstance(raw[key], str) for key in texts)
+        and type(raw["env_id"]) is int
+        and isinstance(raw["old_record"], dict)
+        and isinstance(raw["requirements"], list)
+        and all(isinstance(raw[key], str | None) for key in ("new_identity", "trash_id"))
+    )
 
 
 def pending(home: Home) -> list[tuple[Path, Journal | None]]:
@@ -104,6 +123,37 @@ def pending(home: Home) -> list[tuple[Path, Journal | None]]:
     except OSError:
         return []
     return [(folder, read(folder)) for folder in folders]
+
+
+def aside_places(home: Home, journal: Journal) -> tuple[str, str]:
+    """The two places a rebuild puts the old env (see core/rebuild.py's _aside_path)."""
+    env = Path(journal.path)
+    return (
+        str(folder_of(home, journal.id) / "old"),
+        str(env.parent / f".{env.name}.venvreg-rebuild-{journal.id}"),
+    )
+
+
+def distrust(context: Context, journal: Journal) -> str | None:
+    """Why this journal cannot be what a rebuild wrote, or None when it matches the registry
+    and the places a rebuild uses."""
+    row = context.conn.execute(
+        "SELECT name, path FROM envs WHERE id = ?", (journal.env_id,)
+    ).fetchone()
+    if row is None:
+        return f"no registered environment has its id {journal.env_id}"
+    name, path = row
+    if name_key(name) != name_key(journal.name):
+        return f"it names {journal.name!r}, but the environment with its id is {name!r}"
+    if journal.path != path:
+        return f"its path {journal.path!r} is not the path of {name!r} ({path!r})"
+    if journal.aside not in aside_places(context.home, journal):
+        return f"the old env's place {journal.aside!r} is not one a rebuild of {name!r} uses"
+    if (journal.old_record.get("id"), journal.old_record.get("path")) != (journal.env_id, path):
+        return "the old row it would write back is not that environment's"
+    if journal.phase not in (BUILDING, COMMITTED) or journal.trash_id not in (None, journal.id):
+        return "its phase or trash id is not one a rebuild writes"
+    return None
 
 
 def discard(home: Home, journal: Journal) -> None:
@@ -189,17 +239,23 @@ def finish(context: Context, journal: Journal) -> str:
 def recover(context: Context) -> list[str]:
     """Finish or roll back rebuilds killed with -9; returns their names. Rebuilds still
     running (their lock is held) are left alone, and so is what cannot be rolled back."""
+    from .leftovers import hold_if_free  # leftovers imports this module lazily: no cycle
+
     recovered: list[str] = []
-    for _folder, journal in pending(context.home):
-        if journal is None or not locks.is_abandoned(lock_path(context, journal.name)):
+    for folder, seen in pending(context.home):
+        if seen is None:
             continue
-        stop_stragglers(lock_path(context, journal.name))  # what its children started
-        try:
-            if journal.phase == COMMITTED:
-                finish(context, journal)
-            else:
-                rollback(context, journal)
-        except (VenvregError, OSError):
-            continue
+        with hold_if_free(lock_path(context, seen.name)) as free:
+            journal = read(folder) if free else None  # as it is now that we hold its lock
+            if journal is None or distrust(context, journal) is not None:
+                continue  # running again, finished, or not trustworthy: doctor reports it
+            stop_stragglers(lock_path(context, journal.name))  # what its children started
+            try:
+                if journal.phase == COMMITTED:
+                    finish(context, journal)
+                else:
+                    rollback(context, journal)
+            except (VenvregError, OSError):
+                continue
         recovered.append(journal.name)
     return recovered

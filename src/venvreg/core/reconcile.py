@@ -1,8 +1,9 @@
 """Keeping the index in step with the disk, which is the truth — cheaply.
 
-New folders in WORKON_HOME are registered, a folder reused under a registered name is
-re-registered, vanished ones are marked missing (and ready again when they return), and each
-env's `.project` file wins over the registry's project path. Two caches keep a listing of a
+New folders in WORKON_HOME are registered, an env made again at a registered path (a new
+identity, see identity.py) is recorded as re-created with its history kept and a notice on
+stderr, vanished ones are marked missing (and ready again when they return), and each env's
+`.project` file wins over the registry's project path. Two caches keep a listing of a
 thousand envs fast: WORKON_HOME is scanned again only when its own mtime moved (new, removed
 or renamed folders), and each env is judged again only when the stat fingerprint of the files
 its verdict depends on changed.
@@ -11,13 +12,14 @@ its verdict depends on changed.
 from __future__ import annotations
 
 import os
+import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..identity import identity_of, looks_like_env, same_identity
+from ..identity import identity_of, is_current_form, looks_like_env, same_identity
 from ..names import name_problem
-from ..project_file import project_filename, read_project_file
+from ..project_file import project_filename, read_project_file, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
@@ -39,6 +41,7 @@ class ReconcileReport:
     added: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     returned: list[str] = field(default_factory=list)
+    # Envs made again at their registered path: their rows keep their history.
     reregistered: list[str] = field(default_factory=list)
     projects_synced: list[str] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
@@ -198,23 +201,26 @@ def reconcile(
             record = records.get(path)
             if record is None:
                 new_records.append(record_for_folder(path, name, "found", now))
-            elif record.status in ("ready", "missing") and not same_identity(record.identity, path):
-                fresh = record_for_folder(path, record.name, "found", now)
-                changes = {
-                    k: v for k, v in fresh.as_dict().items() if k not in ("id", "name", "path")
-                }
-                changes.update(last_used_at=None, use_count=0, size_bytes=None)
-                changes.update(size_measured_at=None)
-                updates.append((_id(record), changes))
+            elif record.status in ("ready", "missing") and _made_again(record):
+                updates.append((_id(record), recreated(record, now)))
                 report.reregistered.append(record.name)
 
     for record in records.values():
         if record.status not in ("ready", "missing") or record.name in report.reregistered:
             continue
-        if rejudge or fingerprint(record.path, record.base_home, record.project_path) != (
-            record.fingerprint
+        legacy = not is_current_form(record.identity)  # recorded by an older version, or none
+        if (
+            legacy
+            or rejudge
+            or fingerprint(record.path, record.base_home, record.project_path) != record.fingerprint
         ):
+            if looks_like_env(record.path) and _made_again(record):
+                updates.append((_id(record), recreated(record, now)))
+                report.reregistered.append(record.name)
+                continue
             changes = judge(record)
+            if legacy and changes["status"] == "ready":
+                changes["identity"] = identity_of(record.path)  # in today's form, silently
             if changes["status"] != record.status:
                 (report.missing if changes["status"] == "missing" else report.returned).append(
                     record.name
@@ -248,9 +254,45 @@ def reconcile(
             # here, and such a name is never registrable anyway.
             registrable_later = [name for name in pending if "\n" not in name]
             envs.set_meta(context.conn, PENDING_KEY, "\n".join(registrable_later))
+    for name in report.reregistered:
+        path = next(r.path for r in records.values() if r.name == name)
+        print(
+            f"venvreg: note: {name!r} at {path} was made again since it was registered (a new "
+            "folder or a new bin/); its history (origin, created, uses, project) is kept",
+            file=sys.stderr,
+        )
     if report.changed or report.ignored:  # ignored: a case twin is completed by its name too
         publish_index(context)
     return report
+
+
+def _made_again(record: EnvRecord) -> bool:
+    """Is the env at the row's path not the one recorded? (No identity recorded: not known.)"""
+    return record.identity is not None and not same_identity(record.identity, record.path)
+
+
+def recreated(record: EnvRecord, now: float) -> dict[str, object]:
+    """Row changes for an env made again at its path: what the new folder says about itself,
+    its new identity and when it was seen, and everything else the row knew (origin, backend,
+    creation time, uses, project) kept. A project the new folder does not name is written
+    back into its `.project` file, as virtualenvwrapper keeps it."""
+    changes = judge(replace(record, tool="unknown"))  # the new folder names its maker
+    if changes.get("tool") == "unknown":
+        changes["tool"] = record.tool
+    changes.update(identity=identity_of(record.path), recreated_at=now)
+    changes.update(size_bytes=None, size_measured_at=None)  # its content is new
+    if record.project_path and not changes.get("project_path"):
+        try:
+            write_project_file(Path(record.path), record.project_path)
+        except OSError:
+            pass  # a read-only folder: the registry still remembers the project
+        else:
+            changes["project_path"] = record.project_path
+            base = changes.get("base_home")
+            changes["fingerprint"] = fingerprint(
+                record.path, base if isinstance(base, str) else None, record.project_path
+            )
+    return changes
 
 
 def _id(record: EnvRecord) -> int:

@@ -21,7 +21,6 @@ REGISTRY_FILE = "registry.sqlite3"
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
     from os import PathLike
 
     from ..paths import Home
@@ -172,20 +171,45 @@ def open_registry(home: Home) -> tuple[sqlite3.Connection, bool]:
     return open_registry_in(str(home.root))
 
 
+def _size(path: str) -> int | None:
+    """The file's size, None when there is none."""
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return None
+
+
 def open_registry_in(root: str) -> tuple[sqlite3.Connection, bool]:
-    """open_registry for the WORKON_HOME `root`, given as a string (the hot path's form)."""
+    """open_registry for the WORKON_HOME `root`, given as a string (the hot path's form).
+
+    The registry is first made under the registry lock, which is held until it has its first
+    page: so a 0-byte file seen by anyone else is never a first run under way, it is damage
+    (a crash or a truncation) like any other, not an empty registry to fill silently."""
     ensure_home(root)
     network = is_network_filesystem(root)
     state = os.path.join(root, STATE_DIR_NAME)
     path = os.path.join(state, REGISTRY_FILE)
-    try:
-        return _open(path, network), False
-    except sqlite3.DatabaseError as error:
-        if not _is_damage(error):
-            raise RegistryError(f"cannot use the registry {quoted(str(path))}: {error}") from None
-        damage = str(error)
-    with _registry_lock(os.path.join(state, "locks", "registry.lock")):
+    lock = os.path.join(state, "locks", "registry.lock")
+    size = _size(path)
+    if size is None:
+        with _registry_lock(lock):
+            if _size(path) is None:  # else another shell made it while we waited
+                return _open(path, network), False
+        size = _size(path)
+    damage = "the file is empty (0 bytes)"
+    if size != 0:
+        try:
+            return _open(path, network), False
+        except sqlite3.DatabaseError as error:
+            if not _is_damage(error):
+                raise RegistryError(
+                    f"cannot use the registry {quoted(str(path))}: {error}"
+                ) from None
+            damage = str(error)
+    with _registry_lock(lock):
         try:  # another process may have recovered it while we waited for the lock
+            if _size(path) == 0:
+                raise sqlite3.DatabaseError(damage)
             return _open(path, network), False
         except sqlite3.DatabaseError:
             aside = _move_aside(path)
@@ -199,8 +223,20 @@ def open_registry_in(root: str) -> tuple[sqlite3.Connection, bool]:
     return conn, True
 
 
-def _registry_lock(lock_path: str) -> AbstractContextManager[None]:
-    """An exclusive lock for recovery, so two shells do not both move the file aside."""
-    from ..locks import hold  # recovery is rare: its imports stay off the hot path
+class _registry_lock:  # noqa: N801 - used as `with _registry_lock(path):`
+    """An exclusive lock for the first run and for recovery, so two shells do not both make or
+    move the file aside. fcntl alone: the hot path may take it on a first run."""
 
-    return hold(lock_path)
+    def __init__(self, lock_path: str) -> None:
+        self.lock_path = lock_path
+        self.handle = -1
+
+    def __enter__(self) -> None:
+        self.handle = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        if sys.platform != "win32":
+            import fcntl
+
+            fcntl.flock(self.handle, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        os.close(self.handle)

@@ -36,6 +36,8 @@ class EnvRecord:
     base_home: str | None = None
     health_problems: str | None = None
     fingerprint: str | None = None
+    recreated_at: float | None = None
+    creation_token: str | None = None
     # The project link the user made through venvreg (schema 3): auto-activation follows
     # project_path only while it equals this (registry/links.py).
     user_project: str | None = None

@@ -53,7 +53,13 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
-    # 3 (project link trust): the project folder the user linked through venvreg (create -a,
+    # 3: when an env was seen made again at its path (its history is kept), and the random
+    # token a creation writes into its new folder first: the proof that a leftover is its own.
+    """
+    ALTER TABLE envs ADD COLUMN recreated_at REAL;
+    ALTER TABLE envs ADD COLUMN creation_token TEXT;
+    """,
+    # 4 (project link trust): the project folder the user linked through venvreg (create -a,
     # mkvirtualenv -a, mkproject, project set, setvirtualenvproject). Auto-activation follows an
     # env's project_path only while it equals this: a .project that an adopted or found env
     # brought along is never followed. The links of envs venvreg created were made with it.
