@@ -17,10 +17,10 @@ from .smallfiles import read_small_file
 
 # What venv, virtualenv, uv and conda make at an env's top level, and the files virtualenvwrapper
 # and venvreg keep there (`.project`, `README.tmpenv`); `share`, `etc` and `man` receive the data
-# files pip installs. `.gitignore` is the env's only when a tool wrote it (see _tool_gitignore).
+# files pip installs. `.gitignore` and `.project` are the env's only when a tool wrote them.
 VENV_ENTRIES = frozenset(
     ["bin", "Scripts", "lib", "lib64", "Lib", "include", "Include", "share", "etc", "man",
-     "pyvenv.cfg", ".project", "README.tmpenv", "pip-selfcheck.json", "conda-meta"]
+     "pyvenv.cfg", "README.tmpenv", "pip-selfcheck.json", "conda-meta"]
 )  # fmt: skip
 GITIGNORE = ".gitignore"
 # The entries that make a folder with a pyvenv.cfg an env in scan's eyes (besides that file).
@@ -38,6 +38,16 @@ def _tool_gitignore(path: str) -> bool:
     return [line for line in lines if line and not line.startswith("#")] == ["*"]
 
 
+def _tool_project_file(path: str, name: str) -> bool:
+    """virtualenvwrapper's `.project` is one line naming a folder; any other file of that name
+    (an Eclipse project's XML `.project`) is the project's."""
+    data = read_small_file(os.path.join(path, name), limit=16 * 1024)
+    if data is None:
+        return False
+    lines = data.decode("utf-8", "replace").strip("\r\n").splitlines()
+    return len(lines) == 1 and os.path.isabs(lines[0])
+
+
 def _names(path: str) -> list[str]:
     try:
         return sorted(os.listdir(path))
@@ -49,7 +59,9 @@ def is_own_entry(path: str, name: str) -> bool:
     """Did a venv tool (or venvreg) make the top-level entry `name` of the env at `path`?"""
     if name == GITIGNORE:
         return _tool_gitignore(path)
-    return name in VENV_ENTRIES or name == project_filename()
+    if name == project_filename():
+        return _tool_project_file(path, name)
+    return name in VENV_ENTRIES
 
 
 def own_entries(path: str) -> list[str]:

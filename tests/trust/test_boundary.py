@@ -1,0 +1,221 @@
+"""An environment's boundary (issue 8, findings 1 and 6): an env made inside a project with
+`python -m venv .` is seen as more than an env by scan and adopt, and rm, purge and restore
+touch only the entries a venv tool made; adopt refuses what scan does not call an env, with
+scan's reason, and writes nothing into it.
+
+Everything is real: `git init` and a commit, `python -m venv`, the CLI as a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.conftest import BASE_PYTHON, snapshot_tree
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+
+
+def git(folder: Path, *args: str) -> str:
+    result = subprocess.run(
+        [*GIT, *args], cwd=folder, capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def project_env(isolated: Path) -> Path:
+    """~/src/app: a git project (one commit of main.py), then `python -m venv .` run in it."""
+    app = isolated / "src" / "app"
+    app.mkdir(parents=True)
+    (app / "main.py").write_text("print('hello from app')\n", encoding="utf-8")
+    git(app, "init", "-q")
+    git(app, "add", "main.py")
+    git(app, "commit", "-q", "-m", "first")
+    subprocess.run(
+        [str(BASE_PYTHON), "-m", "venv", "--without-pip", "."], cwd=app, check=True, timeout=120
+    )
+    assert (app / "pyvenv.cfg").is_file() and (app / "bin" / "python").exists()
+    return app
+
+
+def project_files(app: Path) -> dict[str, tuple[Any, ...]]:
+    """Everything in the project that no venv tool made: main.py and the whole .git tree."""
+    return {**snapshot_tree(app / ".git"), **snapshot_tree(app / "main.py")}
+
+
+def scan_entry(cli: Cli, root: Path, path: Path) -> dict[str, Any]:
+    result = cli("scan", str(root), "--json")
+    assert result.returncode == 0, result.stderr
+    found = {env["path"]: env for env in json.loads(result.stdout)["environments"]}
+    return found[str(path)]  # type: ignore[no-any-return]
+
+
+def test_scan_and_adopt_say_a_project_folder_is_more_than_an_env(
+    cli: Cli, project_env: Path
+) -> None:
+    entry = scan_entry(cli, project_env.parent, project_env)
+    assert entry["foreign_entries"] == [".git", "main.py"]
+    table = cli("scan", str(project_env.parent))
+    assert "holds more than an environment (.git, main.py)" in table.stdout
+
+    adopted = cli("adopt", str(project_env))
+    assert adopted.returncode == 0, adopted.stderr
+    assert "holds more than an environment (.git, main.py)" in adopted.stderr
+    assert sorted(os.listdir(project_env)) == sorted(
+        [".git", "main.py", "bin", "include", "lib", "lib64", "pyvenv.cfg"]
+    ), "adopt wrote into the project folder"
+
+
+def test_purge_of_an_env_made_in_a_git_project_keeps_the_project(
+    cli: Cli, project_env: Path
+) -> None:
+    before = project_files(project_env)
+    assert cli("adopt", str(project_env)).returncode == 0
+    removed = cli("rm", "app", "--purge", "--yes")
+    assert removed.returncode == 0, removed.stderr
+    assert "deleted 'app' for good" in removed.stderr
+    assert project_files(project_env) == before  # .git and main.py: not one byte moved
+    assert sorted(os.listdir(project_env)) == [".git", "main.py"]  # the env itself is gone
+    assert git(project_env, "log", "--format=%s") == "first\n"
+    assert git(project_env, "status", "--porcelain") == ""
+    assert cli("trash", "list", "--json").stdout.strip() == "[]"
+
+
+def test_rm_then_restore_gives_back_a_working_env_in_the_project(
+    cli: Cli, project_env: Path, workon_home: Path
+) -> None:
+    before = project_files(project_env)
+    assert cli("adopt", str(project_env)).returncode == 0
+    confirm = cli("rm", "app")  # no terminal: lists what it would do, removes nothing
+    assert confirm.returncode == 1
+    assert "only the env's own entries" in confirm.stderr and "main.py" in confirm.stderr
+
+    removed = cli("rm", "app", "--yes")
+    assert removed.returncode == 0, removed.stderr
+    assert "the rest of its folder stays" in removed.stderr
+    assert sorted(os.listdir(project_env)) == [".git", "main.py"]
+    assert project_files(project_env) == before
+    (entry,) = json.loads(cli("trash", "list", "--json").stdout)
+    assert entry["kind"] == "entries"
+    trashed = workon_home / ".venvreg" / "trash" / entry["id"] / "env"
+    assert sorted(os.listdir(trashed)) == ["bin", "include", "lib", "lib64", "pyvenv.cfg"]
+
+    restored = cli("restore", "app")
+    assert restored.returncode == 0, restored.stderr
+    assert project_files(project_env) == before
+    ran = subprocess.run(
+        [str(project_env / "bin" / "python"), "-c", "import sys; print(sys.prefix)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.strip() == str(project_env)
+    shown = cli("show", "app", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["path"] == str(project_env)
+    assert cli("trash", "list", "--json").stdout.strip() == "[]"
+    assert git(project_env, "log", "--format=%s") == "first\n"
+
+
+def test_restore_refuses_when_an_env_entry_is_back_in_the_project(
+    cli: Cli, project_env: Path
+) -> None:
+    assert cli("adopt", str(project_env)).returncode == 0
+    assert cli("rm", "app", "--yes").returncode == 0
+    (project_env / "bin").mkdir()
+    (project_env / "bin" / "tool").write_text("mine\n", encoding="utf-8")
+    refused = cli("restore", "app")
+    assert refused.returncode == 1
+    assert "holds bin again; refusing to overwrite it" in refused.stderr
+    assert (project_env / "bin" / "tool").read_text(encoding="utf-8") == "mine\n"
+    assert len(json.loads(cli("trash", "list", "--json").stdout)) == 1  # still restorable
+
+
+def test_rebuild_refuses_an_env_made_in_a_project(cli: Cli, project_env: Path) -> None:
+    before = project_files(project_env)
+    assert cli("adopt", str(project_env)).returncode == 0
+    refused = cli("rebuild", "app")
+    assert refused.returncode == 1
+    assert "cannot be rebuilt in place" in refused.stderr
+    assert "holds more than an environment (.git, main.py)" in refused.stderr
+    assert project_files(project_env) == before
+    assert (project_env / "pyvenv.cfg").is_file()
+
+
+def test_a_project_gitignore_and_eclipse_project_file_stay_with_the_project(
+    cli: Cli, project_env: Path
+) -> None:
+    (project_env / ".gitignore").write_text("*.pyc\n", encoding="utf-8")
+    (project_env / ".project").write_text("<?xml version='1.0'?>\n<projectDescription/>\n")
+    assert cli("adopt", str(project_env), "--name", "app").returncode == 0
+    assert cli("rm", "app", "--purge", "--yes").returncode == 0
+    assert sorted(os.listdir(project_env)) == [".git", ".gitignore", ".project", "main.py"]
+    assert (project_env / ".gitignore").read_text(encoding="utf-8") == "*.pyc\n"
+
+
+def test_adopt_refuses_a_lone_pyvenv_cfg_with_scans_reason(
+    cli: Cli, isolated: Path, row: Callable[[str], dict[str, Any] | None]
+) -> None:
+    folder = isolated / "notes"
+    folder.mkdir()
+    (folder / "pyvenv.cfg").write_text(f"home = {BASE_PYTHON.parent}\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    before = snapshot_tree(folder)
+
+    scanned = cli("scan", str(isolated), "--json")
+    assert scanned.returncode == 0, scanned.stderr
+    assert json.loads(scanned.stdout)["environments"] == []
+    refused = cli("adopt", str(folder))
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1, refused.stderr
+    assert "is not a virtual environment: a pyvenv.cfg without bin, Scripts or lib" in (
+        refused.stderr
+    )
+    assert snapshot_tree(folder) == before  # no .project, nothing else
+    assert row("notes") is None
+
+
+def test_adopt_refuses_an_env_inside_site_packages(
+    cli: Cli, isolated: Path, plain_venv: Callable[[Path], Path]
+) -> None:
+    host = plain_venv(isolated / "host")
+    (site,) = (host / "lib").glob("python*/site-packages")
+    package = site / "somepkg"
+    (package / "tests").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "setup.py").write_text("", encoding="utf-8")  # a project marker above the env
+    fixture = plain_venv(package / "tests" / "fixture_env")
+    before = snapshot_tree(site)
+
+    refused = cli("adopt", str(fixture))
+    assert refused.returncode == 1
+    assert "is not a virtual environment: it is inside a site-packages folder" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert snapshot_tree(site) == before  # no .project written into the installed package
+    listed = cli("ls", "--json")
+    assert all(env["path"] != str(fixture) for env in json.loads(listed.stdout))
+
+
+def test_env_entries_of_a_plain_env_are_all_its_own(
+    isolated: Path, plain_venv: Callable[[Path], Path]
+) -> None:
+    """The boundary never calls a plain env's own entries foreign (else every rm would leave
+    half an env behind); it runs in the CLI's interpreter, as core does."""
+    env = plain_venv(isolated / "plain")
+    code = (
+        "import sys\nfrom venvreg.boundary import foreign_entries, own_entries\n"
+        "print(foreign_entries(sys.argv[1], None), own_entries(sys.argv[1]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(env)], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[] ['bin', 'include', 'lib', 'lib64', 'pyvenv.cfg']"
