@@ -17,12 +17,14 @@ from .smallfiles import read_small_file
 
 # What venv, virtualenv, uv and conda make at an env's top level, and the files virtualenvwrapper
 # and venvreg keep there (`.project`, `README.tmpenv`); `share`, `etc` and `man` receive the data
-# files pip installs. `.gitignore` and `.project` are the env's only when a tool wrote them.
+# files pip installs; virtualenv and uv add CACHEDIR.TAG. `.gitignore`, `.project` and uv's
+# `.lock` are the env's only when a tool wrote them.
 VENV_ENTRIES = frozenset(
     ["bin", "Scripts", "lib", "lib64", "Lib", "include", "Include", "share", "etc", "man",
-     "pyvenv.cfg", "README.tmpenv", "pip-selfcheck.json", "conda-meta"]
+     "pyvenv.cfg", "README.tmpenv", "pip-selfcheck.json", "conda-meta", "CACHEDIR.TAG"]
 )  # fmt: skip
 GITIGNORE = ".gitignore"
+UV_LOCK = ".lock"
 # The entries that make a folder with a pyvenv.cfg an env in scan's eyes (besides that file).
 LAYOUT_ENTRIES = ("bin", "Scripts", "lib", "Lib")
 IN_PACKAGES = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
@@ -61,6 +63,12 @@ def is_own_entry(path: str, name: str) -> bool:
         return _tool_gitignore(path)
     if name == project_filename():
         return _tool_project_file(path, name)
+    if name == UV_LOCK:  # uv's is an empty file
+        try:
+            status = os.lstat(os.path.join(path, name))
+        except OSError:
+            return False
+        return stat.S_ISREG(status.st_mode) and status.st_size == 0
     return name in VENV_ENTRIES
 
 

@@ -219,3 +219,73 @@ def test_env_entries_of_a_plain_env_are_all_its_own(
         [sys.executable, "-c", code, str(env)], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[] ['bin', 'include', 'lib', 'lib64', 'pyvenv.cfg']"
+
+
+def bash(script: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a real bash that sourced venvreg's function file (the CLI of this test
+    interpreter first on PATH)."""
+    path_file = subprocess.run(
+        [sys.executable, "-m", "venvreg", "init", "bash", "--path"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin{os.pathsep}/bin",
+    }
+    return subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", f"source '{path_file}'\n{script}"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("where", ["adopted", "found"])
+def test_deactivate_keeps_an_env_that_merely_holds_the_tmpenv_marker(
+    cli: Cli,
+    isolated: Path,
+    workon_home: Path,
+    env_in_home: Callable[[str], Path],
+    plain_venv: Callable[[Path], Path],
+    where: str,
+) -> None:
+    """An old virtualenvwrapper temp env a user kept (README.tmpenv in it), adopted from a
+    project or found in WORKON_HOME: deactivate never deletes it."""
+    if where == "adopted":
+        env = plain_venv(isolated / "src" / "kept" / ".venv")
+        assert cli("adopt", str(env), "--name", "kept").returncode == 0
+    else:
+        env = env_in_home("kept")
+    (env / "README.tmpenv").write_text("This is a temporary environment.\n", encoding="utf-8")
+    before = snapshot_tree(env)
+
+    run = bash('workon kept || exit 9\ndeactivate\necho "rc=$?"\n')
+    assert run.returncode == 0, run.stderr
+    assert "rc=0" in run.stdout
+    assert "did not make it with mktmpenv" in run.stderr
+    assert snapshot_tree(env) == before
+    assert [e["name"] for e in json.loads(cli("ls", "--json").stdout)] == ["kept"]
+    assert json.loads(cli("trash", "list", "--json").stdout) == []
+
+
+def test_deactivate_deletes_a_mktmpenv_env_but_only_its_own_entries(
+    cli: Cli, workon_home: Path
+) -> None:
+    run = bash(
+        "mktmpenv --python=" + str(BASE_PYTHON) + " >/dev/null || exit 9\n"
+        'echo "env=$VIRTUAL_ENV"\n'
+        'echo "my notes" > "$VIRTUAL_ENV/notes.txt"\n'
+        "deactivate\n"
+        'echo "rc=$?"\n'
+    )
+    assert run.returncode == 0, run.stderr
+    env = Path(run.stdout.split("env=", 1)[1].splitlines()[0])
+    assert env.parent == workon_home and env.name.startswith("tmp-")
+    assert "rc=0" in run.stdout
+    assert f"Removing temporary environment: {env.name}" in run.stdout + run.stderr
+    assert sorted(os.listdir(env)) == ["notes.txt"]  # the user's file stays, the env is gone
+    assert (env / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
+    assert json.loads(cli("ls", "--json").stdout) == []
