@@ -134,6 +134,7 @@ def delete_claimed(folder: Path) -> None:
     try:
         if os.path.lexists(folder / ENTRY_FILE):
             os.unlink(folder / ENTRY_FILE)
+        hold_point("delete-started")
         shutil.rmtree(folder)
     except OSError as error:
         raise VenvregError(f"could not delete {quoted(str(folder))}: {error.strerror}") from None
