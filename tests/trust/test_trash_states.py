@@ -130,7 +130,8 @@ def test_restore_refuses_an_entry_an_old_deletion_left_half_deleted(
     assert "incomplete (its Python (bin/python) gone)" in table.stdout
     refused = cli("restore", "first")
     assert refused.returncode == 1
-    assert "is incomplete" in refused.stderr and "`venvreg trash empty` deletes it" in refused.stderr
+    assert "is incomplete" in refused.stderr
+    assert "`venvreg trash empty` deletes it" in refused.stderr
     assert not os.path.lexists(workon_home / "first")
     assert names(cli) == []
 
