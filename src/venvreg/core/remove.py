@@ -92,6 +92,7 @@ def _recheck(context: Context, plan: RemovalPlan) -> RemovalPlan:
 def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalResult:
     """Carry out a checked removal."""
     with env_lock(context, plan.record.name):
+        hold_point("remove-locked")
         plan = _recheck(context, plan)
         record = plan.record
         assert record.id is not None
