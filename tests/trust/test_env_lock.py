@@ -105,7 +105,8 @@ def test_rm_and_rebuild_share_one_lock_file(
         "from venvreg.core.context import open_context\n"
         "ctx = open_context()\n"
         "ops = ('remove', 'rebuild', 'rename', 'copy', 'wipe', 'restore', 'env')\n"
-        "print(len({ctx.lock_path(op, 'api') for op in ops}), ctx.lock_path('create', 'api').name)\n"
+        "paths = {ctx.lock_path(op, 'api') for op in ops}\n"
+        "print(len(paths), ctx.lock_path('create', 'api').name)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
