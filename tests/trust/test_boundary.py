@@ -289,3 +289,29 @@ def test_deactivate_deletes_a_mktmpenv_env_but_only_its_own_entries(
     assert sorted(os.listdir(env)) == ["notes.txt"]  # the user's file stays, the env is gone
     assert (env / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
     assert json.loads(cli("ls", "--json").stdout) == []
+
+
+def test_prune_of_a_broken_env_in_a_project_keeps_the_project(cli: Cli, workon_home: Path) -> None:
+    """A project folder in WORKON_HOME where someone ran `python -m venv .` (found, not
+    adopted, so prune takes it with --yes): prune moves only the env's own entries."""
+    app = workon_home / "app"
+    app.mkdir(parents=True)
+    (app / "main.py").write_text("print('hello from app')\n", encoding="utf-8")
+    git(app, "init", "-q")
+    git(app, "add", "main.py")
+    git(app, "commit", "-q", "-m", "first")
+    subprocess.run(
+        [str(BASE_PYTHON), "-m", "venv", "--without-pip", "."], cwd=app, check=True, timeout=120
+    )
+    before = project_files(app)
+    assert [e["name"] for e in json.loads(cli("ls", "--json").stdout)] == ["app"]
+    python = app / "bin" / "python"
+    python.unlink()
+    python.symlink_to(app / "no-such-python")  # dangling: the env is broken
+    pruned = cli("prune", "--broken", "--yes")
+    assert pruned.returncode == 0, pruned.stderr
+    assert project_files(app) == before
+    assert sorted(os.listdir(app)) == [".git", "main.py"]
+    assert git(app, "log", "--format=%s") == "first\n"
+    (entry,) = json.loads(cli("trash", "list", "--json").stdout)
+    assert entry["name"] == "app" and entry["kind"] == "entries"
