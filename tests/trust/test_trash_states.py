@@ -202,3 +202,32 @@ def test_a_killed_removal_of_an_env_in_a_project_is_finished_and_restorable(
     assert (app / "main.py").read_text(encoding="utf-8") == "print('app')\n"
     assert trash(cli) == []
     doctor_clean(cli)
+
+
+def test_a_listing_during_a_restore_does_not_cost_the_env_its_history(
+    cli: Cli,
+    start_cli: Start,
+    hold: Hold,
+    env_in_home: Callable[[str], Path],
+    record_uses: Callable[..., None],
+) -> None:
+    """`ls` runs while a restore is held between moving the env back and registering it: the
+    listing registers the folder as newly found, the restore then gives it its history."""
+    env_in_home("api")
+    assert names(cli) == ["api"]
+    record_uses("api", 3)
+    assert cli("rm", "api", "--yes").returncode == 0
+    process = start_cli("restore", "api", env=hold.env("restore-moved"))
+    wait_for((hold.folder / "reached").exists, "the restore to move the env back", process)
+
+    during = json.loads(cli("ls", "--json").stdout)  # the held restore's entry is left alone
+    assert [(e["name"], e["use_count"]) for e in during] == [("api", 0)]
+    with open(hold.folder / "release", "w", encoding="utf-8") as fifo:
+        fifo.write("go\n")
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+
+    after = json.loads(cli("ls", "--json").stdout)
+    assert [(e["name"], e["use_count"]) for e in after] == [("api", 3)]
+    assert trash(cli) == []
+    doctor_clean(cli)

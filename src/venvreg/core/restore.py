@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import NotFound, Refused, VenvregError
 from ..holds import hold_point
-from ..identity import identity_of
+from ..identity import identity_of, same_identity
 from ..names import name_key
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -141,10 +141,17 @@ def _put_back(context: Context, entry: TrashEntry, folder: Path) -> EnvRecord:
         os.rename(env, path)
     hold_point("restore-moved")
     with write_transaction(context.conn):
-        record = envs.get_by_path(context.conn, path)
-        if record is None:
-            record = _record_from_entry(entry)
+        record = _record_from_entry(entry)
+        existing = envs.get_by_path(context.conn, path)
+        if existing is None:
             envs.insert(context.conn, record)
+        elif existing.id is not None and same_identity(existing.identity, path):
+            # A listing meanwhile registered the folder as newly found: give it its history.
+            changes = {k: v for k, v in record.as_dict().items() if k not in ("id", "name")}
+            envs.update(context.conn, existing.id, **changes)
+            record.id, record.name = existing.id, existing.name
+        else:
+            record = existing
     delete_claimed(folder)
     return record
 
