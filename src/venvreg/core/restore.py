@@ -1,4 +1,8 @@
-"""Bringing an environment back from the trash: a rename back to where it was."""
+"""Bringing an environment back from the trash: a rename back to where it was (for an env that
+shared its folder with a project, exactly its own entries, one by one).
+
+A restore first claims its entry (core/trash.py), so the trash never lists it half restored;
+finish_trash_work completes what a killed restore or deletion left behind."""
 
 from __future__ import annotations
 
