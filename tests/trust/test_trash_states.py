@@ -98,6 +98,11 @@ def test_trash_empty_killed_midway_lists_no_half_entry_and_is_finished(
     process = start_cli("trash", "empty", env=hold.env("delete-started"))
     hold.kill_when_held(process)  # one entry is being deleted: entry.json gone, env not yet
 
+    reported = cli("doctor", "--json")  # doctor reports it, and leaves it to the next command
+    assert reported.returncode == 1
+    (finding,) = json.loads(reported.stdout)["findings"]
+    assert finding["kind"] == "interrupted-trash", finding
+    assert "was killed midway" in finding["problem"]
     left = trash(cli)  # the next command finishes the deletion it found
     assert len(left) == 1 and left[0]["restorable"] is True
     deleted = ({"first", "second"} - {left[0]["name"]}).pop()

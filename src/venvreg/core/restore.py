@@ -33,6 +33,7 @@ from .trash import (
     TrashEntry,
     busy_root,
     claim,
+    claimed_entries,
     delete_claimed,
     delete_entry,
     list_entries,
@@ -164,15 +165,8 @@ def finish_trash_work(context: Context) -> list[str]:
     """Finish what a killed `trash empty`, expiry, purge or `restore` left in the busy folder:
     a deletion is completed; a restore is completed when its place is still free (the user
     asked for it), else its entry goes back into the trash whole. Returns the entry ids."""
-    root = busy_root(context.home)
-    try:
-        folders = sorted(os.scandir(root), key=lambda item: item.name)
-    except OSError:
-        return []
     finished: list[str] = []
-    for item in folders:
-        operation, _, entry_id = item.name.partition("-")
-        folder = Path(item.path)
+    for operation, entry_id, folder in claimed_entries(context.home):
         try:
             with trash_lock(context.home.locks, entry_id):
                 _finish_one(context, operation, folder)
@@ -185,7 +179,7 @@ def finish_trash_work(context: Context) -> list[str]:
             continue
         finished.append(entry_id)
     with contextlib.suppress(OSError):
-        root.rmdir()
+        busy_root(context.home).rmdir()
     return finished
 
 

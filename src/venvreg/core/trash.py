@@ -129,6 +129,19 @@ def claim(home: Home, entry: TrashEntry, operation: str) -> Path:
     return target
 
 
+def claimed_entries(home: Home) -> list[tuple[str, str, Path]]:
+    """(operation, entry id, folder) of every entry taken out of the trash and not done with."""
+    try:
+        items = sorted(os.scandir(busy_root(home)), key=lambda item: item.name)
+    except OSError:
+        return []
+    claimed = []
+    for item in items:
+        operation, _, entry_id = item.name.partition("-")
+        claimed.append((operation, entry_id, Path(item.path)))
+    return claimed
+
+
 def delete_claimed(folder: Path) -> None:
     """Delete a claimed entry's folder (entry.json first: what is left is never an entry)."""
     try:
