@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..atomic import write_text_atomically
-from ..errors import VenvregError
+from ..errors import Refused, VenvregError
 from ..holds import hold_point
 from ..paths import Home
 from ..text import quoted
@@ -117,14 +117,19 @@ def claim(home: Home, entry: TrashEntry, operation: str) -> Path:
     """Take an entry out of the trash before working on it (one rename: the entry is listed
     whole or not at all); returns the folder it now has."""
     busy = busy_root(home)
-    busy.mkdir(mode=0o700, exist_ok=True)
     target = busy / f"{operation}-{entry.id}"
-    try:
-        os.rename(entry.folder(home), target)
-    except OSError as error:
-        raise VenvregError(
-            f"could not take {quoted(entry.id)} out of the trash: {error.strerror}"
-        ) from None
+    for attempt in range(3):
+        busy.mkdir(mode=0o700, exist_ok=True)
+        try:
+            os.rename(entry.folder(home), target)
+            break
+        except OSError as error:
+            # Another command may remove the empty busy folder between mkdir and rename.
+            if isinstance(error, FileNotFoundError) and attempt < 2 and entry.folder(home).is_dir():
+                continue
+            raise VenvregError(
+                f"could not take {quoted(entry.id)} out of the trash: {error.strerror}"
+            ) from None
     hold_point(f"{operation}-claimed")
     return target
 
@@ -169,7 +174,14 @@ def empty_trash(home: Home, older_than_seconds: float | None = None) -> EmptyRes
     for entry in list_entries(home):
         if older_than_seconds is not None and now - entry.removed_at < older_than_seconds:
             continue
-        freed += delete_entry(home, entry)
+        try:
+            freed += delete_entry(home, entry)
+        except Refused:  # another command is deleting or restoring it right now
+            continue
+        except VenvregError:
+            if not os.path.lexists(entry.folder(home)):
+                continue  # another command took it out of the trash meanwhile
+            raise
         removed.append(entry)
     return EmptyResult(removed, freed)
 
