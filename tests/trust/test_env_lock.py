@@ -74,10 +74,14 @@ def test_rm_copy_and_rename_are_refused_while_a_rebuild_holds_the_env(
     assert not env.exists()
 
 
-def test_rebuild_and_restore_are_refused_while_rm_holds_the_env(
+def test_rebuild_and_wipe_are_refused_while_rm_holds_the_env(
     cli: Cli, start_cli: Start, hold_dir: Path, env_in_home: Callable[[str], Path]
 ) -> None:
     env = env_in_home("api")
+    (site,) = (env / "lib").glob("python*/site-packages")
+    package = site / "fakepkg-1.0.dist-info"
+    package.mkdir()
+    (package / "METADATA").write_text("Name: fakepkg\nVersion: 1.0\n", encoding="utf-8")
     env_in_home("other")
     assert names(cli) == ["api", "other"]
     assert cli("rm", "other", "--yes").returncode == 0
@@ -87,6 +91,9 @@ def test_rebuild_and_restore_are_refused_while_rm_holds_the_env(
     assert refused.returncode == 1 and f"'api' {BUSY}" in refused.stderr, refused.stderr
     assert (env / "pyvenv.cfg").is_file()
     assert not (env.parent / ".venvreg" / "rebuild").exists()
+    wiped = cli("wipe", "api", "--yes")  # a package to uninstall: wipe would run pip
+    assert wiped.returncode == 1 and f"'api' {BUSY}" in wiped.stderr, wiped.stderr
+    assert (package / "METADATA").is_file()
 
     status, err = release(hold_dir, remove)
     assert status == 0, err
