@@ -72,13 +72,23 @@ def is_own_entry(path: str, name: str) -> bool:
     return name in VENV_ENTRIES
 
 
+def _is_conda(path: str) -> bool:
+    """A conda env is a whole prefix that conda manages (`ssl`, `libexec`, `compiler_compat`,
+    ... beside `bin`): every entry in it is conda's."""
+    return _is_regular(os.path.join(path, "conda-meta", "history"))
+
+
 def own_entries(path: str) -> list[str]:
     """The top-level entries of the env folder at `path` that belong to the env, sorted."""
+    if _is_conda(path):
+        return _names(path)
     return [name for name in _names(path) if is_own_entry(path, name)]
 
 
 def foreign_entries(path: str, limit: int | None = 3) -> list[str]:
     """Top-level entries no venv tool makes (sorted; the first `limit`, all for None)."""
+    if _is_conda(path):
+        return []
     foreign = [name for name in _names(path) if not is_own_entry(path, name)]
     return foreign if limit is None else foreign[:limit]
 

@@ -315,3 +315,19 @@ def test_prune_of_a_broken_env_in_a_project_keeps_the_project(cli: Cli, workon_h
     assert git(app, "log", "--format=%s") == "first\n"
     (entry,) = json.loads(cli("trash", "list", "--json").stdout)
     assert entry["name"] == "app" and entry["kind"] == "entries"
+
+
+def test_a_conda_env_is_all_its_own(cli: Cli, workon_home: Path) -> None:
+    """conda manages its whole prefix (ssl, compiler_compat, ... beside bin): none of it is
+    foreign, so scan notes nothing and rm moves the whole folder."""
+    from scan.trees import conda_env
+
+    env = conda_env(workon_home / "data")
+    for extra in ("ssl", "compiler_compat", "x86_64-conda-linux-gnu"):
+        (env / extra).mkdir()
+    assert scan_entry(cli, workon_home, env)["foreign_entries"] == []
+    removed = cli("rm", "data", "--yes")
+    assert removed.returncode == 0, removed.stderr
+    assert not os.path.lexists(env)
+    (entry,) = json.loads(cli("trash", "list", "--json").stdout)
+    assert entry["kind"] == "folder" and entry["restorable"] is True
