@@ -77,7 +77,7 @@ def _recheck(context: Context, plan: RemovalPlan) -> RemovalPlan:
     fresh = None if current is None else check_removable(context, current)
     if (
         fresh is None
-        or fresh.foreign != plan.foreign
+        or bool(fresh.foreign) != bool(plan.foreign)  # the project's own files may change
         or fresh.record.id != record.id
         or fresh.record.identity != record.identity
         or fresh.kind != plan.kind
