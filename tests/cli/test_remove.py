@@ -132,7 +132,9 @@ def test_a_symlink_inside_an_env_never_leads_deletion_outside(
         assert cli("rm", "victim", "--yes").returncode == 0
         result = cli("trash", "empty")
     assert result.returncode == 0, result.stderr
-    assert not env.exists()
+    # The links a user put at the env's top level are not the env's (registry.md, the
+    # boundary): they stay, unfollowed; everything the venv made is gone.
+    assert sorted(os.listdir(env)) == ["linked-file", "linked-sub"]
     assert _trash_ids(workon_home) == []
     assert tree_snapshot(outside) == outside_before
 
@@ -177,7 +179,7 @@ def test_a_folder_replaced_by_hand_is_refused_until_reindexed(
     assert row("reused")["identity"] != first_identity
     result = cli("rm", "reused", "--yes")
     assert result.returncode == 0, result.stderr
-    assert not old.exists()
+    assert sorted(os.listdir(old)) == ["mine.txt"]  # the env went; the user's file is not its
 
 
 @pytest.mark.parametrize("spelling", ["exact", "trailing-slash", "via-symlink"])
@@ -240,7 +242,7 @@ def test_rm_then_restore_brings_back_the_same_folder_with_its_history(
     listing: Any,
 ) -> None:
     env = env_in_home("keeper")
-    (env / "marker").write_text("same folder")
+    (env / "lib" / "marker").write_text("same folder")  # inside the env's own entries
     project = tmp_path / "project"
     project.mkdir()
     cli("ls")
@@ -260,7 +262,7 @@ def test_rm_then_restore_brings_back_the_same_folder_with_its_history(
     assert result.returncode == 0, result.stderr
     assert f"restored 'keeper' at '{env}'" in result.stderr
     assert env.stat().st_ino == inode
-    assert (env / "marker").read_text() == "same folder"
+    assert (env / "lib" / "marker").read_text() == "same folder"
     after = row("keeper")
     for column in ("use_count", "last_used_at", "project_path", "created_at", "origin"):
         assert after[column] == before[column], column
@@ -297,7 +299,7 @@ def test_trash_list_json_fields(cli: Any, workon_home: Path, env_in_home: Any) -
     entry = entries[0]
     assert set(entry) == {
         "id", "name", "original_path", "removed_at", "kind", "size_bytes", "python_version",
-        "packages",
+        "packages", "restorable", "missing",
     }  # fmt: skip
     assert entry["name"] == "listed"
     assert entry["original_path"] == str(workon_home / "listed")
@@ -322,7 +324,7 @@ def test_trash_empty_older_than_keeps_recent_entries_and_reports_space_freed(
     cli: Any, workon_home: Path, env_in_home: Any
 ) -> None:
     old = env_in_home("old")
-    (old / "ballast.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+    (old / "lib" / "ballast.bin").write_bytes(os.urandom(3 * 1024 * 1024))
     env_in_home("recent")
     cli("ls")
     assert cli("rm", "old", "recent", "--yes").returncode == 0

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
+from ..boundary import holds_more
 from ..errors import EXIT_OK, UsageError, VenvregError
 from ..text import quoted
 from .common import opened
@@ -29,9 +30,12 @@ def adopt_command(
     setup.py, setup.cfg, requirements*.txt, Pipfile or .git; the parent of a .venv or venv),
     else the env folder's name. A taken name gets -2, -3, ... appended. When venvreg finds the
     project and the env has no .project file, it writes one, so that workon changes into the
-    project. Refused: folders that are not envs, envs already registered, and envs directly
-    in WORKON_HOME (registered automatically); an adopted env whose folder was made again at
-    its path is adopted again under its name. Then workon, ls, show and rm work as for any env.
+    project (never into a folder that holds more than an env, such as a project made with
+    `python -m venv .`: adopt says so). Refused, with scan's reason: folders scan does not call
+    an env (a lone pyvenv.cfg, anything inside a site-packages folder), envs already
+    registered, and envs directly in WORKON_HOME (registered automatically); an adopted env
+    whose folder was made again at its path is adopted again under its name. Then workon, ls,
+    show and rm work as for any env.
 
     Example: venvreg adopt ~/src/api/.venv ~/old/tool/venv
     """
@@ -69,6 +73,11 @@ def describe(result: AdoptResult) -> str:
     if result.replaced:
         verb = "adopted again"
         details.append("its folder was made again since: use history reset")
+    if result.foreign:
+        details.append(
+            f"note: {holds_more(list(result.foreign))}; rm, prune and purge act on the "
+            "environment's own entries only, and nothing is written into the folder"
+        )
     text = f"{verb} {quoted(record.path)} as {quoted(record.name)}{renamed} ({'; '.join(details)})"
     return text + (f"; note: {result.note}" if result.note else "")
 

@@ -69,9 +69,16 @@ def remove_command(
 
 def _what(context: Context, plan: RemovalPlan) -> str:
     """One env in the confirmation: its size, or what is special about it."""
+    from ..boundary import holds_more
     from ..core.safety import deletes_for_good
 
     name = quoted(plan.record.name)
+    if plan.foreign:
+        size = human_size(plan.record.size_bytes)
+        return (
+            f"{name} ({size}; only the env's own entries: {holds_more(list(plan.foreign))}, "
+            "which stays)"
+        )
     if deletes_for_good(context, plan):
         size = human_size(plan.record.size_bytes)
         return f"{name} ({size}, on another filesystem: deleted for good, packages listed)"
@@ -86,6 +93,8 @@ def _describe(name: str, outcome: str, trash_id: str | None) -> str:
     restore_hint = f"; `venvreg restore {quoted(name)}` brings it back" if trash_id else ""
     return {
         "trashed": f"moved {quoted(name)} to the trash{restore_hint}",
+        "entries-trashed": f"moved {quoted(name)} to the trash (only the environment's own "
+        f"entries: the rest of its folder stays){restore_hint}",
         "link-trashed": f"removed the link {quoted(name)} (its target is untouched){restore_hint}",
         "snapshot-only": f"deleted {quoted(name)} (on another filesystem); its package snapshot "
         f"is in the trash{restore_hint}",

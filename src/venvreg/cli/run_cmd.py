@@ -105,6 +105,7 @@ def wipe_command(
     """
     from ..core.lookup import get_present_env
     from ..core.remove import snapshot
+    from ..core.safety import env_lock
     from ..core.wipe import removable_packages, wipe_packages
     from ..venv import inspect_venv
 
@@ -125,8 +126,9 @@ def wipe_command(
             if not confirm(question):
                 message("nothing removed")
                 raise typer.Exit(EXIT_FAILURE)
-        snapshot(context, record, "wipe")  # the list survives in the registry
-        wipe_packages(info.interpreter, info.site_packages, progress)
+        with env_lock(context, record.name):  # the env's one lock (core/safety.py)
+            snapshot(context, record, "wipe")  # the list survives in the registry
+            wipe_packages(info.interpreter, info.site_packages, progress)
     message(f"uninstalled {len(names)} package(s) from {quoted(record.name)}: {', '.join(names)}")
 
 

@@ -10,6 +10,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..boundary import holds_more
 from ..text import escape_text
 from .output import ago, human_size, iso_time, print_table
 
@@ -125,6 +126,7 @@ def env_json(env: FoundEnv) -> dict[str, Any]:
         "registered_as": env.registered_as,
         "in_workon_home": env.in_workon_home,
         "adoptable": env.adoptable,
+        "foreign_entries": list(env.foreign[:3]),
     }
 
 
@@ -184,6 +186,12 @@ def print_report_table(report: ScanReport, rows: list[FoundEnv]) -> None:
                 for number, env in enumerate(rows, 1)
             ],
         )
+    for number, env in enumerate(rows, 1):
+        if env.foreign:
+            line = f"note: {number}) {env.path}: {holds_more(list(env.foreign))}; " + (
+                "rm, prune and purge act on the environment's own entries only"
+            )
+            sys.stdout.write(escape_text(line) + "\n")
     for line in summary_lines(report):
         sys.stdout.write(escape_text(line) + "\n")
 
@@ -220,6 +228,8 @@ def pick_line(number: int, env: FoundEnv, name: str) -> str:
     notes = [owner_label(env), env.python_version or "?"]
     if not env.healthy:
         notes.append(health_label(env))
+    if env.foreign:
+        notes.append(holds_more(list(env.foreign)))
     return (
         f"  {number:>3}) {human_size(env.size_bytes):>9}  {escape_text(env.path)}  "
         f"({', '.join(notes)}) -> {escape_text(name)}"

@@ -40,10 +40,12 @@ def trash_list(
 
     Example: venvreg trash list --json
     """
+    from ..core.restore import missing_part
     from ..core.trash import list_entries
 
     with opened() as context:
         entries = list_entries(context.home)
+        lacking = {e.id: missing_part(e.folder(context.home), e) for e in entries}
     if as_json:
         print_json(
             [
@@ -56,13 +58,16 @@ def trash_list(
                     "size_bytes": entry.size_bytes,
                     "python_version": entry.python_version,
                     "packages": len(entry.requirements),
+                    "restorable": lacking[entry.id] is None,
+                    "missing": lacking[entry.id],
                 }
                 for entry in entries
             ]
         )
         return
     rows = [
-        [entry.name, ago(entry.removed_at), human_size(entry.size_bytes), entry.kind,
+        [entry.name, ago(entry.removed_at), human_size(entry.size_bytes),
+         entry.kind if lacking[entry.id] is None else f"incomplete ({lacking[entry.id]} gone)",
          entry.original_path, entry.id]
         for entry in entries
     ]  # fmt: skip

@@ -1,9 +1,11 @@
 """Adopting an environment where it is (origin `adopted`), and forgetting one.
 
 Adopting registers the folder in place: nothing is copied or moved, since venvs embed their
-absolute path. The only write into the env is its `.project` file, when venvreg found the
-project and the env had none, so that `workon` changes into the project as virtualenvwrapper's
-does; the registry keeps the project from that file (the disk is the truth).
+absolute path. Only what scan calls an env is adopted (boundary.not_env_reason, with scan's
+reason when refused). The only write into the env is its `.project` file, when venvreg found
+the project, the env had none and its folder holds nothing but the env, so that `workon`
+changes into the project as virtualenvwrapper's does; the registry keeps the project from
+that file (the disk is the truth).
 
 The name rule: the project folder's name; without a project, the env folder's name, or its
 parent's for an in-project `.venv`, `venv`, `.env` or `env`. Characters a name cannot hold
@@ -22,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..boundary import foreign_entries, not_env_reason
 from ..errors import Refused, UsageError, VenvregError
 from ..identity import identity_of, looks_like_env, same_identity
 from ..names import MAX_NAME_BYTES, MAX_NAME_LENGTH, name_key, name_problem, validate_name
@@ -46,7 +49,8 @@ MAX_SUFFIX = 10_000
 class AdoptResult:
     """The new row; `wanted` is the name before any -N suffix; `project_written` when venvreg
     wrote the env's .project; `note` says what could not be done (the adoption still stands);
-    `replaced` when an adopted row was brought up to date with a folder made again."""
+    `replaced` when an adopted row was brought up to date with a folder made again;
+    `foreign`: the folder's entries that no venv tool made (it is also a project)."""
 
     record: EnvRecord
     wanted: str
@@ -54,6 +58,7 @@ class AdoptResult:
     project_written: bool
     note: str | None = None
     replaced: bool = False
+    foreign: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,11 +140,9 @@ def check_adoptable(context: Context, path: str) -> tuple[str, EnvRecord | None]
     env_path = os.path.abspath(os.path.expanduser(path))  # symlinks kept, as for WORKON_HOME
     if any(0xDC80 <= ord(c) <= 0xDCFF for c in env_path):
         raise UsageError(f"{quoted(path)} is not valid UTF-8; rename the folder to adopt it")
-    if not os.path.isdir(env_path) or not looks_like_env(env_path):
-        raise Refused(
-            f"{quoted(env_path)} is not a virtual environment (no pyvenv.cfg or "
-            "conda-meta/history in it)"
-        )
+    reason = not_env_reason(env_path) if os.path.isdir(env_path) else "not a folder"
+    if reason is not None:  # scan's own rule, so adopt takes exactly what scan calls an env
+        raise Refused(f"{quoted(env_path)} is not a virtual environment: {reason}")
     state = os.path.realpath(context.home.state)
     if os.path.realpath(env_path).startswith(state + os.sep):
         raise Refused(f"{quoted(env_path)} is inside venvreg's own folder {quoted(state)}")
@@ -206,7 +209,10 @@ def adopt(context: Context, path: str, name: str | None = None) -> AdoptResult:
     project = ProjectFinder().guess(env_path, ownership)
     wanted = name if name is not None else derive_name(env_path, project.path)
     written, note = False, None
-    if project.path and not project.declared:
+    foreign = tuple(foreign_entries(env_path, limit=4))
+    if foreign:  # the folder is also the user's: venvreg writes nothing into it
+        pass
+    elif project.path and not project.declared:
         try:
             write_project_file(env_path, project.path)
             written = True
@@ -225,7 +231,7 @@ def adopt(context: Context, path: str, name: str | None = None) -> AdoptResult:
             write_project_file(env_path, None)  # leave the folder as we found it
         raise
     publish_index(context)
-    return AdoptResult(record, wanted, ownership, written, note, replaced is not None)
+    return AdoptResult(record, wanted, ownership, written, note, replaced is not None, foreign)
 
 
 def _fresh_record(context: Context, env_path: str, name: str, ownership: Ownership) -> EnvRecord:

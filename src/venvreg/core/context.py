@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from ..names import name_key
 from ..paths import Home, resolve_workon_home
 from ..registry.db import open_registry
 from ..registry.uselog import fold as fold_uses
+
+ENV_OPERATIONS = frozenset(["env", "remove", "rebuild", "rename", "copy", "wipe", "restore"])
 
 
 @dataclass
@@ -27,9 +30,11 @@ class Context:
         self.conn.close()
 
     def lock_path(self, operation: str, name: str) -> Path:
-        """The lock file an operation on the env `name` holds while it runs."""
+        """The lock file an operation on the env `name` holds while it runs: one per env for
+        everything that changes an existing env (ENV_OPERATIONS), so two never act at once."""
         digest = hashlib.sha256(name_key(name).encode()).hexdigest()[:32]
-        return self.home.locks / f"{operation}-{digest}.lock"
+        kind = "env" if operation in ENV_OPERATIONS else operation
+        return self.home.locks / f"{kind}-{digest}.lock"
 
 
 def open_context(leftovers: bool = True) -> Context:
@@ -49,6 +54,10 @@ def open_context(leftovers: bool = True) -> Context:
     if leftovers:
         fold_uses(conn, str(home.state))  # uses workon logged while the registry was busy
         clean_leftovers(context)
+        if os.path.isdir(home.state / "trash-busy"):  # one stat; exists only mid-work
+            from .restore import finish_trash_work  # rare: keep it off start-up
+
+            finish_trash_work(context)
     if rebuilt:
         reconcile(context)
     return context

@@ -21,6 +21,7 @@ from .context import Context
 from .create import CreateRequest, create
 from .freeze import freeze
 from .lookup import get_present_env
+from .safety import env_lock
 
 # Per-env hook files virtualenvwrapper users keep in bin/, in every shell's variant.
 ENV_HOOKS = ("preactivate", "postactivate", "predeactivate", "postdeactivate", "get_env_details")
@@ -42,8 +43,16 @@ def base_interpreter(record: EnvRecord) -> str | None:
 def copy_env(
     context: Context, source_name: str, target_name: str, progress: Callable[[str], None]
 ) -> EnvRecord:
-    """Create `target_name` like `source_name`: same Python, packages, project and hooks."""
+    """Create `target_name` like `source_name`: same Python, packages, project and hooks. The
+    source's lock is held throughout, so no rm, rebuild or wipe changes it meanwhile."""
     source = get_present_env(context, source_name)
+    with env_lock(context, source.name):
+        return _copy_locked(context, source, target_name, progress)
+
+
+def _copy_locked(
+    context: Context, source: EnvRecord, target_name: str, progress: Callable[[str], None]
+) -> EnvRecord:
     if source.site_packages is None:
         raise VenvregError(f"{quoted(source.name)} has no site-packages to copy packages from")
     interpreter = base_interpreter(source)

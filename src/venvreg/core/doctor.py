@@ -25,7 +25,7 @@ from .context import Context
 from .half_made import is_half_made
 from .leftovers import CREATION_MARKER, read_marker
 from .rebuild import MANAGED_TOOLS
-from .trash import ENV_FOLDER, read_entry
+from .trash import ENV_FOLDER, RESTORING, claimed_entries, read_entry
 
 # Finding kinds, in the order they are reported.
 KINDS = (
@@ -43,6 +43,7 @@ KINDS = (
     "creation-leftover",
     "interrupted-removal",
     "interrupted-rebuild",
+    "interrupted-trash",
     "suspicious-journal",
     "orphan-trash",
 )
@@ -117,6 +118,7 @@ def diagnose(context: Context, names: list[str] | None = None) -> DoctorReport:
     else:
         findings += rebuilds
         findings += _home_drift(context)
+        findings += _trash_leftovers(context, running)
         findings += _orphan_trash(context)
     findings.sort(key=lambda finding: KINDS.index(finding.kind))
     return DoctorReport(checks, findings, running)
@@ -393,3 +395,23 @@ def _exists(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _trash_leftovers(context: Context, running: list[str]) -> list[Finding]:
+    """A `trash empty`, purge or restore killed after it took its entry out of the trash."""
+    found: list[Finding] = []
+    for operation, entry_id, folder in claimed_entries(context.home):
+        verb = "restore" if operation == RESTORING else "deletion"
+        if not locks.is_abandoned(context.home.locks / f"trash-{entry_id}.lock"):
+            running.append(f"{verb} of the trash entry {entry_id}")
+            continue
+        found.append(
+            Finding(
+                "interrupted-trash",
+                None,
+                str(folder),
+                f"the {verb} of the trash entry {entry_id} was killed midway",
+                "venvreg trash list   # any venvreg command finishes it",
+            )
+        )
+    return found

@@ -9,8 +9,10 @@ It is built in place, after the old env has been moved aside by a rename. The or
    would let go (not the active env, not a link, not protected, the registered folder), neither
    conda's nor another tool's; the interpreter resolves; the backend exists. Its packages are
    read from their metadata (the snapshot).
-2. Hold the lock `rebuild-<name>`; store the snapshot in the registry; write the journal
-   (core/journal.py) naming the env, its row as it is, and where the old env will wait.
+2. Hold the env's lock (the one rm, rename, copy, wipe and restore take: a second command on
+   the env is refused while this one runs), check again, store the snapshot in the registry;
+   write the journal (core/journal.py) naming the env, its row as it is, and where the old env
+   will wait.
 3. Rename the old env aside: `.venvreg/rebuild/<id>/old` on WORKON_HOME's filesystem, else a
    hidden sibling folder. Instant whatever the size, and the old env stays intact.
 4. Make the new folder at the env's path; record its identity in the journal and in the row, so
@@ -39,11 +41,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import locks
 from ..backends import get_backend
 from ..backends.base import BACKEND_NAMES, CreateOptions
 from ..backends.discovery import resolve_interpreter
+from ..boundary import holds_more
 from ..errors import Refused, UsageError, VenvregError
+from ..holds import hold_point
 from ..identity import identity_of
 from ..project_file import write_project_file
 from ..registry import envs
@@ -59,7 +62,7 @@ from .freeze import freeze
 from .lookup import get_present_env
 from .pip import install
 from .reconcile import reconcile
-from .safety import check_removable
+from .safety import check_removable, env_lock
 from .trash import new_entry_id
 
 Progress = Callable[[str], None]
@@ -108,6 +111,13 @@ def plan_rebuild(context: Context, name: str, python: str | None = None) -> Rebu
             f"{quoted(record.name)} is a symbolic link to {quoted(os.path.realpath(record.path))};"
             " rebuild the environment it points to"
         )
+    if removal.foreign:
+        raise Refused(
+            f"{quoted(record.name)} cannot be rebuilt in place: {holds_more(list(removal.foreign))}"
+            ", and a rebuild moves the whole folder aside; nothing done (make a new env with "
+            f"`venvreg create`, then `venvreg rm {quoted(record.name)}` moves only this env's own "
+            "entries to the trash)"
+        )
     info = inspect_venv(Path(record.path))
     if info.tool == "conda" or record.tool in MANAGED_TOOLS:
         owner = "conda" if info.tool == "conda" else record.tool
@@ -152,7 +162,8 @@ def rebuild(context: Context, plan: RebuildPlan, progress: Progress) -> RebuildR
     """Carry out a checked rebuild (the module docstring gives the order)."""
     record = plan.record
     assert record.id is not None
-    with locks.hold(journals.lock_path(context, record.name)):
+    with env_lock(context, record.name):  # the same lock as rm, rename, copy, wipe, restore
+        hold_point("rebuild-locked")
         check_removable(context, record)  # still the folder that was planned
         with write_transaction(context.conn):
             envs.add_snapshot(context.conn, record.name, record.path, "rebuild", plan.requirements)

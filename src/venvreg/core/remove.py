@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import locks
+from ..boundary import foreign_entries, holds_more, is_own_entry, own_entries
 from ..errors import NotFound, Refused, VenvregError
-from ..identity import same_identity
+from ..holds import hold_point
+from ..identity import same_folder, same_identity
 from ..names import validate_name
-from ..project_file import project_filename
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
@@ -25,7 +25,7 @@ from ..text import quoted
 from .context import Context
 from .freeze import freeze
 from .lookup import find_record
-from .safety import RemovalPlan, check_removable
+from .safety import RemovalPlan, check_removable, env_lock
 from .shell_index import publish_index
 from .trash import (
     ENTRY_FILE,
@@ -77,6 +77,7 @@ def _recheck(context: Context, plan: RemovalPlan) -> RemovalPlan:
     fresh = None if current is None else check_removable(context, current)
     if (
         fresh is None
+        or bool(fresh.foreign) != bool(plan.foreign)  # the project's own files may change
         or fresh.record.id != record.id
         or fresh.record.identity != record.identity
         or fresh.kind != plan.kind
@@ -90,7 +91,8 @@ def _recheck(context: Context, plan: RemovalPlan) -> RemovalPlan:
 
 def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalResult:
     """Carry out a checked removal."""
-    with locks.hold(context.lock_path("remove", plan.record.name)):
+    with env_lock(context, plan.record.name):
+        hold_point("remove-locked")
         plan = _recheck(context, plan)
         record = plan.record
         assert record.id is not None
@@ -112,6 +114,9 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
             requirements=requirements,
             record=record.as_dict(),
         )
+        if plan.foreign:  # a project made with `venv .`: only the env's own entries go
+            entry.kind = "entries"
+            entry.entries = own_entries(record.path)
         write_entry(context.home, entry)
         with write_transaction(context.conn):
             envs.update(context.conn, record.id, status="removing", pending_trash=entry.id)
@@ -126,7 +131,12 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
             envs.delete(context.conn, record.id)
         publish_index(context)
     expiry_problem = _expire_quietly(context)
-    outcome = {"folder": "trashed", "link": "link-trashed", "snapshot": "snapshot-only"}[entry.kind]
+    outcome = {
+        "folder": "trashed",
+        "entries": "entries-trashed",
+        "link": "link-trashed",
+        "snapshot": "snapshot-only",
+    }[entry.kind]
     if purge:
         delete_entry(context.home, entry)
         outcome = "purged"
@@ -156,27 +166,10 @@ def _drop_empty_entry(context: Context, entry: TrashEntry) -> None:
     a tree: if anything else is in it, it stays)."""
     folder = entry.folder(context.home)
     with contextlib.suppress(OSError):
+        if os.path.isdir(entry.env_path(context.home)):
+            entry.env_path(context.home).rmdir()
         (folder / ENTRY_FILE).unlink()
         folder.rmdir()
-
-
-# What a virtual environment's own folder holds at its top level; anything else (a .git, a
-# source file) means the folder is also something else, e.g. a project made with `venv .`.
-VENV_ENTRIES = frozenset(
-    ["bin", "Scripts", "lib", "lib64", "Lib", "include", "Include", "share", "etc", "man",
-     "pyvenv.cfg", ".gitignore", ".project", "README.tmpenv", "pip-selfcheck.json",
-     "conda-meta"]
-)  # fmt: skip
-
-
-def foreign_entries(path: str) -> list[str]:
-    """Top-level entries of an env folder that a venv does not make (sorted, at most 3)."""
-    try:
-        names = sorted(os.listdir(path))
-    except OSError:
-        return []
-    allowed = VENV_ENTRIES | {project_filename()}
-    return [name for name in names if name not in allowed][:3]
 
 
 def _delete_for_good(entry: TrashEntry) -> None:
@@ -192,7 +185,7 @@ def _delete_for_good(entry: TrashEntry) -> None:
     if extra:
         raise VenvregError(
             f"{quoted(path)} is on another filesystem, so removing it would delete it for good, "
-            f"and it holds more than an environment ({', '.join(extra)}); nothing removed"
+            f"and {holds_more(extra)}; nothing removed"
         )
     try:
         shutil.rmtree(path)
@@ -200,8 +193,43 @@ def _delete_for_good(entry: TrashEntry) -> None:
         raise VenvregError(f"could not delete {quoted(path)}: {error.strerror}") from None
 
 
+def _move_entries(context: Context, entry: TrashEntry) -> TrashEntry:
+    """Move the env's own top-level entries one by one into its trash entry; the folder and
+    everything else in it (the project) stay. pyvenv.cfg goes first, so that what is left is
+    no env for a listing running meanwhile. Also what finishes such a removal killed midway:
+    entries already moved are skipped. Nothing moved when it fails; another filesystem than
+    the trash's is refused (deleting would be for good, and the folder is more than an env)."""
+    path = entry.original_path
+    destination = entry.env_path(context.home)
+    names = [n for n in entry.entries if os.path.lexists(os.path.join(path, n))]
+    names = [n for n in names if is_own_entry(path, n) and not os.path.lexists(destination / n)]
+    names.sort(key=lambda name: name != "pyvenv.cfg")
+    destination.mkdir(mode=0o700, exist_ok=True)
+    moved: list[str] = []
+    try:
+        for name in names:
+            os.rename(os.path.join(path, name), destination / name)
+            moved.append(name)
+            hold_point("remove-entry-moved")
+    except OSError as error:
+        for name in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.rename(destination / name, os.path.join(path, name))
+        if error.errno == errno.EXDEV:
+            raise VenvregError(
+                f"{quoted(path)} is on another filesystem than the trash, so removing it would "
+                f"delete it for good, and {holds_more(foreign_entries(path))}; nothing removed"
+            ) from None
+        raise VenvregError(
+            f"could not move the environment in {quoted(path)} to the trash: {error.strerror}"
+        ) from None
+    return entry
+
+
 def _move_to_trash(context: Context, entry: TrashEntry) -> TrashEntry:
     """Rename the env into its trash entry; off WORKON_HOME's filesystem, delete it instead."""
+    if entry.kind == "entries":
+        return _move_entries(context, entry)
     destination = entry.env_path(context.home)
     try:
         os.rename(entry.original_path, destination)
@@ -226,6 +254,9 @@ def finish_interrupted_removal(context: Context, record: EnvRecord) -> None:
         with write_transaction(context.conn):
             envs.update(context.conn, record.id, status="ready", pending_trash=None)
         return
+    if entry.kind == "entries":
+        _finish_entries(context, record, entry)
+        return
     moved = os.path.lexists(entry.env_path(context.home)) or entry.link_target is not None
     if os.path.lexists(record.path) and not moved:
         if not same_identity(record.identity, record.path):
@@ -235,5 +266,25 @@ def finish_interrupted_removal(context: Context, record: EnvRecord) -> None:
             _drop_empty_entry(context, entry)
             return
         _move_to_trash(context, entry)
+    with write_transaction(context.conn):
+        envs.delete(context.conn, record.id)
+
+
+def _finish_entries(context: Context, record: EnvRecord, entry: TrashEntry) -> None:
+    """Finish a killed removal of an env that shares its folder with a project: once its
+    pyvenv.cfg is in the trash, the rest of its own entries follow (the folder must still be
+    the one the removal started on); before that, it starts again only if the env is still
+    the registered one. The project's files are never moved."""
+    assert record.id is not None
+    started = os.path.lexists(entry.env_path(context.home) / "pyvenv.cfg")
+    if (started and same_folder(record.identity, record.path)) or (
+        not started and same_identity(record.identity, record.path)
+    ):
+        _move_entries(context, entry)
+    elif not started:  # not the env the removal started on: leave it to re-indexing
+        with write_transaction(context.conn):
+            envs.update(context.conn, record.id, status="ready", pending_trash=None)
+        _drop_empty_entry(context, entry)
+        return
     with write_transaction(context.conn):
         envs.delete(context.conn, record.id)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from ..boundary import foreign_entries
 from ..errors import Refused
 from ..identity import looks_like_env, same_identity
 from ..paths import is_system_folder
@@ -18,11 +23,14 @@ from .context import Context
 class RemovalPlan:
     """A checked removal. kind: folder, link (only the link goes) or gone (only the row goes).
     `marker` is the inode and change time of the env's pyvenv.cfg when it was checked: a
-    folder deleted and made again reuses the folder's inode at once, but not that."""
+    folder deleted and made again reuses the folder's inode at once, but not that.
+    `foreign`: the folder's top-level entries that no venv tool made (a project made with
+    `python -m venv .`); then only the env's own entries are removed and the folder stays."""
 
     record: EnvRecord
     kind: str
     marker: str | None = None
+    foreign: tuple[str, ...] = ()
 
 
 def env_marker(path: str) -> str | None:
@@ -87,7 +95,8 @@ def check_removable(context: Context, record: EnvRecord) -> RemovalPlan:
         )
     if not same_identity(record.identity, record.path):
         raise replaced
-    return RemovalPlan(record, "folder", env_marker(record.path))
+    foreign = tuple(foreign_entries(record.path, limit=None))
+    return RemovalPlan(record, "folder", env_marker(record.path), foreign)
 
 
 def deletes_for_good(context: Context, plan: RemovalPlan) -> bool:
@@ -99,3 +108,44 @@ def deletes_for_good(context: Context, plan: RemovalPlan) -> bool:
         return os.stat(plan.record.path).st_dev != os.stat(context.home.trash).st_dev
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def try_lock(path: Path, busy: str) -> Iterator[None]:
+    """Hold the lock file at `path`, or raise Refused(busy) at once when another process holds
+    it: a second command on the same env says so instead of waiting without a word."""
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform != "win32":
+            import fcntl
+
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise Refused(busy) from None
+        os.ftruncate(handle, 0)
+        os.write(handle, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(handle)
+
+
+def env_lock(context: Context, name: str) -> contextlib.AbstractContextManager[None]:
+    """The one lock of the env `name`, shared by rm, rebuild, rename, copy, wipe and restore
+    (context.lock_path maps each of them to the same file)."""
+    context.home.locks.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return try_lock(
+        context.lock_path("env", name),
+        f"{quoted(name)} is busy: another venvreg command (rm, rebuild, rename, copy, wipe or "
+        "restore) is working on it; nothing done, try again when it has finished",
+    )
+
+
+def trash_lock(context_locks: Path, entry_id: str) -> contextlib.AbstractContextManager[None]:
+    """The lock a command holds while it deletes or restores the trash entry `entry_id`; free
+    with the entry still claimed means that command was killed."""
+    context_locks.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return try_lock(
+        context_locks / f"trash-{entry_id}.lock",
+        f"the trash entry {quoted(entry_id)} is being deleted or restored by another command",
+    )

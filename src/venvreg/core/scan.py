@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..boundary import IN_PACKAGES, foreign_entries
 from ..errors import Interrupted, UsageError
 from ..identity import identity_of
 from ..owners import MARKER_FILES, ProjectFinder, classify
@@ -60,7 +61,7 @@ MAX_EXAMPLES = 20
 EXAMPLE_KINDS = (
     "permission_denied", "vanished", "unreadable", "other_filesystems", "special_filesystems",
 )  # fmt: skip
-_IN_PACKAGES = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
+_IN_PACKAGES = IN_PACKAGES
 
 # What a listing reveals about a folder, as bits gathered while iterating it.
 _CFG, _LAYOUT, _CONDA, _PIPX, _UV_TOOL = 1, 2, 4, 8, 16
@@ -124,6 +125,8 @@ class FoundEnv:
     registered_as: str | None = None
     size_bytes: int | None = None
     size_measured_at: float | None = None
+    # Top-level entries no venv tool makes (a project made with `venv .`): the first 4.
+    foreign: tuple[str, ...] = ()
 
     @property
     def healthy(self) -> bool:
@@ -424,6 +427,7 @@ class _Walker:
             site_packages=str(info.site_packages) if info.site_packages else None,
             in_workon_home=os.path.dirname(path) in self.workon_homes,
             registered_as=record.name if record is not None else None,
+            foreign=tuple(foreign_entries(path, limit=4)),
         )
 
     def sizes(self, measure: bool) -> None:

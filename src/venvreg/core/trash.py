@@ -1,8 +1,14 @@
 """The trash: removed environments wait in $WORKON_HOME/.venvreg/trash/<id>/ until they expire.
 
 Each entry is a folder holding `entry.json` (who it was, its package snapshot) and `env`, the
-environment itself moved there by a rename. The folder, not the registry, is the truth, so the
-trash survives a rebuilt registry.
+environment itself moved there by a rename (for an env whose folder holds more than an env, only
+its own entries, moved one by one). The folder, not the registry, is the truth, so the trash
+survives a rebuilt registry.
+
+An entry is complete or gone: before `trash empty`, expiry, purge or `restore` work on an entry
+they rename its folder out of the trash into `.venvreg/trash-busy/<operation>-<id>`, so that no
+listing ever shows an entry half deleted or half restored; a command killed there leaves the
+busy folder, which the next command finishes (core/restore.py, finish_trash_work).
 """
 
 from __future__ import annotations
@@ -16,19 +22,25 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..atomic import write_text_atomically
-from ..errors import VenvregError
+from ..errors import Refused, VenvregError
+from ..holds import hold_point
 from ..paths import Home
 from ..text import quoted
 from ..venv import disk_usage, read_small_file
+from .safety import trash_lock
 
 ENTRY_FILE = "entry.json"
 ENV_FOLDER = "env"
+BUSY_FOLDER = "trash-busy"
+DELETING, RESTORING = "delete", "restore"
 
 
 @dataclass
 class TrashEntry:
     """One removed environment. kind: folder (moved here), link (only the link was moved here),
-    or snapshot (the folder was on another filesystem and deleted; the package list remains)."""
+    snapshot (the folder was on another filesystem and deleted; the package list remains), or
+    entries (the folder also held a project: only the env's own top-level entries, listed in
+    `entries`, were moved here; the folder stayed)."""
 
     id: str
     name: str
@@ -42,6 +54,7 @@ class TrashEntry:
     record: dict[str, object] = field(default_factory=dict)
     # A link on another filesystem is unlinked, not moved: where it pointed, to re-create it.
     link_target: str | None = None
+    entries: list[str] = field(default_factory=list)
 
     def folder(self, home: Home) -> Path:
         return home.trash / self.id
@@ -96,14 +109,60 @@ class EmptyResult:
     bytes_freed: int
 
 
-def delete_entry(home: Home, entry: TrashEntry) -> int:
-    """Delete one entry for good; returns the bytes it took on disk."""
-    folder = entry.folder(home)
-    size = disk_usage(folder)
+def busy_root(home: Home) -> Path:
+    return home.state / BUSY_FOLDER
+
+
+def claim(home: Home, entry: TrashEntry, operation: str) -> Path:
+    """Take an entry out of the trash before working on it (one rename: the entry is listed
+    whole or not at all); returns the folder it now has."""
+    busy = busy_root(home)
+    target = busy / f"{operation}-{entry.id}"
+    for attempt in range(3):
+        busy.mkdir(mode=0o700, exist_ok=True)
+        try:
+            os.rename(entry.folder(home), target)
+            break
+        except OSError as error:
+            # Another command may remove the empty busy folder between mkdir and rename.
+            if isinstance(error, FileNotFoundError) and attempt < 2 and entry.folder(home).is_dir():
+                continue
+            raise VenvregError(
+                f"could not take {quoted(entry.id)} out of the trash: {error.strerror}"
+            ) from None
+    hold_point(f"{operation}-claimed")
+    return target
+
+
+def claimed_entries(home: Home) -> list[tuple[str, str, Path]]:
+    """(operation, entry id, folder) of every entry taken out of the trash and not done with."""
     try:
+        items = sorted(os.scandir(busy_root(home)), key=lambda item: item.name)
+    except OSError:
+        return []
+    claimed = []
+    for item in items:
+        operation, _, entry_id = item.name.partition("-")
+        claimed.append((operation, entry_id, Path(item.path)))
+    return claimed
+
+
+def delete_claimed(folder: Path) -> None:
+    """Delete a claimed entry's folder (entry.json first: what is left is never an entry)."""
+    try:
+        if os.path.lexists(folder / ENTRY_FILE):
+            os.unlink(folder / ENTRY_FILE)
+        hold_point("delete-started")
         shutil.rmtree(folder)
     except OSError as error:
         raise VenvregError(f"could not delete {quoted(str(folder))}: {error.strerror}") from None
+
+
+def delete_entry(home: Home, entry: TrashEntry) -> int:
+    """Delete one entry for good; returns the bytes it took on disk."""
+    size = disk_usage(entry.folder(home))
+    with trash_lock(home.locks, entry.id):
+        delete_claimed(claim(home, entry, DELETING))
     return size
 
 
@@ -115,7 +174,14 @@ def empty_trash(home: Home, older_than_seconds: float | None = None) -> EmptyRes
     for entry in list_entries(home):
         if older_than_seconds is not None and now - entry.removed_at < older_than_seconds:
             continue
-        freed += delete_entry(home, entry)
+        try:
+            freed += delete_entry(home, entry)
+        except Refused:  # another command is deleting or restoring it right now
+            continue
+        except VenvregError:
+            if not os.path.lexists(entry.folder(home)):
+                continue  # another command took it out of the trash meanwhile
+            raise
         removed.append(entry)
     return EmptyResult(removed, freed)
 

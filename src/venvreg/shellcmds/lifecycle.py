@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..core.context import Context, open_context
 from ..core.create import CreateRequest, create
+from ..core.tempenvs import mark_temporary
 from ..emit.activation import activate_call
 from ..emit.code import ShellCode
 from ..errors import VenvregError
@@ -183,9 +184,10 @@ def mktmpenv(request: ShellRequest) -> str:
     context = open_context()
     try:
         record = _make_env(context, parsed, code)
+        mark_temporary(context, record)  # the marker file alone never deletes anything
+        (Path(record.path) / TMPENV_MARKER).write_text(TMPENV_MESSAGE + "\n", encoding="utf-8")
     finally:
         context.close()
-    (Path(record.path) / TMPENV_MARKER).write_text(TMPENV_MESSAGE + "\n", encoding="utf-8")
     if cd:
         code.cd(record.path)
     hooks = hook_dir(context.home)
@@ -194,8 +196,10 @@ def mktmpenv(request: ShellRequest) -> str:
 
 
 def rmtmpenv(request: ShellRequest) -> str:
-    """Called by deactivate for an env holding README.tmpenv: delete it for good."""
+    """Called by deactivate for an env holding README.tmpenv: delete it for good, only when
+    mktmpenv made it (core/tempenvs.py); an adopted or found env holding the marker stays."""
     from ..core.remove import plan_removal, remove
+    from ..core.tempenvs import is_temporary
     from ..registry import envs
 
     code = ShellCode(request.shell)
@@ -206,8 +210,11 @@ def rmtmpenv(request: ShellRequest) -> str:
     context = open_context()
     try:
         record = envs.get_by_path(context.conn, path)
-        if record is None or not (Path(path) / TMPENV_MARKER).is_file():
-            raise WrapperError(f"venvreg: {path} is not a temporary environment; left alone")
+        if record is None or not is_temporary(context, record):
+            raise WrapperError(
+                f"venvreg: {path} holds {TMPENV_MARKER}, but venvreg did not make it with "
+                "mktmpenv; it is not a temporary environment and was left alone"
+            )
         code.print(f"Removing temporary environment: {record.name}")
         hooks = hook_dir(context.home)
         run_hook(hooks / "prermvirtualenv", context.home.root, record.name)

@@ -1,0 +1,121 @@
+"""One lock per env (issue 8, finding 14: rebuild and remove took different locks): rm,
+rebuild, rename, copy, wipe and restore share the env's lock, and a second command on an env
+that another one is changing is refused at once with a clear message, touching nothing.
+
+The first command is held at a known step (VENVREG_TEST_HOLD, src/venvreg/holds.py) while the
+env's lock is held; the test releases it through a FIFO. No sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from support import wait_for
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+Start = Callable[..., subprocess.Popen[str]]
+BUSY = "is busy: another venvreg command"
+
+
+@pytest.fixture
+def hold_dir(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "hold"
+    folder.mkdir()
+    os.mkfifo(folder / "release")
+    yield folder
+
+
+def held(start_cli: Start, hold_dir: Path, step: str, *args: str) -> subprocess.Popen[str]:
+    """Start `venvreg ARGS` and wait until it stops at `step`, holding the env's lock."""
+    env = {"VENVREG_TEST_HOLD": step, "VENVREG_TEST_HOLD_DIR": str(hold_dir)}
+    process = start_cli(*args, env=env)
+    wait_for((hold_dir / "reached").exists, f"{args[0]} to reach {step}", process)
+    return process
+
+
+def release(hold_dir: Path, process: subprocess.Popen[str]) -> tuple[int, str]:
+    with open(hold_dir / "release", "w", encoding="utf-8") as fifo:
+        fifo.write("go\n")
+    _, err = process.communicate(timeout=300)
+    return process.returncode, err
+
+
+def names(cli: Cli) -> list[str]:
+    return sorted(e["name"] for e in json.loads(cli("ls", "--json").stdout))
+
+
+def test_rm_copy_and_rename_are_refused_while_a_rebuild_holds_the_env(
+    cli: Cli, start_cli: Start, hold_dir: Path, env_in_home: Callable[[str], Path]
+) -> None:
+    env = env_in_home("api")
+    assert names(cli) == ["api"]
+    rebuild = held(start_cli, hold_dir, "rebuild-locked", "rebuild", "api")
+
+    for args in (("rm", "api", "--yes"), ("copy", "api", "api2"), ("rename", "api", "api3")):
+        refused = cli(*args)
+        assert refused.returncode == 1, (args, refused.stderr)
+        assert f"'api' {BUSY}" in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    assert names(cli) == ["api"]  # no api2, no api3, api still there
+    assert json.loads(cli("trash", "list", "--json").stdout) == []
+
+    status, err = release(hold_dir, rebuild)
+    assert status == 0, err
+    assert (env / "pyvenv.cfg").is_file()
+    removed = cli("rm", "api", "--yes")  # free again once the rebuild is done
+    assert removed.returncode == 0, removed.stderr
+    assert not env.exists()
+
+
+def test_rebuild_and_wipe_are_refused_while_rm_holds_the_env(
+    cli: Cli, start_cli: Start, hold_dir: Path, env_in_home: Callable[[str], Path]
+) -> None:
+    env = env_in_home("api")
+    (site,) = (env / "lib").glob("python*/site-packages")
+    package = site / "fakepkg-1.0.dist-info"
+    package.mkdir()
+    (package / "METADATA").write_text("Name: fakepkg\nVersion: 1.0\n", encoding="utf-8")
+    env_in_home("other")
+    assert names(cli) == ["api", "other"]
+    assert cli("rm", "other", "--yes").returncode == 0
+    remove = held(start_cli, hold_dir, "remove-locked", "rm", "api", "--yes")
+
+    refused = cli("rebuild", "api")
+    assert refused.returncode == 1 and f"'api' {BUSY}" in refused.stderr, refused.stderr
+    assert (env / "pyvenv.cfg").is_file()
+    assert not (env.parent / ".venvreg" / "rebuild").exists()
+    wiped = cli("wipe", "api", "--yes")  # a package to uninstall: wipe would run pip
+    assert wiped.returncode == 1 and f"'api' {BUSY}" in wiped.stderr, wiped.stderr
+    assert (package / "METADATA").is_file()
+
+    status, err = release(hold_dir, remove)
+    assert status == 0, err
+    assert not env.exists()
+    assert names(cli) == []
+    assert cli("restore", "other").returncode == 0  # a restore takes the lock of its name
+    assert names(cli) == ["other"]
+
+
+def test_rm_and_rebuild_share_one_lock_file(
+    isolated: Path, env_in_home: Callable[[str], Path]
+) -> None:
+    """Each operation's lock path for one env is the same file (what leftovers and doctor
+    check for an operation in progress)."""
+    code = (
+        "from venvreg.core.context import open_context\n"
+        "ctx = open_context()\n"
+        "ops = ('remove', 'rebuild', 'rename', 'copy', 'wipe', 'restore', 'env')\n"
+        "paths = {ctx.lock_path(op, 'api') for op in ops}\n"
+        "print(len(paths), ctx.lock_path('create', 'api').name)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[0] == "1" and out[1].startswith("create-")
