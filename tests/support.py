@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -68,3 +69,34 @@ def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.01)
+
+
+class Hold:
+    """A command stopped at a named step (src/venvreg/holds.py), so that a test can kill it or
+    race another command against it exactly there: start it with `env(step)`, wait with
+    `wait_held`, then `kill_when_held` or `release` it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir()
+        os.mkfifo(folder / "release")
+
+    def env(self, step: str) -> dict[str, str]:
+        return {"VENVREG_TEST_HOLD": step, "VENVREG_TEST_HOLD_DIR": str(self.folder)}
+
+    def wait_held(self, process: subprocess.Popen[Any], what: str = "its step") -> None:
+        wait_for((self.folder / "reached").exists, f"the command to reach {what}", process)
+
+    def kill_when_held(self, process: subprocess.Popen[Any]) -> None:
+        """Wait until `process` stops at its step, then kill -9 its whole process group."""
+        self.wait_held(process)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        assert process.returncode == -signal.SIGKILL
+        (self.folder / "reached").unlink()
+
+    def release(self) -> None:
+        """Let the held command go on (it reads one line from the FIFO)."""
+        (self.folder / "reached").unlink()
+        with open(self.folder / "release", "w", encoding="utf-8") as fifo:
+            fifo.write("go\n")

@@ -25,16 +25,24 @@ def held_tokens() -> tuple[str, ...]:
     return tuple(_HELD.values())
 
 
+class Busy(Exception):
+    """The lock is held by another process (raised by `hold(path, wait=False)`)."""
+
+
 @contextlib.contextmanager
-def hold(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Hold an exclusive lock on `path` for the duration. The file stays: deleting it would let
-    a process waiting on the old file and one opening a new file both believe they hold it."""
+def hold(path: str | os.PathLike[str], wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on `path` for the duration; with `wait=False`, raise Busy at once
+    when another process holds it. The file stays: deleting it would let a process waiting on
+    the old file and one opening a new file both believe they hold it."""
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if sys.platform != "win32":
             import fcntl
 
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise Busy(os.fspath(path)) from None
         os.ftruncate(handle, 0)
         token = os.urandom(8).hex()
         os.write(handle, f"{os.getpid()} {token}".encode())
@@ -42,6 +50,27 @@ def hold(path: str | os.PathLike[str]) -> Iterator[None]:
         yield
     finally:
         _HELD.pop(handle, None)
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def hold_if_free(path: Path) -> Iterator[bool]:
+    """Take the lock at `path` without waiting and without writing to it (the dead holder's
+    token stays readable for the clean-up); yields whether it was free (and is now held)."""
+    if sys.platform == "win32":  # pragma: no cover - no flock: trust the recorded pid
+        yield is_abandoned(path)
+        return
+    import fcntl
+
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
         os.close(handle)
 
 

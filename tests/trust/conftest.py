@@ -3,5 +3,16 @@ the CLI test fixtures, shared so each test here can run the real CLI against a p
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from cli.conftest import *  # noqa: F403 - pytest finds fixtures by name in this module
 from cli.conftest import _fast_caches, _shared_caches  # noqa: F401 - autouse, not in `*`
+from support import Hold
+
+
+@pytest.fixture
+def hold(tmp_path: Path) -> Hold:
+    """Where a command started with `hold.env(step)` stops (src/venvreg/holds.py)."""
+    return Hold(tmp_path / "hold")

@@ -9,40 +9,27 @@ env's lock is held; the test releases it through a FIFO. No sleeps.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from support import wait_for
+from support import Hold
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 Start = Callable[..., subprocess.Popen[str]]
 BUSY = "is busy: another venvreg command"
 
 
-@pytest.fixture
-def hold_dir(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "hold"
-    folder.mkdir()
-    os.mkfifo(folder / "release")
-    yield folder
-
-
-def held(start_cli: Start, hold_dir: Path, step: str, *args: str) -> subprocess.Popen[str]:
+def held(start_cli: Start, hold: Hold, step: str, *args: str) -> subprocess.Popen[str]:
     """Start `venvreg ARGS` and wait until it stops at `step`, holding the env's lock."""
-    env = {"VENVREG_TEST_HOLD": step, "VENVREG_TEST_HOLD_DIR": str(hold_dir)}
-    process = start_cli(*args, env=env)
-    wait_for((hold_dir / "reached").exists, f"{args[0]} to reach {step}", process)
+    process = start_cli(*args, env=hold.env(step))
+    hold.wait_held(process, step)
     return process
 
 
-def release(hold_dir: Path, process: subprocess.Popen[str]) -> tuple[int, str]:
-    with open(hold_dir / "release", "w", encoding="utf-8") as fifo:
-        fifo.write("go\n")
+def release(hold: Hold, process: subprocess.Popen[str]) -> tuple[int, str]:
+    hold.release()
     _, err = process.communicate(timeout=300)
     return process.returncode, err
 
@@ -52,11 +39,11 @@ def names(cli: Cli) -> list[str]:
 
 
 def test_rm_copy_and_rename_are_refused_while_a_rebuild_holds_the_env(
-    cli: Cli, start_cli: Start, hold_dir: Path, env_in_home: Callable[[str], Path]
+    cli: Cli, start_cli: Start, hold: Hold, env_in_home: Callable[[str], Path]
 ) -> None:
     env = env_in_home("api")
     assert names(cli) == ["api"]
-    rebuild = held(start_cli, hold_dir, "rebuild-locked", "rebuild", "api")
+    rebuild = held(start_cli, hold, "rebuild-locked", "rebuild", "api")
 
     for args in (("rm", "api", "--yes"), ("copy", "api", "api2"), ("rename", "api", "api3")):
         refused = cli(*args)
@@ -66,7 +53,7 @@ def test_rm_copy_and_rename_are_refused_while_a_rebuild_holds_the_env(
     assert names(cli) == ["api"]  # no api2, no api3, api still there
     assert json.loads(cli("trash", "list", "--json").stdout) == []
 
-    status, err = release(hold_dir, rebuild)
+    status, err = release(hold, rebuild)
     assert status == 0, err
     assert (env / "pyvenv.cfg").is_file()
     removed = cli("rm", "api", "--yes")  # free again once the rebuild is done
@@ -75,7 +62,7 @@ def test_rm_copy_and_rename_are_refused_while_a_rebuild_holds_the_env(
 
 
 def test_rebuild_and_wipe_are_refused_while_rm_holds_the_env(
-    cli: Cli, start_cli: Start, hold_dir: Path, env_in_home: Callable[[str], Path]
+    cli: Cli, start_cli: Start, hold: Hold, env_in_home: Callable[[str], Path]
 ) -> None:
     env = env_in_home("api")
     (site,) = (env / "lib").glob("python*/site-packages")
@@ -85,7 +72,7 @@ def test_rebuild_and_wipe_are_refused_while_rm_holds_the_env(
     env_in_home("other")
     assert names(cli) == ["api", "other"]
     assert cli("rm", "other", "--yes").returncode == 0
-    remove = held(start_cli, hold_dir, "remove-locked", "rm", "api", "--yes")
+    remove = held(start_cli, hold, "remove-locked", "rm", "api", "--yes")
 
     refused = cli("rebuild", "api")
     assert refused.returncode == 1 and f"'api' {BUSY}" in refused.stderr, refused.stderr
@@ -95,7 +82,7 @@ def test_rebuild_and_wipe_are_refused_while_rm_holds_the_env(
     assert wiped.returncode == 1 and f"'api' {BUSY}" in wiped.stderr, wiped.stderr
     assert (package / "METADATA").is_file()
 
-    status, err = release(hold_dir, remove)
+    status, err = release(hold, remove)
     assert status == 0, err
     assert not env.exists()
     assert names(cli) == []

@@ -53,7 +53,9 @@ def _rewrite_same_content(path: Path) -> None:
 
 
 def _hard_link_backup(path: Path) -> None:
-    os.link(path, path.with_name(path.name + ".bak"))
+    """A backup beside the env (one inside it would be a file no venv tool makes, which a
+    removal rightly leaves behind)."""
+    os.link(path, path.parent.with_name(path.parent.name + "-pyvenv.cfg.bak"))
 
 
 def _chown_same(path: Path) -> None:

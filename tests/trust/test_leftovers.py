@@ -4,56 +4,19 @@ folder counts as the creation's only when it holds the token the creation wrote 
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from support import make_plain_venv, wait_for
+from support import Hold, make_plain_venv
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 MARKER = ".venvreg-creating"
-
-
-class Barrier:
-    """A FIFO that a venvreg process opens at a test hook (VENVREG_TEST_HOLD_*) and waits on."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        os.mkfifo(path)
-
-    def wait_reached(self, process: subprocess.Popen[str]) -> int:
-        """Block until the process waits at the hook (its end of the FIFO is open)."""
-        handle: list[int] = []
-
-        def reached() -> bool:
-            try:
-                handle.append(os.open(self.path, os.O_WRONLY | os.O_NONBLOCK))
-            except OSError as error:
-                if error.errno != errno.ENXIO:  # ENXIO: nobody has it open for reading yet
-                    raise
-                return False
-            return True
-
-        wait_for(reached, "the hook to be reached", process)
-        return handle[0]
-
-    @staticmethod
-    def release(handle: int) -> None:
-        os.write(handle, b"go\n")
-        os.close(handle)
-
-
-@pytest.fixture
-def barrier(tmp_path: Path) -> Iterator[Barrier]:
-    yield Barrier(tmp_path / "hold")
 
 
 def _names(cli: Cli) -> set[str]:
@@ -66,7 +29,7 @@ def test_a_listing_racing_a_finishing_create_leaves_the_new_env(
     start_blocked_creation: Callable[..., subprocess.Popen[str]],
     blocking_python: Any,
     start_cli: Callable[..., subprocess.Popen[str]],
-    barrier: Barrier,
+    hold: Hold,
     workon_home: Path,
     cli: Cli,
     row: Callable[[str], dict[str, Any] | None],
@@ -74,15 +37,15 @@ def test_a_listing_racing_a_finishing_create_leaves_the_new_env(
     """Finding 2: `ls` reads the `creating` row, the creation finishes and lets its lock go,
     then `ls` goes on with what it read. The hook holds `ls` right after its read."""
     creation = start_blocked_creation("y")
-    listing = start_cli("ls", env={"VENVREG_TEST_HOLD_LEFTOVERS": str(barrier.path)})
-    held = barrier.wait_reached(listing)  # it has read 'y' as being created
+    listing = start_cli("ls", env=hold.env("leftovers-read"))
+    hold.wait_held(listing)  # it has read 'y' as being created
 
     blocking_python.release()
     out, err = creation.communicate(timeout=300)
     assert creation.returncode == 0, err
     assert "created 'y'" in err
 
-    Barrier.release(held)
+    hold.release()
     out, err = listing.communicate(timeout=300)
     assert listing.returncode == 0, err
     assert "y" in out.split()
@@ -202,20 +165,20 @@ def test_a_stuck_creation_lock_is_not_waited_for_by_the_clean_up(
 
 def test_a_listing_while_a_create_is_held_at_its_finish_leaves_the_new_env(
     start_cli: Callable[..., subprocess.Popen[str]],
-    barrier: Barrier,
+    hold: Hold,
     workon_home: Path,
     cli: Cli,
     row: Callable[[str], dict[str, Any] | None],
 ) -> None:
     """The creation is held with its row `ready` and its lock still held; listings run then
     (the clean-up must not wait for the lock, nor take the env for a leftover)."""
-    creation = start_cli("create", "z", env={"VENVREG_TEST_HOLD_CREATE": str(barrier.path)})
-    held = barrier.wait_reached(creation)
+    creation = start_cli("create", "z", env=hold.env("create-finished"))
+    hold.wait_held(creation)
     record = row("z")
     assert record is not None and record["status"] == "ready"
     assert "z" in _names(cli)
     assert cli("doctor").returncode == 0
-    Barrier.release(held)
+    hold.release()
     _, err = creation.communicate(timeout=300)
     assert creation.returncode == 0, err
     assert "created 'z'" in err

@@ -12,46 +12,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support import wait_for
+from support import Hold, wait_for
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 Start = Callable[..., subprocess.Popen[str]]
-
-
-@dataclass
-class Hold:
-    """Where a held command announces itself, and the variables that make it stop."""
-
-    folder: Path
-
-    def env(self, step: str) -> dict[str, str]:
-        return {"VENVREG_TEST_HOLD": step, "VENVREG_TEST_HOLD_DIR": str(self.folder)}
-
-    def kill_when_held(self, process: subprocess.Popen[str]) -> None:
-        """Wait until `process` stops at its step, then kill -9 its whole process group."""
-        reached = self.folder / "reached"
-        wait_for(reached.exists, "the command to reach its step", process)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        assert process.returncode == -signal.SIGKILL
-        reached.unlink()
-
-
-@pytest.fixture
-def hold(tmp_path: Path) -> Iterator[Hold]:
-    folder = tmp_path / "hold"
-    folder.mkdir()
-    os.mkfifo(folder / "release")
-    yield Hold(folder)
 
 
 def trash(cli: Cli) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from ..backends.base import Backend, CreateOptions
 from ..backends.discovery import resolve_interpreter
 from ..backends.process import run
 from ..errors import Refused, UsageError, VenvregError
+from ..holds import hold_point
 from ..identity import identity_of, looks_like_env
 from ..names import validate_name
 from ..project_file import write_project_file
@@ -39,7 +40,6 @@ from .half_made import half_made_note, is_half_made
 from .leftovers import (
     CREATION_MARKER,
     discard_creation,
-    hold_for_test,
     read_marker,
     write_marker,
 )
@@ -137,7 +137,7 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
             with contextlib.suppress(VenvregError, OSError):  # else the next command retries
                 discard_creation(context, record)
             raise
-        hold_for_test("VENVREG_TEST_HOLD_CREATE")  # ready, its lock still held
+        hold_point("create-finished")  # ready, its lock still held
     publish_index(context)
     return record
 

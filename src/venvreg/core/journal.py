@@ -24,6 +24,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .. import locks
 from ..atomic import write_text_atomically
 from ..backends.process import stop_stragglers
 from ..errors import VenvregError
@@ -239,13 +240,11 @@ def finish(context: Context, journal: Journal) -> str:
 def recover(context: Context) -> list[str]:
     """Finish or roll back rebuilds killed with -9; returns their names. Rebuilds still
     running (their lock is held) are left alone, and so is what cannot be rolled back."""
-    from .leftovers import hold_if_free  # leftovers imports this module lazily: no cycle
-
     recovered: list[str] = []
     for folder, seen in pending(context.home):
         if seen is None:
             continue
-        with hold_if_free(lock_path(context, seen.name)) as free:
+        with locks.hold_if_free(lock_path(context, seen.name)) as free:
             journal = read(folder) if free else None  # as it is now that we hold its lock
             if journal is None or distrust(context, journal) is not None:
                 continue  # running again, finished, or not trustworthy: doctor reports it

@@ -16,12 +16,11 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 from .. import locks
 from ..backends.process import stop_stragglers
 from ..errors import VenvregError
+from ..holds import hold_point
 from ..identity import UNKNOWN, is_current_form, same_identity
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -40,10 +39,10 @@ def clean_leftovers(context: Context) -> list[str]:
     ).fetchall()
     cleaned: list[str] = []
     if rows:
-        hold_for_test("VENVREG_TEST_HOLD_LEFTOVERS")
+        hold_point("leftovers-read")
     for env_id, name, status in rows:
         operation = "create" if status == "creating" else "remove"
-        with hold_if_free(context.lock_path(operation, name)) as free:
+        with locks.hold_if_free(context.lock_path(operation, name)) as free:
             if not free:
                 continue  # still running
             row = context.conn.execute(
@@ -71,26 +70,6 @@ def clean_leftovers(context: Context) -> list[str]:
 
         cleaned += recover(context)
     return cleaned
-
-
-@contextlib.contextmanager
-def hold_if_free(path: Path) -> Iterator[bool]:
-    """Take the lock at `path` without waiting; yields whether it was free (and is now held)."""
-    if sys.platform == "win32":  # pragma: no cover - no flock: trust the recorded pid
-        yield locks.is_abandoned(path)
-        return
-    import fcntl
-
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(handle)
 
 
 def read_marker(folder: str) -> str | None:
@@ -176,14 +155,3 @@ def _remove_own_folder(record: envs.EnvRecord) -> None:
             f"the interrupted creation's folder {quoted(path)} could not be removed "
             f"({error.strerror}); something may still be writing into it"
         ) from None
-
-
-def hold_for_test(variable: str) -> None:
-    """Where a test holds this operation to run another one against it: when `variable` names a
-    FIFO, wait until the test writes a line into it (the test sees this side waiting when its
-    non-blocking open for writing succeeds). Unset, as always outside the tests, it costs a
-    dictionary look-up."""
-    fifo = os.environ.get(variable)
-    if fifo:
-        with open(fifo, encoding="utf-8") as barrier:
-            barrier.readline()

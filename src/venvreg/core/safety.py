@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import locks
 from ..boundary import foreign_entries
 from ..errors import Refused
 from ..identity import looks_like_env, same_identity
@@ -114,20 +114,11 @@ def deletes_for_good(context: Context, plan: RemovalPlan) -> bool:
 def try_lock(path: Path, busy: str) -> Iterator[None]:
     """Hold the lock file at `path`, or raise Refused(busy) at once when another process holds
     it: a second command on the same env says so instead of waiting without a word."""
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        if sys.platform != "win32":
-            import fcntl
-
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise Refused(busy) from None
-        os.ftruncate(handle, 0)
-        os.write(handle, str(os.getpid()).encode())
-        yield
-    finally:
-        os.close(handle)
+        with locks.hold(path, wait=False):
+            yield
+    except locks.Busy:
+        raise Refused(busy) from None
 
 
 def env_lock(context: Context, name: str) -> contextlib.AbstractContextManager[None]:
