@@ -13,7 +13,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .smallfiles import parse_pyvenv_cfg, read_file_head, read_small_file
+from .project_file import project_file_problem
+from .smallfiles import parse_pyvenv_cfg, path_value_problem, read_file_head, read_small_file
 
 __all__ = [
     "Health",
@@ -46,6 +47,8 @@ class VenvInfo:
     tool: str
     prompt: str | None
     include_system_site_packages: bool
+    # Values read from the env's files that cannot be used as paths (then `home` is None).
+    value_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,17 +126,24 @@ def inspect_venv(path: Path) -> VenvInfo:
     else:
         tool = "unknown"
     prompt = cfg.get("prompt")
+    home = cfg.get("home") or None
+    value_problems: list[str] = []
+    why = path_value_problem(home) if home is not None else None
+    if why is not None:
+        value_problems.append(f"pyvenv.cfg 'home' is not a usable path: {why}")
+        home = None
     return VenvInfo(
         path=path,
         is_venv=data is not None or conda,
         cfg=cfg,
-        home=cfg.get("home") or None,
+        home=home,
         python_version=version,
         interpreter=interpreter,
         site_packages=site_packages,
         tool=tool,
         prompt=_unquote(prompt) if prompt else None,
         include_system_site_packages=cfg.get("include-system-site-packages", "").lower() == "true",
+        value_problems=tuple(value_problems),
     )
 
 
@@ -306,7 +316,7 @@ def _interpreter_problem(info: VenvInfo) -> tuple[str | None, str | None]:
 def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
     """Judge an env by stat and small reads only: every cause found, not just the first."""
     problems: list[str] = []
-    if not info.path.is_dir():
+    if not os.path.isdir(info.path):
         problems.append(f"env folder {info.path} is gone")
     else:
         cfg_path = info.path / "pyvenv.cfg"
@@ -317,10 +327,11 @@ def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
                 problems.append("pyvenv.cfg is not a small regular file")
             else:
                 problems.append("pyvenv.cfg is missing")
-        if cfg_read and not conda:
+        problems.extend(info.value_problems)
+        if cfg_read and not conda and not info.value_problems:
             if info.home is None:
                 problems.append("pyvenv.cfg has no 'home' key")
-            elif not Path(info.home).is_dir():
+            elif not os.path.isdir(info.home):
                 problems.append(f"base Python folder {info.home} is gone")
         problem, resolved = _interpreter_problem(info)
         if problem:
@@ -338,7 +349,10 @@ def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
             if not _same_place(recorded, info.path):
                 problems.append(f"env was moved: its scripts point to {recorded}")
                 break
-    if project_path and not Path(project_path).is_dir():
+        project_problem = project_file_problem(info.path)
+        if project_problem is not None:
+            problems.append(project_problem)
+    if project_path and not os.path.isdir(project_path):
         problems.append(f"project folder {project_path} is gone")
     return Health(ok=not problems, problems=tuple(problems))
 
