@@ -60,11 +60,16 @@ def test_dry_run_fails_the_row_of_an_option_that_changes_the_source(
     manifest = _manifest(tmp_path, {"plain": [SIX], "risky": [line]})
     result = cli("import", str(manifest), "--dry-run")
     assert result.returncode == 1, result.stderr
-    rows = {row.split()[0]: row for row in result.stdout.splitlines() if row.strip()}
+    plan, listed = result.stdout.split("\n\n")
+    rows = {row.split()[0]: row for row in plan.splitlines()}
     assert rows["plain"].split()[1] == "create"
     assert rows["risky"].split()[1] == "fail"
     assert "changes where packages come from (--allow-pip-options allows it)" in rows["risky"]
-    assert "changes where packages come from" in result.stdout.split("PASSES TO PIP")[1]
+    assert listed.startswith("NAME   PASSES TO PIP")
+    shown = listed.splitlines()[1:]
+    assert {row.split()[0] for row in shown} == {"risky"}
+    option = next(row for row in shown if row.split()[1] == "option")
+    assert option.endswith("changes where packages come from")
     assert "Traceback" not in result.stderr
     assert not workon_home.exists() or _names(cli) == set()
 
@@ -111,11 +116,12 @@ def test_dry_run_exits_1_when_a_python_is_not_found(cli: CliRunner, tmp_path: Pa
 
 
 def test_import_refuses_a_source_option_unless_allowed(
-    cli: CliRunner, tmp_path: Path, workon_home: Path, wheelhouse: Path  # noqa: F811
+    cli: CliRunner,
+    tmp_path: Path,
+    workon_home: Path,
+    wheelhouse: Path,  # noqa: F811
 ) -> None:
-    manifest = _manifest(
-        tmp_path, {"plain": [SIX], "mirror": [f"--find-links={wheelhouse}", SIX]}
-    )
+    manifest = _manifest(tmp_path, {"plain": [SIX], "mirror": [f"--find-links={wheelhouse}", SIX]})
     refused = cli("import", str(manifest))
     assert refused.returncode == 1
     assert (
@@ -136,8 +142,7 @@ def test_import_refuses_a_source_option_unless_allowed(
 
 @pytest.mark.parametrize(
     "line",
-    [f"{SIX}{split}--index-url {EVIL}" for split in ("\r", "\f", "\x85", "\u2028")]
-    + [f"{SIX} \\"],
+    [f"{SIX}{split}--index-url {EVIL}" for split in ("\r", "\f", "\x85", "\u2028")] + [f"{SIX} \\"],
 )
 def test_a_line_pip_would_split_or_join_is_a_manifest_error(
     cli: CliRunner, tmp_path: Path, workon_home: Path, line: str

@@ -98,7 +98,7 @@ def pip_inputs(line: str) -> list[PipInput]:
             index += 1
         shown = f"{word} {value}" if takes_value and value else word
         found.append(PipInput(OPTION, shown, name in SOURCE_OPTIONS))
-        if value and name in _PATH_VALUED and not _URL.match(value):
+        if value and name in _PATH_VALUED and (value.startswith("file:") or not _URL.match(value)):
             found.append(PipInput(LOCAL_PATH, value))
     spec = " ".join(requirement)
     if spec:
