@@ -17,10 +17,16 @@ from .project_file import project_file_problem
 from .smallfiles import parse_pyvenv_cfg, path_value_problem, read_file_head, read_small_file
 
 __all__ = [
+    "BROKEN",
+    "MISSING",
+    "OK",
+    "PROJECT_GONE",
+    "STATES",
     "Health",
     "VenvInfo",
     "check_health",
     "disk_usage",
+    "env_state",
     "inspect_venv",
     "parse_pyvenv_cfg",
     "read_file_head",
@@ -313,6 +319,30 @@ def _interpreter_problem(info: VenvInfo) -> tuple[str | None, str | None]:
     return None, resolved
 
 
+# An env's state, the one meaning every command renders (ls, show, scan, doctor, prune):
+# `project gone` is a working env whose project folder is gone, not a broken one.
+OK, PROJECT_GONE, BROKEN, MISSING = "ok", "project gone", "broken", "missing"
+STATES = (OK, PROJECT_GONE, BROKEN, MISSING)
+_PROJECT_GONE = re.compile(r"project folder .* is gone", re.DOTALL)
+_FOLDER_GONE = re.compile(r"(?:the|env) folder .* is gone", re.DOTALL)
+
+
+def project_gone_problem(project: str) -> str:
+    """The problem line of a project folder that is gone (env_state tells it apart)."""
+    return f"project folder {project} is gone"
+
+
+def env_state(problems: tuple[str, ...] | list[str], status: str = "ready") -> str:
+    """ok / project gone / broken / missing, from a row's status and its problem lines."""
+    if status == "missing" or any(_FOLDER_GONE.fullmatch(line) for line in problems):
+        return MISSING
+    if not problems:
+        return OK
+    if all(_PROJECT_GONE.fullmatch(line) for line in problems):
+        return PROJECT_GONE
+    return BROKEN
+
+
 def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
     """Judge an env by stat and small reads only: every cause found, not just the first."""
     problems: list[str] = []
@@ -353,7 +383,7 @@ def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
         if project_problem is not None:
             problems.append(project_problem)
     if project_path and not os.path.isdir(project_path):
-        problems.append(f"project folder {project_path} is gone")
+        problems.append(project_gone_problem(project_path))
     return Health(ok=not problems, problems=tuple(problems))
 
 
