@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Refused, UsageError, VenvregError
+from ..owners import MANAGED_OWNERS
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -154,6 +155,11 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
         outside = record.origin == "adopted" and not _inside(record.path, context.home.root)
         if not gone and is_active(record.path):
             left_alone.append((record, "it is the active environment"))
+            continue
+        if record.tool in MANAGED_OWNERS and not gone and not (outside and policy.include_adopted):
+            # As scan labels it: another tool decides this env's life; never an orphan here.
+            why = f"managed by {record.tool} (remove it with {record.tool}, or by name with rm)"
+            left_alone.append((record, why))
             continue
         if outside and not gone and not policy.include_adopted:
             left_alone.append(
