@@ -343,6 +343,22 @@ def env_state(problems: tuple[str, ...] | list[str], status: str = "ready") -> s
     return BROKEN
 
 
+_SHOWN_MAX = 300
+
+
+def _printable(problem: str) -> str:
+    """A problem line as text any output and the registry take: bytes that are not UTF-8 (from
+    a link target or a script) as `\\xNN` escapes, and at most _SHOWN_MAX characters."""
+    try:
+        raw = problem.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        raw = problem.encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    if len(text) > _SHOWN_MAX:
+        text = f"{text[:_SHOWN_MAX]}... ({len(text)} characters)"
+    return text
+
+
 def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
     """Judge an env by stat and small reads only: every cause found, not just the first."""
     problems: list[str] = []
@@ -384,7 +400,7 @@ def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
             problems.append(project_problem)
     if project_path and not os.path.isdir(project_path):
         problems.append(project_gone_problem(project_path))
-    return Health(ok=not problems, problems=tuple(problems))
+    return Health(ok=not problems, problems=tuple(_printable(line) for line in problems))
 
 
 def disk_usage(path: Path) -> int:

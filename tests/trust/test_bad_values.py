@@ -8,6 +8,7 @@ whole tree fail with `File name too long`.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -134,3 +135,42 @@ def test_doctor_names_the_bad_envs_and_nothing_else(spoiled_home: Path, cli: Cli
     assert findings["long"]["kind"] == "broken"
     assert "5001 bytes long" in findings["long"]["problem"]
     assert "not valid UTF-8" in findings["undecodable"]["problem"]
+
+
+def test_undecodable_and_overlong_paths_in_scripts_and_links(
+    env_in_home: Callable[[str], Path], cli: CliRunner, workon_home: Path
+) -> None:
+    """Paths the health check reads from a script or a link (not pyvenv.cfg) end up in the
+    problem lines: bytes that are not UTF-8 are shown escaped, an overlong one cut short."""
+    env_in_home("good")
+    moved = env_in_home("moved")
+    activate = moved / "bin" / "activate"
+    text = activate.read_bytes()
+    start = text.index(b"VIRTUAL_ENV=")
+    end = text.index(b"\n", start)
+    activate.write_bytes(text[:start] + b"VIRTUAL_ENV='/srv/caf\xe9/env'" + text[end:])
+    far = env_in_home("far")
+    activate = far / "bin" / "activate"
+    text = activate.read_bytes()
+    start = text.index(b"VIRTUAL_ENV=")
+    end = text.index(b"\n", start)
+    activate.write_bytes(text[:start] + b"VIRTUAL_ENV='/" + b"z" * 6000 + b"'" + text[end:])
+    dangling = env_in_home("dangling")
+    python = dangling / "bin" / "python"
+    python.unlink()
+    os.symlink(b"/nowhere/caf\xe9/python", os.fsencode(python))
+
+    entries = _by_name(cli)
+    assert entries["good"]["state"] == "ok"
+    assert entries["moved"]["problems"] == ["env was moved: its scripts point to /srv/caf\\xe9/env"]
+    assert (
+        "interpreter bin/python points to missing /nowhere/caf\\xe9/python"
+        in entries["dangling"]["problems"]
+    )
+    (far_problem,) = entries["far"]["problems"]
+    assert far_problem.startswith("env was moved: its scripts point to /zzz")
+    assert far_problem.endswith("... (6037 characters)") and len(far_problem) < 400
+    for command in (("show", "moved"), ("doctor",), ("scan", str(workon_home)), ("ls",)):
+        result = cli(*command)
+        _no_traceback(result)
+        assert result.returncode in (0, 1), result.stderr
