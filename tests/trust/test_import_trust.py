@@ -158,3 +158,35 @@ def test_a_line_pip_would_split_or_join_is_a_manifest_error(
         ) in result.stderr
         assert "Traceback" not in result.stderr
     assert not workon_home.exists() or _names(cli) == set()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"file:///srv/pkg\n--index-url {EVIL}",
+        f"file:///srv/pkg\r--index-url {EVIL}",
+        f"file:///srv/pkg\u2028--index-url {EVIL}",
+        f"file:///srv/pkg --index-url {EVIL}",
+        "file:///srv/caf\udce9",
+    ],
+)
+def test_a_crafted_direct_url_never_becomes_a_pip_option(
+    cli: CliRunner, env_in_home: Callable[[str], Path], tmp_path: Path, url: str
+) -> None:
+    """The package list venvreg reads from an env's metadata (freeze, export, the snapshot
+    rebuild and restore install from) is one plain requirement per package, whatever an
+    installed package's direct_url.json says."""
+    env = env_in_home("crafted")
+    site = next((env / "lib").glob("python*/site-packages"))
+    dist_info = site / "evil-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n")
+    (dist_info / "direct_url.json").write_text(json.dumps({"url": url, "dir_info": {}}))
+    frozen = cli("freeze", "crafted")
+    assert frozen.returncode == 0, frozen.stderr
+    assert frozen.stdout == "evil==1.0\n"
+    manifest = tmp_path / "out.toml"
+    exported = cli("export", "-o", str(manifest))
+    assert exported.returncode == 0, exported.stderr
+    assert 'packages = [\n    "evil==1.0",\n]' in manifest.read_text()
+    assert "index-url" not in manifest.read_text()
