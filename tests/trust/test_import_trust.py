@@ -136,6 +136,7 @@ def test_import_refuses_a_source_option_unless_allowed(
     allowed = cli("import", str(manifest), "--allow-pip-options")
     assert allowed.returncode == 0, allowed.stderr
     assert "1 created, 1 skipped, 0 failed" in allowed.stderr
+    assert f"'mirror': passes --find-links={wheelhouse} to pip (allowed)" in allowed.stderr
     assert _names(cli) == {"plain", "mirror"}
     assert six_version(workon_home / "mirror") == "1.17.0"
 

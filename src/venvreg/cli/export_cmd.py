@@ -105,6 +105,9 @@ def import_command(
                 bar.start(step.env.name)
                 for note in step.notes:
                     bar.note(f"{quoted(step.env.name)}: {note}")
+                for item in step.pip_inputs:
+                    if item.changes_source:  # allowed by --allow-pip-options: said, not hidden
+                        bar.note(f"{quoted(step.env.name)}: passes {item.text} to pip (allowed)")
                 try:
                     done = run_step(context, step, bar.line)
                 except VenvregError as error:
