@@ -23,6 +23,7 @@ __all__ = [
     "ProjectFinder",
     "ProjectGuess",
     "classify",
+    "found_env_tool",
 ]
 
 OWNERS = (
@@ -169,6 +170,15 @@ def classify(
     if cache is not None:
         return Ownership(owner, True, f"{evidence}; in a cache folder ({cache})")
     return Ownership(owner, False, evidence)
+
+
+def found_env_tool(env: str, cfg_tool: str) -> str:
+    """The tool to record for a folder found directly in WORKON_HOME: the tool that manages it
+    when its name and markers say so as they do for scan (pipenv makes its NAME-HASH envs there
+    when WORKON_HOME is set; poetry with virtualenvs.path pointing there), else what its
+    pyvenv.cfg says (`cfg_tool`)."""
+    ownership = classify(env, {}, conda=cfg_tool == "conda")
+    return ownership.owner if ownership.owner in MANAGED_OWNERS else cfg_tool
 
 
 class ProjectFinder:

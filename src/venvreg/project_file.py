@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from .atomic import write_text_atomically
-from .smallfiles import read_small_file
+from .smallfiles import path_value_problem, read_small_file
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
@@ -19,16 +19,29 @@ def project_filename() -> str:
     return os.environ.get("VIRTUALENVWRAPPER_PROJECT_FILENAME") or DEFAULT_PROJECT_FILENAME
 
 
-def read_project_file(env_path: str | Path) -> str | None:
-    """The project folder an env names, or None (no file, not a small regular file, empty)."""
+def _read_value(env_path: str | Path) -> tuple[str | None, str | None]:
+    """(project folder, None), or (None, why the file's value cannot be used as a path)."""
     data = read_small_file(os.path.join(env_path, project_filename()), limit=16 * 1024)
     if data is None:
-        return None
-    try:
-        text = data.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        return None
-    return text or None
+        return None, None
+    text = data.decode("utf-8", "surrogateescape").rstrip("\r\n")
+    if not text:
+        return None, None
+    problem = path_value_problem(text)
+    if problem is not None:
+        return None, f"{project_filename()} is not a usable path: {problem}"
+    return text, None
+
+
+def read_project_file(env_path: str | Path) -> str | None:
+    """The project folder an env names, or None (no file, not a small regular file, empty, or a
+    value that cannot be a path: project_file_problem says why)."""
+    return _read_value(env_path)[0]
+
+
+def project_file_problem(env_path: str | Path) -> str | None:
+    """Why the env's `.project` value cannot be used (too long, not UTF-8), or None."""
+    return _read_value(env_path)[1]
 
 
 def write_project_file(env_path: str | Path, project: str | None) -> None:

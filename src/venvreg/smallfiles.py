@@ -71,3 +71,28 @@ def parse_pyvenv_cfg(data: bytes) -> dict[str, str]:
         if sep and key and not key.startswith("#"):
             cfg.setdefault(key, value.strip())
     return cfg
+
+
+# Linux's PATH_MAX and NAME_MAX: a longer value makes every stat fail with ENAMETOOLONG.
+_PATH_MAX = 4095
+_NAME_MAX = 255
+
+
+def path_value_problem(value: str) -> str | None:
+    """Why a path read from an env's files cannot be used as a path, or None when it can.
+
+    Such a value is a fault of that one env: callers report it as that env's cause instead of
+    letting a stat of it fail the whole command.
+    """
+    if "\0" in value:
+        return "it holds a NUL byte"
+    try:
+        raw = value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not valid UTF-8"
+    if len(raw) > _PATH_MAX:
+        return f"{len(raw)} bytes long, longer than a path may be"
+    longest = max(len(part) for part in raw.split(b"/"))
+    if longest > _NAME_MAX:
+        return f"one of its names is {longest} bytes long, longer than a file name may be"
+    return None

@@ -13,13 +13,20 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .smallfiles import parse_pyvenv_cfg, read_file_head, read_small_file
+from .project_file import project_file_problem
+from .smallfiles import parse_pyvenv_cfg, path_value_problem, read_file_head, read_small_file
 
 __all__ = [
+    "BROKEN",
+    "MISSING",
+    "OK",
+    "PROJECT_GONE",
+    "STATES",
     "Health",
     "VenvInfo",
     "check_health",
     "disk_usage",
+    "env_state",
     "inspect_venv",
     "parse_pyvenv_cfg",
     "read_file_head",
@@ -46,6 +53,8 @@ class VenvInfo:
     tool: str
     prompt: str | None
     include_system_site_packages: bool
+    # Values read from the env's files that cannot be used as paths (then `home` is None).
+    value_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,17 +132,24 @@ def inspect_venv(path: Path) -> VenvInfo:
     else:
         tool = "unknown"
     prompt = cfg.get("prompt")
+    home = cfg.get("home") or None
+    value_problems: list[str] = []
+    why = path_value_problem(home) if home is not None else None
+    if why is not None:
+        value_problems.append(f"pyvenv.cfg 'home' is not a usable path: {why}")
+        home = None
     return VenvInfo(
         path=path,
         is_venv=data is not None or conda,
         cfg=cfg,
-        home=cfg.get("home") or None,
+        home=home,
         python_version=version,
         interpreter=interpreter,
         site_packages=site_packages,
         tool=tool,
         prompt=_unquote(prompt) if prompt else None,
         include_system_site_packages=cfg.get("include-system-site-packages", "").lower() == "true",
+        value_problems=tuple(value_problems),
     )
 
 
@@ -303,10 +319,50 @@ def _interpreter_problem(info: VenvInfo) -> tuple[str | None, str | None]:
     return None, resolved
 
 
+# An env's state, the one meaning every command renders (ls, show, scan, doctor, prune):
+# `project gone` is a working env whose project folder is gone, not a broken one.
+OK, PROJECT_GONE, BROKEN, MISSING = "ok", "project gone", "broken", "missing"
+STATES = (OK, PROJECT_GONE, BROKEN, MISSING)
+_PROJECT_GONE = re.compile(r"project folder .* is gone", re.DOTALL)
+_FOLDER_GONE = re.compile(r"(?:the|env) folder .* is gone", re.DOTALL)
+
+
+def project_gone_problem(project: str) -> str:
+    """The problem line of a project folder that is gone (env_state tells it apart)."""
+    return f"project folder {project} is gone"
+
+
+def env_state(problems: tuple[str, ...] | list[str], status: str = "ready") -> str:
+    """ok / project gone / broken / missing, from a row's status and its problem lines."""
+    if status == "missing" or any(_FOLDER_GONE.fullmatch(line) for line in problems):
+        return MISSING
+    if not problems:
+        return OK
+    if all(_PROJECT_GONE.fullmatch(line) for line in problems):
+        return PROJECT_GONE
+    return BROKEN
+
+
+_SHOWN_MAX = 300
+
+
+def _printable(problem: str) -> str:
+    """A problem line as text any output and the registry take: bytes that are not UTF-8 (from
+    a link target or a script) as `\\xNN` escapes, and at most _SHOWN_MAX characters."""
+    try:
+        raw = problem.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        raw = problem.encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    if len(text) > _SHOWN_MAX:
+        text = f"{text[:_SHOWN_MAX]}... ({len(text)} characters)"
+    return text
+
+
 def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
     """Judge an env by stat and small reads only: every cause found, not just the first."""
     problems: list[str] = []
-    if not info.path.is_dir():
+    if not os.path.isdir(info.path):
         problems.append(f"env folder {info.path} is gone")
     else:
         cfg_path = info.path / "pyvenv.cfg"
@@ -317,10 +373,11 @@ def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
                 problems.append("pyvenv.cfg is not a small regular file")
             else:
                 problems.append("pyvenv.cfg is missing")
-        if cfg_read and not conda:
+        problems.extend(info.value_problems)
+        if cfg_read and not conda and not info.value_problems:
             if info.home is None:
                 problems.append("pyvenv.cfg has no 'home' key")
-            elif not Path(info.home).is_dir():
+            elif not os.path.isdir(info.home):
                 problems.append(f"base Python folder {info.home} is gone")
         problem, resolved = _interpreter_problem(info)
         if problem:
@@ -338,9 +395,12 @@ def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
             if not _same_place(recorded, info.path):
                 problems.append(f"env was moved: its scripts point to {recorded}")
                 break
-    if project_path and not Path(project_path).is_dir():
-        problems.append(f"project folder {project_path} is gone")
-    return Health(ok=not problems, problems=tuple(problems))
+        project_problem = project_file_problem(info.path)
+        if project_problem is not None:
+            problems.append(project_problem)
+    if project_path and not os.path.isdir(project_path):
+        problems.append(project_gone_problem(project_path))
+    return Health(ok=not problems, problems=tuple(_printable(line) for line in problems))
 
 
 def disk_usage(path: Path) -> int:

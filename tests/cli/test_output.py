@@ -16,7 +16,7 @@ PY_VERSION = "{}.{}.{}".format(*sys.version_info[:3])
 ENV_KEYS = {
     "name", "path", "status", "python_version", "interpreter", "project_path", "origin", "tool",
     "backend", "created_at", "last_used_at", "use_count", "size_bytes", "size_measured_at",
-    "healthy", "problems",
+    "healthy", "problems", "state",
 }  # fmt: skip
 ANSI = re.compile(r"\x1b[\[\]()#;?]*[0-9;]*[A-Za-z@-~]?")
 

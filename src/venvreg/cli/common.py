@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..names import require_utf8
 from ..registry.envs import EnvRecord
+from ..venv import BROKEN, env_state
 from .output import ago, human_size, iso_time
 
 if TYPE_CHECKING:
@@ -56,24 +57,25 @@ def env_json(record: EnvRecord, problems: tuple[str, ...] | None = None) -> dict
     problems = record.problems if problems is None else problems
     data["healthy"] = not problems
     data["problems"] = list(problems)
+    data["state"] = env_state(problems, record.status)
     return data
+
+
+def state_label(problems: tuple[str, ...], status: str = "ready") -> str:
+    """`ok`, `missing`, `project gone` or `broken: FIRST CAUSE`, as tables show a state."""
+    state = env_state(problems, status)
+    return f"{state}: {problems[0]}" if state == BROKEN else state
 
 
 def env_row(record: EnvRecord) -> list[str]:
     """One environment as a table row: name, Python, project, last used, size, status."""
-    if record.status == "missing":
-        status = "missing"
-    elif not record.problems:
-        status = "ok"
-    else:
-        status = "broken: " + record.problems[0]
     return [
         record.name,
         record.python_version or "?",
         record.project_path or "",
         ago(record.last_used_at),
         human_size(record.size_bytes),
-        status,
+        state_label(record.problems, record.status),
     ]
 
 

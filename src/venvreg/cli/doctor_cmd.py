@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import typer
 
 from ..errors import EXIT_FAILURE
+from ..venv import env_state
 from .output import message, print_json, print_lines, print_table
 
 if TYPE_CHECKING:
@@ -68,12 +69,7 @@ def _json(report: DoctorReport) -> dict[str, Any]:
 def _render(report: DoctorReport) -> None:
     rows = []
     for check in report.envs:
-        if check.record.status == "missing" or check.problems[:1] == (
-            f"the folder {check.record.path} is gone",
-        ):
-            verdict = "missing"
-        else:
-            verdict = "ok" if not check.problems else "broken"
+        verdict = env_state(check.problems, check.record.status)
         rows.append([check.record.name, verdict, "; ".join(check.problems)])
     if rows:
         print_table(["NAME", "HEALTH", "CAUSE"], rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -14,6 +14,9 @@ from ..text import quoted
 from .common import opened
 from .env_progress import env_progress
 from .output import message, print_table
+
+if TYPE_CHECKING:
+    from ..core.importer import ImportStep
 
 
 def export_command(
@@ -45,6 +48,12 @@ def import_command(
     replace: bool = typer.Option(
         False, "--replace", help="Recreate envs whose name exists (the old one goes to the trash)."
     ),
+    allow_pip_options: bool = typer.Option(
+        False,
+        "--allow-pip-options",
+        help="Let package lines change where pip gets packages from (--index-url, "
+        "--extra-index-url, -f, --trusted-host, -r, -c); review them with --dry-run first.",
+    ),
 ) -> None:
     """Recreate the environments of a manifest: each with its Python (X.Y.Z, else any X.Y),
     backend, project link (when the folder exists here) and packages.
@@ -52,6 +61,11 @@ def import_command(
     Every field is checked before anything is made; a bad one is reported with its file, line
     and env. Existing names are skipped unless --replace. Each env is made all or nothing;
     one that fails does not stop the others (exit 1 at the end).
+
+    --dry-run also lists every pip option, local path and URL the package lines pass to pip, and
+    exits 1 when a row would fail. An env whose lines change where packages come from (another
+    index, find-links, a trusted host, a nested requirements file) fails unless
+    --allow-pip-options.
 
     Example: venvreg import envs.toml --dry-run
     """
@@ -66,7 +80,7 @@ def import_command(
         raise typer.Exit(error.exit_code) from None
     failed = created = 0
     with opened() as context:
-        steps = plan_import(context, wanted, replace)
+        steps = plan_import(context, wanted, replace, allow_pip_options)
         rows = [
             [step.env.name, step.action, step.env.python, str(len(step.env.packages)),
              "; ".join(step.notes)]
@@ -74,7 +88,10 @@ def import_command(
         ]  # fmt: skip
         if dry_run:
             print_table(["NAME", "ACTION", "PYTHON", "PACKAGES", "NOTES"], rows)
+            _print_pip_inputs(steps)
             message("dry run: nothing changed")
+            if any(step.action == FAIL for step in steps):
+                raise typer.Exit(EXIT_FAILURE)
             return
         for step in steps:
             if step.action == SKIP:
@@ -88,6 +105,9 @@ def import_command(
                 bar.start(step.env.name)
                 for note in step.notes:
                     bar.note(f"{quoted(step.env.name)}: {note}")
+                for item in step.pip_inputs:
+                    if item.changes_source:  # allowed by --allow-pip-options: said, not hidden
+                        bar.note(f"{quoted(step.env.name)}: passes {item.text} to pip (allowed)")
                 try:
                     done = run_step(context, step, bar.line)
                 except VenvregError as error:
@@ -103,6 +123,19 @@ def import_command(
     message(f"{created} created, {skipped} skipped, {failed} failed")
     if failed:
         raise typer.Exit(EXIT_FAILURE)
+
+
+def _print_pip_inputs(steps: list[ImportStep]) -> None:
+    """What each env's package lines hand to pip besides plain `name==version` requirements."""
+    rows = [
+        [step.env.name, item.kind, item.text,
+         "changes where packages come from" if item.changes_source else ""]
+        for step in steps
+        for item in step.pip_inputs
+    ]  # fmt: skip
+    if rows:
+        sys.stdout.write("\n")
+        print_table(["NAME", "PASSES TO PIP", "VALUE", "NOTE"], rows)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..boundary import holds_more
 from ..text import escape_text
+from ..venv import BROKEN, env_state
+from .common import state_label
 from .output import ago, human_size, iso_time, print_table
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def totals(report: ScanReport) -> dict[str, int]:
         return sum(env.size_bytes or 0 for env in envs)
 
     unregistered = [env for env in report.envs if env.registered_as is None]
-    broken = [env for env in report.envs if not env.healthy]
+    broken = [env for env in report.envs if env_state(env.problems) == BROKEN]
     return {
         "environments": len(report.envs),
         "size_bytes": size(report.envs),
@@ -116,6 +118,7 @@ def env_json(env: FoundEnv) -> dict[str, Any]:
         "python_version": env.python_version,
         "healthy": env.healthy,
         "problems": list(env.problems),
+        "state": env_state(env.problems),
         "size_bytes": env.size_bytes,
         "size_measured_at": iso_time(env.size_measured_at),
         "last_modified": iso_time(newest[1]) if newest else None,
@@ -158,7 +161,7 @@ def owner_label(env: FoundEnv) -> str:
 
 
 def health_label(env: FoundEnv) -> str:
-    return "ok" if env.healthy else "broken: " + env.problems[0]
+    return state_label(env.problems)
 
 
 def modified_label(env: FoundEnv) -> str:

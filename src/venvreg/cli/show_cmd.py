@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..venv import env_state
 from .common import env_json, opened
 from .output import ago, human_size, iso_time, print_fields, print_json
 
@@ -38,7 +39,9 @@ def show_command(
         if record.recreated_at is not None
         else "no"
     )
-    verdict = "ok" if details.health.ok else "broken: " + "; ".join(details.health.problems)
+    problems = details.health.problems
+    state = env_state(problems, record.status)
+    verdict = f"{state}: {'; '.join(problems)}" if problems else state
     print_fields(
         [
             ("name", record.name),

@@ -48,8 +48,22 @@ def _header(head: str, wanted: str) -> str:
     return ""
 
 
+def _one_word(value: object) -> bool:
+    """A value fit for a requirement line: printable, no space, no line break of any kind
+    (pip splits at \\r, \\x85, U+2028 ...), valid UTF-8. A crafted direct_url.json could
+    otherwise slip `--index-url URL` into the snapshot that rebuild and import pass to pip."""
+    if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _direct_url(dist_info: Path) -> dict[str, Any] | None:
-    """PEP 610 direct_url.json as a dict with a string `url`, else None."""
+    """PEP 610 direct_url.json as a dict with a string `url`, else None (also when a value
+    used in the line is not one plain word: then the line is `name==version`)."""
     data = read_small_file(dist_info / "direct_url.json")
     if data is None:
         return None
@@ -57,9 +71,14 @@ def _direct_url(dist_info: Path) -> dict[str, Any] | None:
         doc = json.loads(data)
     except ValueError:
         return None
-    if isinstance(doc, dict) and isinstance(doc.get("url"), str) and doc["url"]:
-        return doc
-    return None
+    if not isinstance(doc, dict) or not _one_word(doc.get("url")):
+        return None
+    used = [doc.get("subdirectory")]
+    used += [_sub(doc, "vcs_info").get(key) for key in ("vcs", "commit_id")]
+    used.append(_sub(doc, "archive_info").get("hash"))
+    if not all(value is None or _one_word(value) for value in used):
+        return None
+    return doc
 
 
 def _sub(doc: dict[str, Any], key: str) -> dict[str, Any]:

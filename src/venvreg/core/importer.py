@@ -3,6 +3,11 @@
 Planned first (which envs are created, skipped or replaced, with which interpreter), then each
 env is made by create(), all or nothing. An existing name is skipped unless replacing; replacing
 moves the old env to the trash first and brings it back if the new one cannot be made.
+
+A manifest is trusted only as far as it shows: every pip option, local path and URL its package
+lines pass to pip is part of the plan, and an env whose lines change where packages come from
+(another index, find-links, a trusted host, a nested requirements file) fails its step unless
+the user allowed pip options.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from ..text import quoted
 from .context import Context
 from .create import CreateRequest, create
 from .manifest import ManifestEnv
+from .pip_lines import PipInput, pip_inputs, source_changes
 from .remove import plan_removal, remove
 from .restore import restore
 
@@ -35,6 +41,7 @@ class ImportStep:
     action: str
     interpreter: Path | None
     notes: tuple[str, ...]
+    pip_inputs: tuple[PipInput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,19 +69,30 @@ def _interpreter(spec: str, cache: dict[str, Path | str]) -> tuple[Path | None, 
     return (found, None) if isinstance(found, Path) else (None, found)
 
 
-def plan_import(context: Context, wanted: list[ManifestEnv], replace: bool) -> list[ImportStep]:
+def plan_import(
+    context: Context, wanted: list[ManifestEnv], replace: bool, allow_pip_options: bool = False
+) -> list[ImportStep]:
     """Decide each env's fate; nothing is written."""
     steps: list[ImportStep] = []
     cache: dict[str, Path | str] = {}
     for env in wanted:
+        given = tuple(item for line in env.packages for item in pip_inputs(line))
         existing = envs.get_by_name(context.conn, env.name)
         if existing is not None and not replace:
             note = f"an environment named {quoted(existing.name)} exists (--replace recreates it)"
-            steps.append(ImportStep(env, SKIP, None, (note,)))
+            steps.append(ImportStep(env, SKIP, None, (note,), given))
+            continue
+        risky = source_changes(list(given))
+        if risky and not allow_pip_options:
+            note = (
+                f"its packages pass {', '.join(risky)} to pip, which changes where packages "
+                "come from (--allow-pip-options allows it)"
+            )
+            steps.append(ImportStep(env, FAIL, None, (note,), given))
             continue
         interpreter, problem = _interpreter(env.python, cache)
         if interpreter is None:
-            steps.append(ImportStep(env, FAIL, None, (problem or "",)))
+            steps.append(ImportStep(env, FAIL, None, (problem or "",), given))
             continue
         notes: list[str] = []
         if env.project and not os.path.isdir(env.project):
@@ -83,10 +101,11 @@ def plan_import(context: Context, wanted: list[ManifestEnv], replace: bool) -> l
             try:
                 plan_removal(context, existing.name)
             except VenvregError as error:
-                steps.append(ImportStep(env, FAIL, interpreter, (f"cannot replace it: {error}",)))
+                failure = (f"cannot replace it: {error}",)
+                steps.append(ImportStep(env, FAIL, interpreter, failure, given))
                 continue
         action = REPLACE if existing is not None else CREATE
-        steps.append(ImportStep(env, action, interpreter, tuple(notes)))
+        steps.append(ImportStep(env, action, interpreter, tuple(notes), given))
     return steps
 
 

@@ -211,6 +211,11 @@ def _check_env(check: _Checker, table: object, index: int, line: int | None) -> 
         if not isinstance(package, str) or not package.strip() or "\n" in package:
             what = f'packages[{number}] must be a requirement string such as "six==1.17.0"'
             check.fail(at("packages", number), label, what)
+        elif len(package.splitlines()) > 1 or package.rstrip().endswith("\\"):
+            # pip splits at \r, \f, \x85, U+2028... and joins a line ending in a backslash
+            # with the next: what it reads would not be the line shown.
+            what = f"packages[{number}] must be one line (pip would split or join it)"
+            check.fail(at("packages", number), label, what)
     if len(check.problems) > before:
         return None
     assert isinstance(name, str) and isinstance(python, str)

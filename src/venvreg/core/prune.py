@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Refused, UsageError, VenvregError
+from ..owners import MANAGED_OWNERS
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -159,6 +160,11 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
         user = running.get(record.path)
         if user is not None and not gone:
             left_alone.append((record, _in_use(user)))
+            continue
+        if record.tool in MANAGED_OWNERS and not gone and not (outside and policy.include_adopted):
+            # As scan labels it: another tool decides this env's life; never an orphan here.
+            why = f"managed by {record.tool} (remove it with {record.tool}, or by name with rm)"
+            left_alone.append((record, why))
             continue
         if outside and not gone and not policy.include_adopted:
             left_alone.append(

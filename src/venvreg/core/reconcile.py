@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..identity import identity_of, is_current_form, looks_like_env, same_identity
 from ..names import name_problem
+from ..owners import found_env_tool
 from ..project_file import project_filename, read_project_file, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -101,8 +102,8 @@ def judge(record: EnvRecord) -> dict[str, object]:
         "health_problems": "\n".join(health.problems) or None,
         "fingerprint": fingerprint(record.path, info.home, project),
     }
-    if record.tool == "unknown":  # an owner named at adoption (poetry, pipx, ...) is kept
-        changes["tool"] = info.tool
+    if record.tool == "unknown" or record.origin == "found":  # an adopted env's owner is kept
+        changes["tool"] = found_env_tool(record.path, info.tool)
     return changes
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..atomic import write_text_atomically
 from ..emit.code import ShellCode
 from ..fastpath import ShellRequest, WrapperError
 from ..venv import inspect_venv
@@ -47,8 +48,16 @@ def add2virtualenv(request: ShellRequest) -> str:
             lines = [line for line in lines if line != absolute]
         elif absolute not in lines:
             lines.insert(1, absolute)
-    pth.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    _rewrite("add2virtualenv", pth, lines)
     return code.text()
+
+
+def _rewrite(command: str, path: Path, lines: list[str]) -> None:
+    """Replace a file inside the env in one step; a failure is one line and the old file stays."""
+    try:
+        write_text_atomically(path, "".join(line + "\n" for line in lines))
+    except OSError as error:
+        raise WrapperError(f"{command}: cannot write {path}: {error.strerror or error}") from None
 
 
 def wipeenv(request: ShellRequest) -> str:
@@ -87,7 +96,7 @@ def toggleglobalsitepackages(request: ShellRequest) -> str:
     else:
         enabled = True
         lines.append("include-system-site-packages = true")
-    cfg.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    _rewrite("toggleglobalsitepackages", cfg, lines)
     _keep_identity(str(cfg.parent))
     code = ShellCode(request.shell)
     if "-q" not in request.args:
