@@ -1,4 +1,4 @@
-"""The rules for environment names (DESIGN.md, Names): what may become a folder and a shell word."""
+"""Environment-name rules (docs/registry.md, Names): what may become a folder and a shell word."""
 
 from __future__ import annotations
 

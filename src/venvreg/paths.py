@@ -47,15 +47,8 @@ def is_system_folder(path: str) -> bool:
     return False
 
 
-def check_workon_home(value: str, source: str) -> Path:
-    """Validate a WORKON_HOME candidate, saying where the bad value came from."""
-    from pathlib import Path
-
-    return Path(check_workon_home_text(value, source))
-
-
-def check_workon_home_text(value: str, source: str) -> str:
-    """check_workon_home, as a normalised string."""
+def check_workon_home(value: str, source: str) -> str:
+    """Validate a WORKON_HOME candidate, saying where a bad value came from; normalised."""
     if value == "" or value.strip() == "":
         raise UsageError(f"{source} is empty; set it to an absolute folder such as ~/.virtualenvs")
     if "\x00" in value or any(0xDC80 <= ord(c) <= 0xDCFF for c in value):
@@ -82,10 +75,10 @@ def workon_home_text(config_value: str | None) -> str:
     """resolve_workon_home, as a normalised string."""
     from_env = os.environ.get("WORKON_HOME")
     if from_env is not None:
-        return check_workon_home_text(from_env, "WORKON_HOME")
+        return check_workon_home(from_env, "WORKON_HOME")
     if config_value is not None:
-        return check_workon_home_text(config_value, "the config key workon_home")
-    return check_workon_home_text(DEFAULT_WORKON_HOME, "the default WORKON_HOME")
+        return check_workon_home(config_value, "the config key workon_home")
+    return check_workon_home(DEFAULT_WORKON_HOME, "the default WORKON_HOME")
 
 
 def ensure_home(root: str) -> None:
@@ -139,7 +132,3 @@ class Home:
 
     def env_path(self, name: str) -> Path:
         return self.root / name
-
-    def ensure(self) -> None:
-        """Create WORKON_HOME (mode 0700) and the state folder on first use."""
-        ensure_home(str(self.root))

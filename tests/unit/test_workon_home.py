@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from venvreg.errors import UsageError
-from venvreg.paths import Home, check_workon_home, is_system_folder, resolve_workon_home
+from venvreg.paths import (
+    Home,
+    check_workon_home,
+    ensure_home,
+    is_system_folder,
+    resolve_workon_home,
+)
 
 
 @pytest.fixture
@@ -65,8 +71,8 @@ def test_a_symlink_to_home_is_refused(home: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["~/.virtualenvs", "~/envs with space", "/srv/envs"])
 def test_good_values_are_accepted_and_normalised(home: Path, value: str) -> None:
     result = check_workon_home(value, "WORKON_HOME")
-    assert result == Path(os.path.normpath(os.path.expanduser(value)))
-    assert result.is_absolute()
+    assert result == os.path.normpath(os.path.expanduser(value))
+    assert os.path.isabs(result)
 
 
 def test_is_system_folder_is_not_fooled_by_prefixes(home: Path) -> None:
@@ -102,7 +108,7 @@ def test_ensure_creates_workon_home_with_mode_0700(home: Path) -> None:
     previous = os.umask(0)
     try:
         target = Home(home / "deep" / "envs")
-        target.ensure()
+        ensure_home(str(target.root))
     finally:
         os.umask(previous)
     assert stat.S_IMODE(target.root.stat().st_mode) == 0o700
@@ -115,12 +121,12 @@ def test_ensure_keeps_the_mode_of_an_existing_workon_home(home: Path) -> None:
     existing = home / "envs"
     existing.mkdir(mode=0o755)
     existing.chmod(0o755)
-    Home(existing).ensure()
+    ensure_home(str(existing))
     assert stat.S_IMODE(existing.stat().st_mode) == 0o755
 
 
 def test_ensure_refuses_a_file_in_the_way(home: Path) -> None:
     (home / "envs").write_text("not a folder")
     with pytest.raises(UsageError, match="is not a folder"):
-        Home(home / "envs").ensure()
+        ensure_home(str(home / "envs"))
     assert (home / "envs").read_text() == "not a folder"

@@ -24,7 +24,6 @@ class Context:
     settings: Settings
     home: Home
     conn: sqlite3.Connection
-    registry_rebuilt: bool = False
 
     def close(self) -> None:
         self.conn.close()
@@ -50,7 +49,7 @@ def open_context(leftovers: bool = True) -> Context:
     settings = load_settings()
     home = Home(resolve_workon_home(settings["workon_home"]))
     conn, rebuilt = open_registry(home)
-    context = Context(settings, home, conn, rebuilt)
+    context = Context(settings, home, conn)
     if leftovers:
         fold_uses(conn, str(home.state))  # uses workon logged while the registry was busy
         clean_leftovers(context)

@@ -1,4 +1,4 @@
-"""The deletion rules (DESIGN.md, Deletion): what may be moved to the trash, checked before."""
+"""The deletion rules (docs/registry.md, Deletion): what may go to the trash, checked first."""
 
 from __future__ import annotations
 

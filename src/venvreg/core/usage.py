@@ -30,7 +30,6 @@ PYVENV_CFG = "pyvenv.cfg"
 INTERPRETER = "bin/python"
 BYTECODE = "bytecode"
 STARTUP = "start-up"
-SOURCES = (ACTIVATION, SITE_PACKAGES, PYVENV_CFG, INTERPRETER, BYTECODE, STARTUP)
 
 PROC = "/proc"
 
