@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import sysconfig
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 import venvreg
 from support import make_plain_venv
@@ -82,10 +85,9 @@ def test_wipe_asks_then_keeps_only_the_seed_packages(
     assert "nothing to remove from 'api'" in ok(cli("wipe", "api")).stderr
 
 
-def test_the_shell_wipeenv_uses_the_same_core(
-    cli: CliRunner, make_env: Callable[..., Path]
-) -> None:
-    env = make_env("api")
+def _shell_wipeenv(env: Path) -> tuple[int, list[str], str]:
+    """The shell's wipeenv in the active env `env`: its status, the lines the code it printed
+    shows in a real bash, and its stderr."""
     result = subprocess.run(
         [sys.executable, "-m", "venvreg", "__shell", "bash", "wipeenv", "--"],
         capture_output=True,
@@ -93,8 +95,46 @@ def test_the_shell_wipeenv_uses_the_same_core(
         env={**os.environ, "VIRTUAL_ENV": str(env)},
         timeout=120,
     )
-    assert result.returncode == 0, result.stderr
     script = "__venvreg_print() { printf '%s\\n' \"$@\"; }\n" + result.stdout
-    shown = subprocess.run(["bash", "-c", script], capture_output=True, text=True)
-    assert shown.stdout.splitlines()[:3] == ["Uninstalling packages:", "", "six"]
+    shown = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    return result.returncode, shown.stdout.splitlines(), result.stderr
+
+
+@pytest.mark.parametrize("front_end", ["venvreg wipe", "wipeenv"])
+def test_wipe_and_wipeenv_do_the_same(
+    cli: CliRunner, make_env: Callable[..., Path], workon_home: Path, front_end: str
+) -> None:
+    """One operation (core/wipe.py) behind both front ends: a package snapshot first, then
+    only the non-seed packages uninstalled with the env's own pip."""
+    env = make_env("api")
+    if front_end == "venvreg wipe":
+        ok(cli("wipe", "api", "--yes"))
+    else:
+        status, shown, err = _shell_wipeenv(env)
+        assert status == 0, err
+        assert shown[:3] == ["Uninstalling packages:", "", "six"]
     assert ok(cli("freeze", "api")).stdout == ""
+    assert ok(env_python(env, "import pip; print('pip ok')")).stdout == "pip ok\n"
+    assert json_out(ok(cli("show", "api", "--json")))["snapshots"] == 1
+    with sqlite3.connect(workon_home / ".venvreg" / "registry.sqlite3") as conn:
+        kept = conn.execute("SELECT reason, requirements FROM snapshots").fetchall()
+    assert [(reason, requirements.splitlines()) for reason, requirements in kept] == [
+        ("wipe", ["six==1.17.0"])
+    ]
+
+
+def test_wipeenv_refuses_an_env_the_registry_does_not_know(
+    cli: CliRunner, make_env: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Without a row there is nowhere to keep the snapshot: nothing is uninstalled."""
+    outside = tmp_path / "outside"
+    make_plain_venv(outside)
+    site = next((outside / "lib").glob("python*/site-packages"))
+    package = site / "fakepkg-1.0.dist-info"
+    package.mkdir()
+    (package / "METADATA").write_text("Name: fakepkg\nVersion: 1.0\n", encoding="utf-8")
+    status, _, err = _shell_wipeenv(outside)
+    assert status == 1
+    assert f"ERROR: '{outside}' is not in the registry" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert (package / "METADATA").is_file()

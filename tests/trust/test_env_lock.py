@@ -1,6 +1,7 @@
 """One lock per env (issue 8, finding 14: rebuild and remove took different locks): rm,
-rebuild, rename, copy, wipe and restore share the env's lock, and a second command on an env
-that another one is changing is refused at once with a clear message, touching nothing.
+rebuild, rename, copy, wipe (and the shell's wipeenv) and restore share the env's lock, and a
+second command on an env that another one is changing is refused at once with a clear message,
+touching nothing.
 
 The first command is held at a known step (VENVREG_TEST_HOLD, src/venvreg/holds.py) while the
 env's lock is held; the test releases it through a FIFO. No sleeps.
@@ -80,6 +81,9 @@ def test_rebuild_and_wipe_are_refused_while_rm_holds_the_env(
     assert not (env.parent / ".venvreg" / "rebuild").exists()
     wiped = cli("wipe", "api", "--yes")  # a package to uninstall: wipe would run pip
     assert wiped.returncode == 1 and f"'api' {BUSY}" in wiped.stderr, wiped.stderr
+    shell_wiped = cli("__shell", "bash", "wipeenv", "--", env={"VIRTUAL_ENV": str(env)})
+    assert shell_wiped.returncode == 1, shell_wiped.stderr
+    assert f"'api' {BUSY}" in shell_wiped.stderr and shell_wiped.stdout == ""
     assert (package / "METADATA").is_file()
 
     status, err = release(hold, remove)

@@ -104,32 +104,23 @@ def wipe_command(
     Example: venvreg wipe api --yes && venvreg run api -- pip install -r requirements.txt
     """
     from ..core.lookup import get_present_env
-    from ..core.remove import snapshot
-    from ..core.safety import env_lock
-    from ..core.wipe import removable_packages, wipe_packages
-    from ..venv import inspect_venv
+    from ..core.wipe import plan_wipe, wipe_env
 
     with opened() as context:
-        record = get_present_env(context, name)
-        info = inspect_venv(Path(record.path))
-        names = removable_packages(info.site_packages) if info.site_packages else []
-        if not names:
-            message(f"nothing to remove from {quoted(record.name)}")
+        plan = plan_wipe(get_present_env(context, name))
+        shown, names = quoted(plan.record.name), ", ".join(plan.packages)
+        if not plan.packages:
+            message(f"nothing to remove from {shown}")
             return
-        if info.interpreter is None or info.site_packages is None:
-            raise VenvregError(f"{quoted(record.name)} has no interpreter to run pip with")
-        question = f"venvreg: uninstall {len(names)} package(s) from {quoted(record.name)}?"
         if not yes:
             if not stdin_is_terminal():
-                message(f"would uninstall: {', '.join(names)}; nothing removed (pass --yes)")
+                message(f"would uninstall: {names}; nothing removed (pass --yes)")
                 raise typer.Exit(EXIT_FAILURE)
-            if not confirm(question):
+            if not confirm(f"venvreg: uninstall {len(plan.packages)} package(s) from {shown}?"):
                 message("nothing removed")
                 raise typer.Exit(EXIT_FAILURE)
-        with env_lock(context, record.name):  # the env's one lock (core/safety.py)
-            snapshot(context, record, "wipe")  # the list survives in the registry
-            wipe_packages(info.interpreter, info.site_packages, progress)
-    message(f"uninstalled {len(names)} package(s) from {quoted(record.name)}: {', '.join(names)}")
+        result = wipe_env(context, plan, progress)
+    message(f"uninstalled {len(result.packages)} package(s) from {shown}: {names}")
 
 
 def register(app: typer.Typer) -> None:

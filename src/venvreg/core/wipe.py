@@ -1,5 +1,6 @@
 """Wiping an environment: every installed package uninstalled but the seed ones (pip,
-setuptools, wheel), with the env's own pip. Shared by `venvreg wipe` and the shell's `wipeenv`.
+setuptools, wheel), with the env's own pip, after a package snapshot. One operation for both
+front ends: `venvreg wipe` plans, asks, then wipes; the shell's `wipeenv` plans and wipes.
 """
 
 from __future__ import annotations
@@ -7,10 +8,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import Refused, VenvregError
+from ..registry import envs
+from ..registry.envs import EnvRecord
+from ..text import quoted
+from ..venv import inspect_venv
+from .context import Context
 from .freeze import SEED_PACKAGES
 from .pip import uninstall
+from .remove import snapshot
+from .safety import env_lock
 
 
 def _canonical(name: str) -> str:
@@ -36,8 +46,43 @@ def removable_packages(site_packages: Path) -> list[str]:
     return [found[key] for key in sorted(found)]
 
 
-def wipe_packages(python: Path, site_packages: Path, progress: Callable[[str], None]) -> list[str]:
-    """Uninstall every non-seed package (raises ProcessFailed when pip fails); the names."""
-    names = removable_packages(site_packages)
-    uninstall(python, names, progress)
-    return names
+@dataclass(frozen=True)
+class WipePlan:
+    """What a wipe of one registered env would uninstall, and with which interpreter."""
+
+    record: EnvRecord
+    packages: list[str]
+    interpreter: Path | None
+
+
+@dataclass(frozen=True)
+class WipeResult:
+    """What a wipe did: the packages uninstalled and the snapshot that keeps their list."""
+
+    name: str
+    packages: list[str]
+    snapshot: list[str]
+
+
+def plan_wipe(record: EnvRecord) -> WipePlan:
+    """The packages a wipe would uninstall, read from the env's metadata (nothing run)."""
+    info = inspect_venv(Path(record.path))
+    packages = removable_packages(info.site_packages) if info.site_packages else []
+    return WipePlan(record, packages, info.interpreter)
+
+
+def wipe_env(context: Context, plan: WipePlan, progress: Callable[[str], None]) -> WipeResult:
+    """Under the env's lock: take a package snapshot, then uninstall the planned packages with
+    the env's own pip (raises ProcessFailed when pip fails; the snapshot stays)."""
+    record = plan.record
+    if not plan.packages:
+        return WipeResult(record.name, [], [])
+    if plan.interpreter is None:
+        raise VenvregError(f"{quoted(record.name)} has no interpreter to run pip with")
+    with env_lock(context, record.name):  # the env's one lock (core/safety.py)
+        current = envs.get_by_path(context.conn, record.path)
+        if current is None or current.id != record.id:  # removed or replaced while asking
+            raise Refused(f"{quoted(record.name)} changed since it was checked; nothing removed")
+        kept = snapshot(context, record, "wipe")  # the list survives in the registry
+        uninstall(plan.interpreter, plan.packages, progress)
+    return WipeResult(record.name, plan.packages, kept)

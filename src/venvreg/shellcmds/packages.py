@@ -8,7 +8,7 @@ from pathlib import Path
 from ..atomic import write_text_atomically
 from ..emit.code import ShellCode
 from ..fastpath import ShellRequest, WrapperError
-from ..venv import inspect_venv
+from ..text import quoted
 from .common import active_env, err
 from .navigate import PATH_EXTENSIONS_FILE, site_packages_of
 
@@ -61,24 +61,33 @@ def _rewrite(command: str, path: Path, lines: list[str]) -> None:
 
 
 def wipeenv(request: ShellRequest) -> str:
-    """wipeenv: uninstall every package but the seed ones, with the env's own pip (core/wipe.py,
-    shared with `venvreg wipe`)."""
+    """wipeenv: `venvreg wipe` of the active env without asking, as virtualenvwrapper's does
+    (core/wipe.py: a package snapshot, then the env's own pip)."""
     from ..backends.process import ProcessFailed
-    from ..core.wipe import removable_packages, wipe_packages
+    from ..core.context import open_context
+    from ..core.wipe import plan_wipe, wipe_env
+    from ..registry import envs
 
     env = active_env()
-    info = inspect_venv(Path(env))
     code = ShellCode(request.shell)
-    names = removable_packages(info.site_packages) if info.site_packages else []
-    if not names:
-        return code.print("Nothing to remove.").text()
-    if info.interpreter is None or info.site_packages is None:
-        raise WrapperError(f"ERROR: {env} has no interpreter to run pip with")
-    code.print("Uninstalling packages:", "", *names)
+    context = open_context()
     try:
-        wipe_packages(info.interpreter, info.site_packages, err)
-    except ProcessFailed:
-        return code.status(1).text()
+        record = envs.get_by_path(context.conn, env)
+        if record is None:  # a snapshot needs a row; an env this registry does not know stays
+            raise WrapperError(
+                f"ERROR: {quoted(env)} is not in the registry, so no package snapshot could be "
+                "kept; nothing removed (add it with 'venvreg adopt PATH')"
+            )
+        plan = plan_wipe(record)
+        if not plan.packages:
+            return code.print("Nothing to remove.").text()
+        code.print("Uninstalling packages:", "", *plan.packages)
+        try:
+            wipe_env(context, plan, err)
+        except ProcessFailed:
+            return code.status(1).text()
+    finally:
+        context.close()
     return code.text()
 
 
