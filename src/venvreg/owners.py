@@ -14,6 +14,8 @@ import stat
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from .paths import is_within
+
 __all__ = [
     "IN_PROJECT_NAMES",
     "MANAGED_OWNERS",
@@ -213,7 +215,7 @@ class ProjectFinder:
         """Never a project: $HOME, its ancestors, a filesystem root."""
         if os.path.dirname(folder) == folder or folder == self._home:
             return True
-        return self._home.startswith(folder.rstrip(os.sep) + os.sep)
+        return is_within(self._home, folder)
 
     def guess(self, env: str, ownership: Ownership) -> ProjectGuess:
         """The env's `.project` file first; then the folder its location names; nothing for

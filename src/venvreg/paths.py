@@ -30,6 +30,15 @@ _SYSTEM_FOLDERS = frozenset(
 )  # fmt: skip
 
 
+def is_within(child: str, parent: str, *, or_same: bool = False) -> bool:
+    """Whether the path `child` lies inside the folder `parent` (or is it, with `or_same`): a
+    comparison of the two strings as given, by whole path components, so /a/bc is not inside
+    /a/b. Callers normalise or resolve both first, as their rule needs."""
+    if child == parent:
+        return or_same
+    return child.startswith(parent.rstrip(os.sep) + os.sep)
+
+
 def is_system_folder(path: str) -> bool:
     """A folder no tool should treat as its own: root, a system folder, $HOME or an ancestor."""
     normal = os.path.normpath(path)
@@ -38,7 +47,7 @@ def is_system_folder(path: str) -> bool:
     for candidate in {normal, real}:
         if candidate in _SYSTEM_FOLDERS or os.path.dirname(candidate) == candidate:
             return True
-        if candidate == home or home.startswith(candidate.rstrip(os.sep) + os.sep):
+        if is_within(home, candidate, or_same=True):
             return True
         if sys.platform == "win32":  # pragma: no cover
             windir = os.environ.get("SYSTEMROOT", r"C:\Windows")

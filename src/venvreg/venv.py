@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import is_within
 from .project_file import project_file_problem
 from .smallfiles import parse_pyvenv_cfg, path_value_problem, read_file_head, read_small_file
 
@@ -282,17 +283,10 @@ def _base_versions_near_home(home: str) -> set[tuple[int, int]]:
     return found
 
 
-def _is_within(child: str, parent: str) -> bool:
-    try:
-        return os.path.commonpath([child, parent]) == parent
-    except ValueError:  # different drives
-        return False
-
-
 def _base_minor(info: VenvInfo, resolved: str | None, env_xy: tuple[int, int]) -> tuple[int, int]:
     """The base's X.Y from the resolved interpreter's file name (unless it is a copy inside the
     env), else from what sits next to `home`; the env's own X.Y when nothing says otherwise."""
-    if resolved is not None and not _is_within(resolved, os.path.realpath(info.path)):
+    if resolved is not None and not is_within(resolved, os.path.realpath(info.path), or_same=True):
         m = _EXE_RE.fullmatch(Path(resolved).name)
         if m:
             return (int(m[1]), int(m[2]))

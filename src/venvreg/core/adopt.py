@@ -29,6 +29,7 @@ from ..errors import Refused, UsageError, VenvregError
 from ..identity import identity_of, looks_like_env, same_identity
 from ..names import MAX_NAME_BYTES, MAX_NAME_LENGTH, name_key, name_problem, validate_name
 from ..owners import IN_PROJECT_NAMES, Ownership, ProjectFinder, classify
+from ..paths import is_within
 from ..project_file import write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -144,7 +145,7 @@ def check_adoptable(context: Context, path: str) -> tuple[str, EnvRecord | None]
     if reason is not None:  # scan's own rule, so adopt takes exactly what scan calls an env
         raise Refused(f"{quoted(env_path)} is not a virtual environment: {reason}")
     state = os.path.realpath(context.home.state)
-    if os.path.realpath(env_path).startswith(state + os.sep):
+    if is_within(os.path.realpath(env_path), state):
         raise Refused(f"{quoted(env_path)} is inside venvreg's own folder {quoted(state)}")
     existing = registered_as(context, env_path)
     if os.path.dirname(env_path) in _workon_homes(context) or (

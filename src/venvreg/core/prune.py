@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import Refused, UsageError, VenvregError
 from ..owners import MANAGED_OWNERS
+from ..paths import is_within
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -106,11 +107,6 @@ def _days(seconds: float) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def _inside(path: str, folder: Path) -> bool:
-    real, parent = os.path.realpath(path), os.path.realpath(folder)
-    return real.startswith(parent.rstrip(os.sep) + os.sep)
-
-
 def _reasons(record: EnvRecord, policy: Policy, use: LastUse, now: float) -> list[tuple[str, str]]:
     """(code, human reason) for every selector `record` matches."""
     found: list[tuple[str, str]] = []
@@ -153,7 +149,9 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
         reclaimable = 0 if gone else record.size_bytes or 0
         if policy.larger_than is not None and reclaimable <= policy.larger_than:
             continue
-        outside = record.origin == "adopted" and not _inside(record.path, context.home.root)
+        outside = record.origin == "adopted" and not is_within(
+            os.path.realpath(record.path), os.path.realpath(context.home.root)
+        )
         if not gone and is_active(record.path):
             left_alone.append((record, "it is the active environment"))
             continue

@@ -13,7 +13,7 @@ from .. import locks
 from ..boundary import foreign_entries
 from ..errors import Refused
 from ..identity import looks_like_env, same_identity
-from ..paths import is_system_folder
+from ..paths import is_system_folder, is_within
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
@@ -60,7 +60,7 @@ def _protected(context: Context, path: str) -> bool:
     for candidate in {os.path.normpath(path), os.path.realpath(path)}:
         if is_system_folder(candidate):
             return True
-        if home_root == candidate or home_root.startswith(candidate.rstrip(os.sep) + os.sep):
+        if is_within(home_root, candidate, or_same=True):
             return True
     return False
 

@@ -26,6 +26,7 @@ from ..boundary import IN_PACKAGES, foreign_entries
 from ..errors import Interrupted, UsageError
 from ..identity import identity_of
 from ..owners import MARKER_FILES, ProjectFinder, classify
+from ..paths import is_within
 from ..registry import envs
 from ..registry.db import NETWORK_FILESYSTEMS, filesystem_type
 from ..registry.envs import EnvRecord
@@ -194,15 +195,11 @@ def resolve_roots(roots: Iterable[str]) -> list[str]:
     kept: list[str] = []
     kept_real: set[str] = set()
     for path, real in resolved:
-        if real in kept_real or any(_inside(real, other) for _, other in resolved):
+        if real in kept_real or any(is_within(real, other) for _, other in resolved):
             continue
         kept.append(path)
         kept_real.add(real)
     return kept
-
-
-def _inside(child: str, parent: str) -> bool:
-    return child != parent and child.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 def _exclude_matcher(globs: list[str]) -> Callable[[str], bool] | None:

@@ -15,6 +15,7 @@ from ..emit.activation import activate_call
 from ..emit.code import ShellCode
 from ..errors import VenvregError
 from ..fastpath import ShellRequest, WrapperError
+from ..paths import is_within
 from ..registry.envs import EnvRecord
 from .common import err, hook_dir, run_hook, sourced_hook
 from .hot import activation_for
@@ -206,7 +207,7 @@ def rmtmpenv(request: ShellRequest) -> str:
     if len(request.args) != 1:
         raise WrapperError("rmtmpenv: expected the path of the temporary environment")
     path = request.args[0]
-    leave_env = _inside(os.getcwd(), path)
+    leave_env = is_within(os.path.realpath(os.getcwd()), os.path.realpath(path), or_same=True)
     context = open_context()
     try:
         record = envs.get_by_path(context.conn, path)
@@ -225,11 +226,6 @@ def rmtmpenv(request: ShellRequest) -> str:
     if leave_env:
         code.cd(str(context.home.root))
     return code.text()
-
-
-def _inside(folder: str, parent: str) -> bool:
-    folder, parent = os.path.realpath(folder), os.path.realpath(parent)
-    return folder == parent or folder.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 def rmvirtualenv(request: ShellRequest) -> str:
