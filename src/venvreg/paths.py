@@ -30,6 +30,11 @@ _SYSTEM_FOLDERS = frozenset(
 )  # fmt: skip
 
 
+def env_bin_dir(env: str) -> str:
+    """Where an env keeps its interpreter and scripts: bin/, or Scripts\\ on Windows."""
+    return os.path.join(env, "Scripts" if os.name == "nt" else "bin")
+
+
 def is_within(child: str, parent: str, *, or_same: bool = False) -> bool:
     """Whether the path `child` lies inside the folder `parent` (or is it, with `or_same`): a
     comparison of the two strings as given, by whole path components, so /a/bc is not inside

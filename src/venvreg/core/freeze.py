@@ -20,7 +20,7 @@ _NAME_RE = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)
 _VERSION_RE = re.compile(r"[A-Za-z0-9.+!_-]+")
 
 
-def _canonical(name: str) -> str:
+def canonical_name(name: str) -> str:
     """PEP 503 normalisation, only for comparing names (display keeps the METADATA spelling)."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -140,7 +140,7 @@ def freeze(site_packages: Path, include_seed: bool = False) -> list[str]:
             parsed = _egg_link_line(entry)
         if parsed is None:
             continue
-        key = _canonical(parsed[0])
+        key = canonical_name(parsed[0])
         if key not in found and (include_seed or key not in SEED_PACKAGES):
             found[key] = parsed
     return [line for _, line in sorted(found.values(), key=lambda item: item[0].lower())]

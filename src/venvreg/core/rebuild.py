@@ -35,7 +35,6 @@ command does the same from the journal; if the rebuild had committed, it finishe
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ from . import journal as journals
 from .context import Context
 from .copy import _copy_hooks, base_interpreter
 from .critical import signals_deferred
-from .freeze import freeze
+from .freeze import canonical_name, freeze
 from .lookup import get_present_env
 from .pip import install
 from .reconcile import reconcile
@@ -248,7 +247,7 @@ def _key(line: str) -> str:
     """`name==version` lines compare by normalised name and version; others as written."""
     name, sep, version = line.partition("==")
     if sep and " " not in name:
-        return re.sub(r"[-_.]+", "-", name).lower() + "==" + version.strip()
+        return canonical_name(name) + "==" + version.strip()
     return line.strip()
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..identity import identity_of, is_current_form, looks_like_env, same_identity
 from ..names import name_problem
 from ..owners import found_env_tool
+from ..paths import env_bin_dir
 from ..project_file import project_filename, read_project_file, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -67,7 +68,7 @@ def _stat_token(path: str, follow: bool = True) -> str:
 def fingerprint(path: str, base_home: str | None, project: str | None) -> str:
     """The stats a health verdict depends on: pyvenv.cfg, bin/, the interpreter (its link and
     what it resolves to), the .project file, and whether the base and project folders exist."""
-    bin_dir = os.path.join(path, "bin")
+    bin_dir = env_bin_dir(path)
     interpreter = os.path.join(bin_dir, "python")
     return "|".join(
         [

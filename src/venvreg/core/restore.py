@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -25,6 +24,7 @@ from ..text import quoted
 from ..venv import inspect_venv
 from .context import Context
 from .create import CreateRequest, create
+from .pip import requirements_file
 from .safety import env_lock, trash_lock
 from .shell_index import publish_index
 from .trash import (
@@ -230,20 +230,16 @@ def _recreate(context: Context, entry: TrashEntry, progress: Callable[[str], Non
     """The folder was deleted (another filesystem): rebuild it from its package snapshot."""
     version = entry.python_version or ""
     spec = ".".join(version.split(".")[:2]) or None
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as requirements:
-        requirements.write("\n".join(entry.requirements) + "\n")
     project = str(entry.record.get("project_path") or "")
-    try:
+    with requirements_file(entry.requirements) as requirements:
         request = CreateRequest(
             name=entry.name,
             python=spec,
-            requirements=[requirements.name] if entry.requirements else [],
+            requirements=[requirements] if entry.requirements else [],
             backend=entry.backend,
             project=project if project and os.path.isdir(project) else None,
             project_trusted=project == entry.record.get("user_project"),
         )
         record = create(context, request, progress)
-    finally:
-        os.unlink(requirements.name)
     delete_entry(context.home, entry)
     return record

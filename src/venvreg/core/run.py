@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any
 
 from ..errors import VenvregError
+from ..paths import env_bin_dir
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
@@ -36,17 +37,13 @@ class CommandNotExecutable(VenvregError):
     exit_code = 126
 
 
-def bin_dir(path: str) -> str:
-    return os.path.join(path, "Scripts" if os.name == "nt" else "bin")
-
-
 def child_environment(path: str, base: dict[str, str] | None = None) -> dict[str, str]:
     """os.environ (or `base`) as activating the env at `path` would leave it."""
     environment = dict(os.environ if base is None else base)
     environment.pop("PYTHONHOME", None)
     environment["VIRTUAL_ENV"] = path
     rest = environment.get("PATH", "")
-    environment["PATH"] = bin_dir(path) + (os.pathsep + rest if rest else "")
+    environment["PATH"] = env_bin_dir(path) + (os.pathsep + rest if rest else "")
     return environment
 
 

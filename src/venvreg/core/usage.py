@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..paths import env_bin_dir
 from ..registry.envs import EnvRecord
 
 ACTIVATION = "activation"
@@ -99,7 +100,7 @@ def last_use(record: EnvRecord) -> LastUse:
     found: list[tuple[str, float]] = []
     if record.last_used_at is not None:
         found.append((ACTIVATION, record.last_used_at))
-    interpreter = record.interpreter or os.path.join(record.path, "bin", "python")
+    interpreter = record.interpreter or os.path.join(env_bin_dir(record.path), "python")
     for source, path, follow in (
         (SITE_PACKAGES, record.site_packages, True),
         (PYVENV_CFG, os.path.join(record.path, "pyvenv.cfg"), True),

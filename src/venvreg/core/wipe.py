@@ -6,7 +6,6 @@ front ends: `venvreg wipe` plans, asks, then wipes; the shell's `wipeenv` plans 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +16,10 @@ from ..registry.envs import EnvRecord
 from ..text import quoted
 from ..venv import inspect_venv
 from .context import Context
-from .freeze import SEED_PACKAGES
+from .freeze import SEED_PACKAGES, canonical_name
 from .pip import uninstall
 from .remove import snapshot
 from .safety import env_lock
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def removable_packages(site_packages: Path) -> list[str]:
@@ -40,7 +35,7 @@ def removable_packages(site_packages: Path) -> list[str]:
         if not dot or suffix not in ("dist-info", "egg-info", "egg-link"):
             continue
         name = stem if suffix == "egg-link" else stem.split("-", 1)[0]
-        key = _canonical(name)
+        key = canonical_name(name)
         if name and key not in SEED_PACKAGES:
             found.setdefault(key, name)
     return [found[key] for key in sorted(found)]

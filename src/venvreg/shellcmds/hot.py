@@ -13,7 +13,7 @@ from ..errors import RegistryError, VenvregError
 from ..fastpath import ShellRequest, WrapperError
 from ..identity import looks_like_env
 from ..names import env_folders_like, name_key, name_problem, require_utf8
-from ..paths import STATE_DIR_NAME, workon_home_text
+from ..paths import STATE_DIR_NAME, env_bin_dir, workon_home_text
 from ..project_file import read_project_file
 from ..registry import quick, uselog
 from ..registry.db import open_registry_in
@@ -144,14 +144,9 @@ def workon(request: ShellRequest) -> str:
     return activate_call(ShellCode(request.shell), activation).text()
 
 
-def bin_dir_of(path: str) -> str:
-    """Where an env keeps its scripts: bin/, or Scripts\\ on Windows."""
-    return os.path.join(path, "Scripts" if os.name == "nt" else "bin")
-
-
 def activation_for(root: str, name: str, path: str, cd_mode: str) -> Activation:
     """Everything the shell's __venvreg_activate needs, from the folder itself."""
-    bin_dir = bin_dir_of(path)
+    bin_dir = env_bin_dir(path)
     if not os.path.isdir(bin_dir):
         raise WrapperError(f"ERROR: Environment '{path}' does not contain an activate script.")
     cfg_data = read_small_file(os.path.join(path, "pyvenv.cfg"))
@@ -215,7 +210,7 @@ def env_details(
     """A name, its underline, `details`, and the get_env_details hooks' output (run inside it)."""
     code.print(record.name, "=" * len(record.name), *details)
     hooks = os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or root
-    bin_dir = bin_dir_of(record.path)
+    bin_dir = env_bin_dir(record.path)
     for hook in (os.path.join(hooks, "get_env_details"), os.path.join(bin_dir, "get_env_details")):
         if os.path.isfile(hook):
             code.call(

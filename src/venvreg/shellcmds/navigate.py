@@ -8,11 +8,12 @@ from pathlib import Path
 
 from ..emit.code import ShellCode
 from ..fastpath import ShellRequest, WrapperError
+from ..paths import env_bin_dir
 from ..project_file import project_filename, read_project_file
 from ..text import escape_text
 from ..venv import inspect_venv, read_small_file
 from .common import active_env
-from .hot import bin_dir_of, env_details, env_names, find_env, home_root, try_open_registry
+from .hot import env_details, env_names, find_env, home_root, try_open_registry
 
 PATH_EXTENSIONS_FILE = "_virtualenv_path_extensions.pth"
 
@@ -121,7 +122,7 @@ def allvirtualenv(request: ShellRequest) -> str:
                 continue
             code.print(name, "=" * len(name))
             if request.args:
-                code.call("__venvreg_in_env", record.path, bin_dir_of(record.path), *request.args)
+                code.call("__venvreg_in_env", record.path, env_bin_dir(record.path), *request.args)
             code.print("")
     finally:
         if conn is not None:
