@@ -12,28 +12,14 @@ import os
 import sys
 
 from .errors import EXIT_FAILURE, Interrupted, UsageError, VenvregError
+from .shellcmds import ShellRequest, WrapperError
 from .text import quoted
-
-
-class ShellRequest:
-    """One call from a shell function: which shell, and the user's arguments, untouched."""
-
-    __slots__ = ("args", "shell")
-
-    def __init__(self, shell: str, args: list[str]) -> None:
-        self.shell = shell
-        self.args = args
-
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     Handler = Callable[[ShellRequest], str]
-
-
-class WrapperError(VenvregError):
-    """A failure reported with virtualenvwrapper's own wording (no `venvreg:` prefix)."""
 
 
 def _split(argv: list[str]) -> tuple[str, str, list[str]]:

@@ -249,7 +249,7 @@ def record_uses(isolated: Path) -> Callable[[str, int, float | None], None]:
     def record(name: str, times: int = 1, when: float | None = None) -> None:
         code = (
             "import sys\n"
-            "from venvreg.core.context import open_context\n"
+            "from venvreg.core.session import open_context\n"
             "from venvreg.registry import envs\n"
             "from venvreg.registry.db import write_transaction\n"
             "ctx = open_context()\n"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from venvreg.core.context import open_context
+from venvreg.core.session import open_context
 from venvreg.registry import envs
 from venvreg.registry.db import write_transaction
 from venvreg.registry.envs import EnvRecord

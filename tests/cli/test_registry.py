@@ -21,7 +21,7 @@ USES_EACH = 40
 
 RECORD_USES = """
 import sys
-from venvreg.core.context import open_context
+from venvreg.core.session import open_context
 from venvreg.registry import envs
 from venvreg.registry.db import write_transaction
 ctx = open_context()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from venvreg.core.context import open_context
+from venvreg.core.session import open_context
 from venvreg.core.trash import TrashEntry, new_entry_id, write_entry
 from venvreg.names import name_problem
 from venvreg.registry import envs

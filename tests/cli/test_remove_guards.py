@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from support import make_plain_venv
-from venvreg.core.context import open_context
 from venvreg.core.reconcile import reconcile
 from venvreg.core.remove import plan_removal, remove
+from venvreg.core.session import open_context
 from venvreg.errors import Refused
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from venvreg.core.context import open_context
 from venvreg.core.scan import Progress, ScanOptions, ScanReport, ScanState, scan
+from venvreg.core.session import open_context
 from venvreg.registry import db
 
 from .conftest import by_path, run_unprivileged, run_venvreg, scan_json

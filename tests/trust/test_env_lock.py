@@ -100,7 +100,7 @@ def test_rm_and_rebuild_share_one_lock_file(
     """Each operation's lock path for one env is the same file (what leftovers and doctor
     check for an operation in progress)."""
     code = (
-        "from venvreg.core.context import open_context\n"
+        "from venvreg.core.session import open_context\n"
         "ctx = open_context()\n"
         "ops = ('remove', 'rebuild', 'rename', 'copy', 'wipe', 'restore', 'env')\n"
         "paths = {ctx.lock_path(op, 'api') for op in ops}\n"

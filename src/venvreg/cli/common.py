@@ -15,8 +15,8 @@ from .output import ago, human_size, iso_time
 if TYPE_CHECKING:
     import typer
 
+    from ..core.case_twins import CaseTwin
     from ..core.context import Context
-    from ..core.lookup import CaseTwin
 
 # The parameters that carry environment names, in every command that has them (`run` takes its
 # NAME among free words: its lookup refuses a bad one).
@@ -26,7 +26,7 @@ NAME_OPTIONS = frozenset({"--name"})
 
 @contextlib.contextmanager
 def opened() -> Iterator[Context]:
-    from ..core.context import open_context
+    from ..core.session import open_context
 
     context = open_context()
     try:

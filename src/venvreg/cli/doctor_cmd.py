@@ -30,8 +30,8 @@ def doctor_command(
 
     Example: venvreg doctor || venvreg rebuild --broken
     """
-    from ..core.context import open_context
     from ..core.doctor import diagnose
+    from ..core.session import open_context
 
     context = open_context(leftovers=False)  # leftovers are findings here, not chores
     try:

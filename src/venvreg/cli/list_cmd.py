@@ -24,8 +24,8 @@ def list_command(
 
     Example: venvreg ls --sort size
     """
+    from ..core.case_twins import case_twins
     from ..core.listing import list_envs
-    from ..core.lookup import case_twins
 
     with opened() as context:
         records, report = list_envs(context, sort)

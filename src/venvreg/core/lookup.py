@@ -8,28 +8,15 @@ with a note and activated by their exact name, never mistaken for the registered
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from ..errors import NotFound, VenvregError
 from ..identity import looks_like_env
-from ..names import env_folders_like, name_key, name_problem
+from ..names import env_folders_like, name_problem
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
-
-
-@dataclass(frozen=True)
-class CaseTwin:
-    """An env folder in WORKON_HOME that cannot be registered: `twin_of` has its name."""
-
-    name: str
-    path: str
-    twin_of: str
-
-    @property
-    def note(self) -> str:
-        return f"case twin of {quoted(self.twin_of)}: not indexed, `workon {self.name}` works"
+from .reconcile import reconcile
 
 
 def find_record(context: Context, name: str) -> EnvRecord | None:
@@ -42,8 +29,6 @@ def find_record(context: Context, name: str) -> EnvRecord | None:
         and name_problem(name) is None
         and looks_like_env(context.home.env_path(name))
     ):
-        from .reconcile import reconcile
-
         reconcile(context, rescan_home=True)
         record = envs.get_by_name(context.conn, name)
     if record is not None and record.name != name:
@@ -73,26 +58,6 @@ def _refuse_case_twins(context: Context, name: str, record: EnvRecord) -> None:
             f"{quoted(name)} is ambiguous: the environments {every} differ only in case; "
             "give the exact name"
         )
-
-
-def case_twins(context: Context) -> list[CaseTwin]:
-    """Every case twin folder in WORKON_HOME, with the registered name it differs from."""
-    registered = {name_key(r.name): r for r in envs.all_records(context.conn)}
-    paths = {r.path for r in registered.values()}
-    try:
-        entries = list(os.scandir(context.home.root))
-    except OSError:
-        return []
-    twins = []
-    for entry in entries:
-        if entry.name.startswith(".") or name_problem(entry.name) is not None:
-            continue
-        record = registered.get(name_key(entry.name))
-        if record is None or record.name == entry.name or entry.path in paths:
-            continue
-        if looks_like_env(entry.path):
-            twins.append(CaseTwin(entry.name, entry.path, record.name))
-    return sorted(twins, key=lambda twin: (name_key(twin.name), twin.name))
 
 
 def get_env(context: Context, name: str) -> EnvRecord:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..atomic import write_text_atomically
 from ..registry import envs, links
+from .case_twins import case_twins
 from .context import Context
 
 
@@ -40,8 +41,6 @@ def projects_text(context: Context) -> str:
 def publish_index(context: Context) -> None:
     """Rewrite $WORKON_HOME/.venvreg/names and .../projects atomically."""
     state = context.home.state
-    from .lookup import case_twins
-
     every = [*envs.names(context.conn), *(twin.name for twin in case_twins(context))]
     names = "".join(f"{name}\n" for name in every)
     _write_atomically(state / "names", names)

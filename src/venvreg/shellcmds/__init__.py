@@ -1,7 +1,28 @@
 """The commands behind the shell functions, one module per group.
 
-`hot` (workon, lsvirtualenv) is stdlib-only; the others load on demand.
+`hot` (workon, lsvirtualenv) is stdlib-only; the others load on demand. The request and error
+types live here, not in fastpath, so that the commands never import the dispatcher that
+imports them.
 """
+
+from __future__ import annotations
+
+from ..errors import VenvregError
+
+
+class ShellRequest:
+    """One call from a shell function: which shell, and the user's arguments, untouched."""
+
+    __slots__ = ("args", "shell")
+
+    def __init__(self, shell: str, args: list[str]) -> None:
+        self.shell = shell
+        self.args = args
+
+
+class WrapperError(VenvregError):
+    """A failure reported with virtualenvwrapper's own wording (no `venvreg:` prefix)."""
+
 
 # command -> module in this package, for the commands that are not hot
 COLD_HANDLERS: dict[str, str] = {

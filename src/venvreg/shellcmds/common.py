@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..fastpath import WrapperError
 from ..paths import Home
 from ..text import escape_text
+from . import WrapperError
 
 # The suffix of a *sourced* hook per shell: fish and PowerShell read their own variants.
 SOURCED_HOOK_SUFFIX = {"bash": "", "zsh": "", "fish": ".fish", "pwsh": ".ps1"}

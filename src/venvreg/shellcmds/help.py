@@ -6,7 +6,7 @@ import os
 
 from .. import __version__
 from ..emit.code import ShellCode
-from ..fastpath import ShellRequest
+from . import ShellRequest
 
 COMMANDS = [
     ("add2virtualenv", "add directory to the import path"),

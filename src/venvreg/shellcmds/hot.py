@@ -10,7 +10,6 @@ from ..config import load_settings
 from ..emit.activation import Activation, activate_call
 from ..emit.code import ShellCode
 from ..errors import RegistryError, VenvregError
-from ..fastpath import ShellRequest, WrapperError
 from ..identity import looks_like_env
 from ..names import env_folders_like, name_key, name_problem, require_utf8
 from ..paths import STATE_DIR_NAME, env_bin_dir, workon_home_text
@@ -20,6 +19,7 @@ from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
 from ..smallfiles import parse_pyvenv_cfg, read_small_file
 from ..text import quoted
+from . import ShellRequest, WrapperError
 
 # Only the standard library and venvreg's lean modules are imported here: no pathlib, no
 # dataclasses (tests/unit/test_hot_path.py keeps it so).

@@ -8,15 +8,16 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.context import Context, open_context
+from ..core.context import Context
 from ..core.create import CreateRequest, create
+from ..core.session import open_context
 from ..core.tempenvs import mark_temporary
 from ..emit.activation import activate_call
 from ..emit.code import ShellCode
 from ..errors import VenvregError
-from ..fastpath import ShellRequest, WrapperError
 from ..paths import is_within
 from ..registry.envs import EnvRecord
+from . import ShellRequest, WrapperError
 from .common import err, hook_dir, run_hook, sourced_hook
 from .hot import activation_for
 

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 from ..emit.code import ShellCode
-from ..fastpath import ShellRequest, WrapperError
 from ..paths import env_bin_dir
 from ..project_file import project_filename, read_project_file
 from ..text import escape_text
 from ..venv import inspect_venv, read_small_file
+from . import ShellRequest, WrapperError
 from .common import active_env
 from .hot import env_details, env_names, find_env, home_root, try_open_registry
 
@@ -60,9 +60,9 @@ def cdproject(request: ShellRequest) -> str:
 
 def setvirtualenvproject(request: ShellRequest) -> str:
     """setvirtualenvproject [ENV [PROJECT]]: defaults are the active env and the current folder."""
-    from ..core.context import open_context
     from ..core.lookup import find_record
     from ..core.project import set_project
+    from ..core.session import open_context
     from ..registry import envs
 
     env = request.args[0] if request.args else os.environ.get("VIRTUAL_ENV", "")

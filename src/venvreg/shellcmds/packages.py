@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..atomic import write_text_atomically
 from ..emit.code import ShellCode
-from ..fastpath import ShellRequest, WrapperError
 from ..text import quoted
+from . import ShellRequest, WrapperError
 from .common import active_env, err
 from .navigate import PATH_EXTENSIONS_FILE, site_packages_of
 
@@ -64,7 +64,7 @@ def wipeenv(request: ShellRequest) -> str:
     """wipeenv: `venvreg wipe` of the active env without asking, as virtualenvwrapper's does
     (core/wipe.py: a package snapshot, then the env's own pip)."""
     from ..backends.process import ProcessFailed
-    from ..core.context import open_context
+    from ..core.session import open_context
     from ..core.wipe import plan_wipe, wipe_env
     from ..registry import envs
 

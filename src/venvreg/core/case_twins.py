@@ -1,0 +1,47 @@
+"""Case twins: env folders in WORKON_HOME whose names differ only in case from a registered
+env's (`oldenv` beside `OldEnv`). Names are unique in the registry after case folding, so a
+twin has no row; it is listed with a note and activated by its exact name."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..identity import looks_like_env
+from ..names import name_key, name_problem
+from ..registry import envs
+from ..text import quoted
+from .context import Context
+
+
+@dataclass(frozen=True)
+class CaseTwin:
+    """An env folder in WORKON_HOME that cannot be registered: `twin_of` has its name."""
+
+    name: str
+    path: str
+    twin_of: str
+
+    @property
+    def note(self) -> str:
+        return f"case twin of {quoted(self.twin_of)}: not indexed, `workon {self.name}` works"
+
+
+def case_twins(context: Context) -> list[CaseTwin]:
+    """Every case twin folder in WORKON_HOME, with the registered name it differs from."""
+    registered = {name_key(r.name): r for r in envs.all_records(context.conn)}
+    paths = {r.path for r in registered.values()}
+    try:
+        entries = list(os.scandir(context.home.root))
+    except OSError:
+        return []
+    twins = []
+    for entry in entries:
+        if entry.name.startswith(".") or name_problem(entry.name) is not None:
+            continue
+        record = registered.get(name_key(entry.name))
+        if record is None or record.name == entry.name or entry.path in paths:
+            continue
+        if looks_like_env(entry.path):
+            twins.append(CaseTwin(entry.name, entry.path, record.name))
+    return sorted(twins, key=lambda twin: (name_key(twin.name), twin.name))
