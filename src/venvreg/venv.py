@@ -12,6 +12,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from .paths import is_within
 from .project_file import project_file_problem
@@ -315,7 +316,11 @@ def _interpreter_problem(info: VenvInfo) -> tuple[str | None, str | None]:
 
 # An env's state, the one meaning every command renders (ls, show, scan, doctor, prune):
 # `project gone` is a working env whose project folder is gone, not a broken one.
-OK, PROJECT_GONE, BROKEN, MISSING = "ok", "project gone", "broken", "missing"
+State = Literal["ok", "project gone", "broken", "missing"]
+OK: State = "ok"
+PROJECT_GONE: State = "project gone"
+BROKEN: State = "broken"
+MISSING: State = "missing"
 STATES = (OK, PROJECT_GONE, BROKEN, MISSING)
 _PROJECT_GONE = re.compile(r"project folder .* is gone", re.DOTALL)
 _FOLDER_GONE = re.compile(r"(?:the|env) folder .* is gone", re.DOTALL)
@@ -326,7 +331,7 @@ def project_gone_problem(project: str) -> str:
     return f"project folder {project} is gone"
 
 
-def env_state(problems: tuple[str, ...] | list[str], status: str = "ready") -> str:
+def env_state(problems: tuple[str, ...] | list[str], status: str = "ready") -> State:
     """ok / project gone / broken / missing, from a row's status and its problem lines."""
     if status == "missing" or any(_FOLDER_GONE.fullmatch(line) for line in problems):
         return MISSING

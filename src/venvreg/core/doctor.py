@@ -10,6 +10,7 @@ import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from .. import locks
 from ..errors import NotFound
@@ -49,11 +50,20 @@ KINDS = (
 )
 
 
+# The kinds docs/json.md lists for `venvreg doctor --json`.
+FindingKind = Literal[
+    "broken", "project-gone", "missing", "not-a-venv", "replaced", "stale-row", "project-drift",
+    "unregistered", "ignored-folder", "half-made", "interrupted-creation", "creation-leftover",
+    "interrupted-removal", "interrupted-rebuild", "interrupted-trash", "suspicious-journal",
+    "orphan-trash",
+]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing that is wrong, why, and the command that fixes it."""
 
-    kind: str
+    kind: FindingKind
     name: str | None
     path: str
     detail: str
@@ -298,13 +308,14 @@ def _leftover_row(
     creating = record.status == "creating"
     lock = context.lock_path("create" if creating else "remove", record.name)
     verb = "creation" if creating else "removal"
+    kind: FindingKind = "interrupted-creation" if creating else "interrupted-removal"
     if not locks.is_abandoned(lock):
         running.append(f"{verb} of {record.name}")
         return
     outcome = "rolls it back" if creating else "finishes it"
     findings.append(
         Finding(
-            f"interrupted-{verb}",
+            kind,
             record.name,
             record.path,
             f"the {verb} of {record.name} was killed midway",

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from .. import locks
 from ..boundary import foreign_entries
@@ -17,6 +18,9 @@ from ..paths import is_system_folder, is_within
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
+
+# What a removal moves: the env's folder (or only its own entries), a link, or nothing (gone).
+RemovalKind = Literal["folder", "link", "gone"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class RemovalPlan:
     `python -m venv .`); then only the env's own entries are removed and the folder stays."""
 
     record: EnvRecord
-    kind: str
+    kind: RemovalKind
     marker: str | None = None
     foreign: tuple[str, ...] = ()
 

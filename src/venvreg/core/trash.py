@@ -20,6 +20,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ..atomic import write_text_atomically
 from ..errors import Refused, VenvregError
@@ -33,6 +34,7 @@ ENTRY_FILE = "entry.json"
 ENV_FOLDER = "env"
 BUSY_FOLDER = "trash-busy"
 DELETING, RESTORING = "delete", "restore"
+EntryKind = Literal["folder", "link", "snapshot", "entries"]
 
 
 @dataclass
@@ -46,7 +48,7 @@ class TrashEntry:
     name: str
     original_path: str
     removed_at: float
-    kind: str
+    kind: EntryKind
     size_bytes: int | None = None
     python_version: str | None = None
     backend: str | None = None
