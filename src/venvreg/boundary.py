@@ -1,8 +1,9 @@
 """An environment's boundary: which top-level entries of its folder a venv tool made.
 
 Everything else in the folder is foreign: a project made with `python -m venv .` keeps its
-`.git`, sources and `pyproject.toml` beside the env. Removal, purge, rebuild and the temp-env
-deletion act on the env's own entries only; nothing here ever names a foreign entry as movable.
+`.git`, sources and `pyproject.toml` beside the env. Removal, purge and the temp-env deletion act
+on the env's own entries only, and rebuild refuses such a folder; nothing here ever names a
+foreign entry as movable.
 The same module holds scan's rule for what is an environment at all, so that adopt refuses
 exactly what scan does not call an env, with the same reason.
 """

@@ -54,7 +54,7 @@ def _load_statx() -> object:
     if _statx is not None:
         return _statx
     try:
-        import ctypes  # only here: the hot path never asks for an identity
+        import ctypes  # only here: workon asks for an identity only to index a new folder
 
         libc = ctypes.CDLL(None, use_errno=True)
         function = libc.statx
@@ -65,7 +65,7 @@ def _load_statx() -> object:
     class Timestamp(ctypes.Structure):
         _fields_ = [("sec", ctypes.c_int64), ("nsec", ctypes.c_uint32), ("pad", ctypes.c_int32)]
 
-    class Statx(ctypes.Structure):  # struct statx: 256 bytes, of which the first 112 are read
+    class Statx(ctypes.Structure):  # struct statx: 256 bytes, of which the first 96 are read
         _fields_ = [
             ("mask", ctypes.c_uint32),
             ("head", ctypes.c_uint8 * 60),

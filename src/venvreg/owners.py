@@ -219,7 +219,7 @@ class ProjectFinder:
 
     def guess(self, env: str, ownership: Ownership) -> ProjectGuess:
         """The env's `.project` file first; then the folder its location names; nothing for
-        envs in a tool's cache or data folder; the parent of an in-project `.venv`/`venv`;
+        envs in a tool's cache or data folder; the parent of an in-project env (IN_PROJECT_NAMES);
         else the nearest folder above holding a project marker (never $HOME or /)."""
         from .project_file import project_filename, read_project_file
 

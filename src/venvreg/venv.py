@@ -1,7 +1,7 @@
 """What a venv folder says about itself, learnt by stat and by reading small regular files only.
 
-Nothing found in the folder is ever run: an adopted env is untrusted, and shells call this module on
-hot paths, so it stays stdlib-only with light imports.
+Nothing found in the folder is ever run: an adopted env is untrusted. Standard library only; the
+shell hot path (workon) does not import it and reads through smallfiles.py instead.
 """
 
 from __future__ import annotations
@@ -314,7 +314,7 @@ def _interpreter_problem(info: VenvInfo) -> tuple[str | None, str | None]:
     return None, resolved
 
 
-# An env's state, the one meaning every command renders (ls, show, scan, doctor, prune):
+# An env's state, the one meaning every command renders (ls, show, scan, doctor):
 # `project gone` is a working env whose project folder is gone, not a broken one.
 State = Literal["ok", "project gone", "broken", "missing"]
 OK: State = "ok"

@@ -1,4 +1,4 @@
-"""Running a child (virtualenv, pip, uv) with its output streamed to stderr, never to stdout.
+"""Running a child (pip, venv, uv) with its output streamed to stderr, never to stdout.
 
 A child must never outlive venvreg: after a kill -9 the next command rolls back the half-made
 env, and a pip still writing into that folder would leave a half folder behind. So the child

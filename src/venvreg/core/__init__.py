@@ -1,1 +1,2 @@
-"""Operations, one module each; they return data and never print."""
+"""Operations, one module each; they return data and never write to stdout (a few notices and
+warnings go to stderr)."""

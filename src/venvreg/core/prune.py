@@ -1,9 +1,10 @@
 """`venvreg prune`: which environments to let go, why, and the evidence; removal via the trash.
 
 Selectors add candidates, each match is a reason: unused for a while, broken, folder missing,
-project folder gone. `larger_than` narrows them. Never candidates: the active env, envs being
-created or removed, and (unless asked) adopted envs outside WORKON_HOME, which belong to
-someone's project. Removal goes through core/remove.py, so every deletion rule applies again and
+project folder gone. `larger_than` narrows them. Never candidates: the active env, an env a
+process uses now, envs being created or removed, envs another tool manages, and adopted envs
+outside WORKON_HOME, which belong to someone's project (`include_adopted` admits those, managed
+or not). Removal goes through core/remove.py, so every deletion rule applies again and
 `venvreg restore` brings an env back.
 """
 

@@ -289,7 +289,7 @@ def _commit(
             envs.update(
                 context.conn,
                 record.id,
-                identity=identity_of(journal.path),  # with the new pyvenv.cfg in it
+                identity=identity_of(journal.path),  # now with the bin/ the backend made
                 status="ready",
                 tool=info.tool,
                 backend=plan.backend,

@@ -40,8 +40,9 @@ from .trash import (
 
 @dataclass(frozen=True)
 class RemovalResult:
-    """What happened to one environment. outcome: trashed, purged, link-trashed, snapshot-only
-    (another filesystem: deleted, restorable from its package list) or forgotten (folder gone)."""
+    """What happened to one environment. outcome: trashed, entries-trashed (only the env's own
+    entries; the folder stays), link-trashed, snapshot-only (another filesystem: deleted,
+    restorable from its package list), purged or forgotten (folder gone)."""
 
     name: str
     path: str

@@ -39,7 +39,8 @@ def projects_text(context: Context) -> str:
 
 
 def publish_index(context: Context) -> None:
-    """Rewrite $WORKON_HOME/.venvreg/names and .../projects atomically."""
+    """Rewrite $WORKON_HOME/.venvreg/names, and .../projects while auto_activate is on (else
+    remove it), atomically."""
     state = context.home.state
     every = [*envs.names(context.conn), *(twin.name for twin in case_twins(context))]
     names = "".join(f"{name}\n" for name in every)

@@ -18,5 +18,5 @@ SORT_KEYS = tuple(_SORTERS)
 
 
 def sort_records(records: list[EnvRecord], order: str) -> None:
-    """Sort in place; newest, largest and most recently used first."""
+    """Sort in place: by name, or newest, largest, most recently used first."""
     records.sort(key=_SORTERS[order])

@@ -1,7 +1,7 @@
 """The one line of code a shell evaluates to activate an environment.
 
 All the logic (deactivating the current env, hooks, PATH, prompt, `deactivate`) is static code
-in shell/venvreg.<shell>; what is emitted is a call to it whose every argument is quoted.
+in the shell's function file in shell/; what is emitted is a call to it, every argument quoted.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def check_activatable(activation: Activation) -> None:
 
 def activate_call(code: ShellCode, activation: Activation) -> ShellCode:
     """`__venvreg_activate NAME ENV BIN PROMPT PS1_PROMPT PROJECT CD HOOK_DIR WORKON_HOME`, every
-    value quoted for `shell` (PowerShell calls its function with the same positional values)."""
+    value quoted for `code.shell` (PowerShell's function takes the same positional values)."""
     check_activatable(activation)
     ps1_prompt = bash_prompt_text(activation.prompt) if code.shell == "bash" else activation.prompt
     values = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .quoting import quoter
 
-# The helpers every shell/venvreg.* file defines, and so the only words emitted bare.
+# The helpers every shell's function file defines (bash and zsh through venvreg.common.sh),
+# and so the only words emitted bare.
 HELPERS = frozenset(
     [
         "__venvreg_activate",

@@ -1,5 +1,6 @@
-"""mkvirtualenv, mktmpenv, mkproject, cpvirtualenv, rmvirtualenv: the cold shell commands that
-create or remove, with virtualenvwrapper's flags, messages, hooks and exit codes."""
+"""mkvirtualenv, mktmpenv, mkproject, cpvirtualenv, rmvirtualenv and rmtmpenv (deactivate's): the
+cold shell commands that create or remove, with virtualenvwrapper's flags, messages, hooks and
+exit codes."""
 
 from __future__ import annotations
 
@@ -133,7 +134,7 @@ def _source_hook(code: ShellCode, hooks: Path, hook: str, internal: str) -> None
 def _make_env(
     context: Context, parsed: MkvirtualenvArgs, code: ShellCode, cd_mode: str = "auto"
 ) -> EnvRecord:
-    """Create, run premkvirtualenv, link the project, activate: mkvirtualenv's sequence."""
+    """Create (with the project linked), run premkvirtualenv, activate: mkvirtualenv's sequence."""
     assert parsed.name is not None
     project = None
     if parsed.project is not None:
