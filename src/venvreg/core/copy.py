@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from .context import Context
 from .create import CreateRequest, create
 from .freeze import freeze
 from .lookup import get_present_env
+from .pip import requirements_file
 from .safety import env_lock
 
 # Per-env hook files virtualenvwrapper users keep in bin/, in every shell's variant.
@@ -61,12 +61,7 @@ def _copy_locked(
             f"the Python {quoted(source.name)} was made from is gone; see `venvreg show`"
         )
     requirements = freeze(Path(source.site_packages))
-    with tempfile.TemporaryDirectory(prefix="venvreg-copy-") as scratch:
-        requirement_files: list[str] = []
-        if requirements:
-            requirement_file = Path(scratch) / "requirements.txt"
-            requirement_file.write_text("\n".join(requirements) + "\n", encoding="utf-8")
-            requirement_files.append(str(requirement_file))
+    with requirements_file(requirements) as listing:
         project = (
             source.project_path
             if source.project_path and os.path.isdir(source.project_path)
@@ -76,7 +71,7 @@ def _copy_locked(
             name=target_name,
             python=interpreter,
             project=project,
-            requirements=requirement_files,
+            requirements=[listing] if requirements else [],
             backend=source.backend,
             project_trusted=source.id is not None
             and links.link_is_trusted(context.conn, source.id),

@@ -16,6 +16,7 @@ from .. import locks
 from ..errors import NotFound
 from ..identity import looks_like_env, same_identity
 from ..names import name_key, name_problem
+from ..owners import MANAGED_OWNERS
 from ..project_file import read_project_file
 from ..registry import envs
 from ..registry.envs import EnvRecord
@@ -25,7 +26,6 @@ from . import journal as journals
 from .context import Context
 from .half_made import is_half_made
 from .leftovers import CREATION_MARKER, read_marker
-from .rebuild import MANAGED_TOOLS
 from .trash import ENV_FOLDER, RESTORING, claimed_entries, read_entry
 
 # Finding kinds, in the order they are reported.
@@ -184,7 +184,7 @@ def _check_env(record: EnvRecord, findings: list[Finding]) -> tuple[str, ...]:
     info = inspect_venv(Path(path))
     health = check_health(info, None)
     if not health.ok:
-        if info.tool == "conda" or record.tool in MANAGED_TOOLS:
+        if info.tool == "conda" or record.tool in MANAGED_OWNERS:
             owner = "conda" if info.tool == "conda" else record.tool
             fix = f"recreate it with {owner}, or `venvreg rm {_word(name)}`"
         else:

@@ -13,7 +13,6 @@ the user allowed pip options.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..text import quoted
 from .context import Context
 from .create import CreateRequest, create
 from .manifest import ManifestEnv
+from .pip import requirements_file
 from .pip_lines import PipInput, pip_inputs, source_changes
 from .remove import plan_removal, remove
 from .restore import restore
@@ -118,17 +118,12 @@ def run_step(context: Context, step: ImportStep, progress: Callable[[str], None]
     if step.action == REPLACE:
         trash_id = remove(context, plan_removal(context, env.name)).trash_id
     try:
-        with tempfile.TemporaryDirectory(prefix="venvreg-import-") as scratch:
-            requirements = []
-            if env.packages:
-                listing = Path(scratch) / "requirements.txt"
-                listing.write_text("".join(f"{line}\n" for line in env.packages), "utf-8")
-                requirements.append(str(listing))
+        with requirements_file(env.packages) as listing:
             request = CreateRequest(
                 name=env.name,
                 python=str(step.interpreter),
                 project=env.project if env.project and os.path.isdir(env.project) else None,
-                requirements=requirements,
+                requirements=[listing] if env.packages else [],
                 backend=env.backend,
             )
             record = create(context, request, progress)  # all or nothing, packages included

@@ -47,6 +47,7 @@ from ..boundary import holds_more
 from ..errors import Refused, UsageError, VenvregError
 from ..holds import hold_point
 from ..identity import identity_of
+from ..owners import MANAGED_OWNERS
 from ..project_file import write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
@@ -65,10 +66,6 @@ from .safety import check_removable, env_lock
 from .trash import new_entry_id
 
 Progress = Callable[[str], None]
-# Tools that manage their envs' lifetime and contents: they rebuild their own.
-MANAGED_TOOLS = frozenset(
-    ["poetry", "pipenv", "pipx", "hatch", "pdm", "tox", "nox", "conda", "pyenv"]
-)
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,7 @@ def plan_rebuild(context: Context, name: str, python: str | None = None) -> Rebu
             "entries to the trash)"
         )
     info = inspect_venv(Path(record.path))
-    if info.tool == "conda" or record.tool in MANAGED_TOOLS:
+    if info.tool == "conda" or record.tool in MANAGED_OWNERS:
         owner = "conda" if info.tool == "conda" else record.tool
         raise Refused(f"{quoted(record.name)} belongs to {owner}; rebuild it with {owner}")
     interpreter = _choose_interpreter(record, python)
@@ -317,7 +314,7 @@ def broken_envs(context: Context) -> tuple[list[EnvRecord], list[tuple[EnvRecord
         info = inspect_venv(Path(record.path))
         if check_health(info, None).ok:
             continue
-        if info.tool == "conda" or record.tool in MANAGED_TOOLS:
+        if info.tool == "conda" or record.tool in MANAGED_OWNERS:
             owner = "conda" if info.tool == "conda" else record.tool
             skipped.append((record, f"belongs to {owner}; rebuild it with {owner}"))
             continue
