@@ -44,6 +44,24 @@ def project_file_problem(env_path: str | Path) -> str | None:
     return _read_value(env_path)[1]
 
 
+def checked_project_folder(folder: str) -> str:
+    """`folder` made absolute, or UsageError (exit 2): it goes into `.project` and the registry,
+    which hold UTF-8 text only, so a path that is not valid UTF-8 (or cannot be a path at all)
+    is refused before anything is made, and so is a folder that does not exist."""
+    from pathlib import Path  # off the hot path, which reads .project files only
+
+    from .errors import UsageError
+    from .text import quoted
+
+    problem = path_value_problem(folder)
+    if problem is not None:
+        raise UsageError(f"project folder {quoted(folder)} cannot be used: {problem}")
+    project = Path(folder).absolute()
+    if not project.is_dir():
+        raise UsageError(f"project folder {quoted(folder)} does not exist")
+    return str(project)
+
+
 def write_project_file(env_path: str | Path, project: str | None) -> None:
     """Write (or, for None, remove) the `.project` file the way virtualenvwrapper does."""
     target = os.path.join(env_path, project_filename())

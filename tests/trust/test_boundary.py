@@ -331,3 +331,35 @@ def test_a_conda_env_is_all_its_own(cli: Cli, workon_home: Path) -> None:
     assert not os.path.lexists(env)
     (entry,) = json.loads(cli("trash", "list", "--json").stdout)
     assert entry["kind"] == "folder" and entry["restorable"] is True
+
+
+def test_wipe_of_an_env_made_in_a_git_project_keeps_the_project(
+    cli: Cli, isolated: Path, local_index: dict[str, str]
+) -> None:
+    """wipe uninstalls with the env's own pip: the packages go, the project stays as it was."""
+    app = isolated / "src" / "app"
+    app.mkdir(parents=True)
+    (app / "main.py").write_text("print('hello from app')\n", encoding="utf-8")
+    git(app, "init", "-q")
+    git(app, "add", "main.py")
+    git(app, "commit", "-q", "-m", "first")
+    subprocess.run([str(BASE_PYTHON), "-m", "venv", "."], cwd=app, check=True, timeout=300)
+    subprocess.run(
+        [str(app / "bin" / "python"), "-m", "pip", "install", "-q", "vrdemoalpha"],
+        check=True,
+        env={**os.environ, **local_index},
+        timeout=300,
+    )
+    before = project_files(app)
+    assert cli("adopt", str(app)).returncode == 0
+    wiped = cli("wipe", "app", "--yes", env=local_index)
+    assert wiped.returncode == 0, wiped.stderr
+    assert "vrdemoalpha" in wiped.stderr
+    assert project_files(app) == before
+    assert git(app, "status", "--porcelain", "--untracked-files=no") == ""
+    assert git(app, "log", "--format=%s") == "first\n"
+    (site,) = (app / "lib").glob("python*/site-packages")
+    assert not list(site.glob("vrdemoalpha*"))
+    assert sorted(os.listdir(app)) == sorted(
+        [".git", "main.py", "bin", "include", "lib", "lib64", "pyvenv.cfg"]
+    )

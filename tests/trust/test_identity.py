@@ -244,3 +244,27 @@ def test_prune_does_not_offer_an_env_used_minutes_ago_after_a_chmod(
     assert "old-but-used" not in result.stdout
     shown = json.loads(cli("show", "old-but-used", "--json").stdout)
     assert shown["use_count"] == 1 and shown["last_use_source"] == "activation"
+
+
+@pytest.mark.parametrize("how", sorted(RECREATIONS))
+def test_prune_sees_a_recreation_as_ls_does(
+    how: str, cli: Cli, workon_home: Path, record_uses: Callable[..., None]
+) -> None:
+    """prune is the first command after the re-creation: it says what it saw, once, and the
+    env keeps its history (a recent activation), so it is not offered as unused."""
+    _created(cli, "api")
+    record_uses("api", 2)
+    env = workon_home / "api"
+    long_ago = time.time() - 200 * 86400
+    RECREATIONS[how](env)
+    for path in [env, *env.rglob("*")]:
+        os.utime(path, (long_ago, long_ago), follow_symlinks=False)
+
+    result = cli("prune", "--unused-for", "30d", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "made again" in line]
+    assert len(notes) == 1 and "'api'" in notes[0] and "history" in notes[0], result.stderr
+    assert json.loads(result.stdout)["candidates"] == []
+    after = _entry(cli, "api")
+    assert (after["origin"], after["use_count"]) == ("created", 2)
+    assert "made again" not in cli("ls").stderr

@@ -199,3 +199,57 @@ def test_the_shell_functions_pass_the_refusal_on(shell: str, make_sandbox: Any) 
     refusals = [line for line in run.stderr.splitlines() if "must be valid UTF-8" in line]
     assert len(refusals) == 5 and all("bad\\xffname" in line for line in refusals), run.stderr
     assert sorted(p.name for p in sb.workon_home.iterdir() if not p.name.startswith(".")) == [GOOD]
+
+
+# --- a project folder that is not valid UTF-8 -------------------------------------------------
+
+BAD_FOLDER = os.fsdecode(b"proj\xffdir")
+
+
+@pytest.fixture
+def bad_project(home_with_env: dict[str, Any]) -> Path:
+    """An existing folder whose name is not valid UTF-8 (such folders exist on a Linux disk)."""
+    folder = Path(home_with_env["tmp"]) / BAD_FOLDER
+    folder.mkdir()
+    return folder
+
+
+PROJECT_INVOCATIONS = {
+    "create -a": ["create", "fresh", "--backend", "venv", "-a", "{project}"],
+    "project set": ["project", "set", GOOD, "{project}"],
+    "mkvirtualenv -a": ["__shell", "bash", "mkvirtualenv", "--", "-a", "{project}", "fresh"],
+    "setvirtualenvproject": ["__shell", "bash", "setvirtualenvproject", "--", GOOD, "{project}"],
+}
+
+
+@pytest.mark.parametrize("label", sorted(PROJECT_INVOCATIONS))
+def test_a_non_utf8_project_folder_is_refused_with_exit_2(
+    label: str, bad_project: Path, workon_home: Path, rows: Any
+) -> None:
+    """The folder is written into `.project` and the registry, which hold UTF-8 only: refused
+    before anything is made, as a name is (it used to be a traceback, or an env half made)."""
+    argv = [word.format(project=bad_project) for word in PROJECT_INVOCATIONS[label]]
+    before_rows, before_disk = rows(), _listing(workon_home)
+    result = _run(argv, dict(os.environ))
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2, (label, result.returncode, err)
+    assert "Traceback" not in err and "internal error" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, (label, err)
+    assert "not valid UTF-8" in lines[0] and "proj\\xffdir" in lines[0], (label, err)
+    assert rows() == before_rows
+    assert _listing(workon_home) == before_disk
+    assert not (workon_home / GOOD / ".project").exists()
+
+
+def test_setvirtualenvproject_refuses_a_non_utf8_env(
+    home_with_env: dict[str, Any], workon_home: Path, rows: Any
+) -> None:
+    before_rows = rows()
+    argv = ["__shell", "bash", "setvirtualenvproject", "--", BAD, str(home_with_env["tmp"])]
+    result = _run(argv, dict(os.environ))
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2, (result.returncode, err)
+    assert "internal error" not in err and len(err.strip().splitlines()) == 1, err
+    assert "UTF-8" in err and "bad\\xffname" in err
+    assert rows() == before_rows

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -160,3 +161,34 @@ def test_starting_the_env_python_counts_through_its_pth_files(old_env: Path, cli
     assert _prune_json(cli)["candidates"] == []
     recent = _prune_json(cli, "--unused-for", "0d")["candidates"]
     assert [(c["name"], c["last_use_source"]) for c in recent] == [("old", "start-up")]
+
+
+OPEN_AND_HOLD = (
+    "import sys; handle = open(sys.argv[1]); print('up', flush=True); sys.stdin.readline()"
+)
+
+
+def test_a_process_with_a_file_of_the_env_open_keeps_it(old_env: Path, cli: Any) -> None:
+    """A program that is not the env's own (the test's Python, no VIRTUAL_ENV) but holds one of
+    its files open, as an editor or an indexer does: the env is in use, prune leaves it."""
+    environment = {k: v for k, v in _env_python_environment().items() if k != "VIRTUAL_ENV"}
+    module = _site_packages(old_env) / "vrusedpkg" / "__init__.py"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", OPEN_AND_HOLD, str(module)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "up"
+        _age_everything(old_env)
+        report = _prune_json(cli)
+        assert report["candidates"] == []
+        why = {entry["name"]: entry["why"] for entry in report["left_alone"]}
+        assert why["old"].startswith(f"in use now: pid {holder.pid} (")
+        assert why["old"].endswith(") has its files open")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert [c["name"] for c in _prune_json(cli)["candidates"]] == ["old"]

@@ -29,7 +29,7 @@ from ..errors import Refused, UsageError, VenvregError
 from ..holds import hold_point
 from ..identity import identity_of, looks_like_env
 from ..names import validate_name
-from ..project_file import write_project_file
+from ..project_file import checked_project_folder, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
@@ -72,9 +72,7 @@ def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path 
     # A folder made by hand under a case-variant of the name must clash: index it first.
     reconcile(context, rescan_home=True)
     if request.project is not None:
-        project = Path(request.project)
-        if not project.is_dir():
-            raise UsageError(f"project folder {quoted(request.project)} does not exist")
+        checked_project_folder(request.project)
     for requirement_file in request.requirements:
         if not os.path.isfile(requirement_file):
             raise UsageError(f"requirements file {quoted(requirement_file)} does not exist")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..errors import UsageError
-from ..project_file import write_project_file
+from ..project_file import checked_project_folder, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
-from ..text import quoted
 from .context import Context
 from .lookup import get_env, get_present_env
 from .reconcile import reconcile
@@ -19,16 +15,14 @@ from .shell_index import publish_index
 def set_project(context: Context, name: str, folder: str) -> EnvRecord:
     """Record `folder` (made absolute, must exist) as `name`'s project, as a link the user
     made: auto-activation follows it (a .project an env brought along is not followed)."""
-    project = Path(folder).absolute()
-    if not project.is_dir():
-        raise UsageError(f"project folder {quoted(folder)} does not exist")
+    project = checked_project_folder(folder)
     reconcile(context)
     record = get_present_env(context, name)
     assert record.id is not None
-    write_project_file(record.path, str(project))
+    write_project_file(record.path, project)
     with write_transaction(context.conn):
-        envs.update(context.conn, record.id, project_path=str(project), user_project=str(project))
-    record.project_path = str(project)
+        envs.update(context.conn, record.id, project_path=project, user_project=project)
+    record.project_path = project
     publish_index(context)
     return record
 

@@ -63,9 +63,10 @@ def setvirtualenvproject(request: ShellRequest) -> str:
     from ..core.lookup import find_record
     from ..core.project import set_project
     from ..core.session import open_context
+    from ..names import require_utf8
     from ..registry import envs
 
-    env = request.args[0] if request.args else os.environ.get("VIRTUAL_ENV", "")
+    env = require_utf8(request.args[0] if request.args else os.environ.get("VIRTUAL_ENV", ""))
     project = os.path.abspath(request.args[1]) if len(request.args) > 1 else os.getcwd()
     context = open_context()
     try:
