@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -288,6 +289,22 @@ def test_a_missing_requirements_file_is_refused(
     assert "requirements file" in result.stderr and "does not exist" in result.stderr
     _only_state_folder(workon_home)
     assert rows() == []
+
+
+def test_a_version_spec_for_python_finds_the_interpreter(cli: Any, workon_home: Path) -> None:
+    """`-p X.Y` goes through interpreter discovery (python-discovery), not a path."""
+    spec = "{}.{}".format(*sys.version_info[:2])
+    result = cli("create", "demo", "-p", spec)
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(cli("ls", "--json").stdout)
+    assert [(env["name"], env["state"]) for env in listed] == [("demo", "ok")]
+    assert listed[0]["python_version"].startswith(f"{spec}.")
+    version = subprocess.run(
+        [str(workon_home / "demo" / "bin" / "python"), "-c", "import sys; print(sys.version)"],
+        capture_output=True,
+        text=True,
+    )
+    assert version.stdout.startswith(f"{spec}.")
 
 
 @pytest.mark.parametrize(

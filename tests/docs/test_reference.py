@@ -11,11 +11,10 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import click
 import pytest
 
 from venvreg import errors
-from venvreg.cli.reference import CommandDoc, all_commands, help_text, render_reference, root
+from venvreg.cli.reference import CommandDoc, all_commands, render_reference, root
 from venvreg.config import KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +22,7 @@ DOCS = ROOT / "docs"
 REGENERATE = "run python -m venvreg.cli.reference"
 
 COMMANDS = all_commands()
-LEAVES = [doc for doc in COMMANDS if not isinstance(doc.command, click.Group)]
+LEAVES = [doc for doc in COMMANDS if not doc.is_group]
 
 
 def read(name: str) -> str:
@@ -77,7 +76,7 @@ def test_the_cli_has_the_commands_the_docs_talk_about() -> None:
 
 @pytest.mark.parametrize("doc", [root(), *LEAVES], ids=lambda doc: doc.path)
 def test_every_command_has_an_example(doc: CommandDoc) -> None:
-    assert re.search(r"^Example: \S", help_text(doc.command), re.MULTILINE), (
+    assert re.search(r"^Example: \S", doc.help, re.MULTILINE), (
         f"the help of `{doc.path}` has no 'Example: ...' line"
     )
 
@@ -90,10 +89,10 @@ def test_every_command_and_option_is_in_the_reference(doc: CommandDoc) -> None:
     section = found[doc.path]
     for alias in doc.aliases:
         assert f"`{alias}`" in section, f"alias `{alias}` is not mentioned: {REGENERATE}"
-    for param in doc.command.params:
-        if getattr(param, "hidden", False):
+    for param in doc.params:
+        if param.hidden:
             continue
-        names = param.opts + param.secondary_opts if isinstance(param, click.Option) else []
+        names = param.opts + param.secondary_opts if param.kind == "option" else []
         for name in names:
             assert re.search(rf"`[^`]*{re.escape(name)}\b", section), (
                 f"option {name} of `{doc.path}` is not in docs/reference.md: {REGENERATE}"

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
+import typer.core
 import typer.main
 
 from trust import shell_sandbox
@@ -36,12 +36,13 @@ OTHER_ARGUMENTS = {
 NAME_OPTIONS = {"--name"}
 
 
-def _commands() -> list[tuple[list[str], click.Command]]:
-    """Every leaf command of the CLI, with the words that reach it."""
-    found: list[tuple[list[str], click.Command]] = []
+def _commands() -> list[tuple[list[str], Any]]:
+    """Every leaf command of the CLI, with the words that reach it (typer's classes, which
+    derive from click's or, from typer 0.26 on, from the click typer bundles)."""
+    found: list[tuple[list[str], Any]] = []
 
-    def walk(command: click.Command, words: list[str]) -> None:
-        if isinstance(command, click.Group):
+    def walk(command: Any, words: list[str]) -> None:
+        if isinstance(command, typer.core.TyperGroup):
             for word, sub in command.commands.items():
                 walk(sub, [*words, word])
         else:
@@ -51,8 +52,8 @@ def _commands() -> list[tuple[list[str], click.Command]]:
     return found
 
 
-def _arguments(command: click.Command) -> list[click.Argument]:
-    return [p for p in command.params if isinstance(p, click.Argument)]
+def _arguments(command: Any) -> list[Any]:
+    return [p for p in command.params if isinstance(p, typer.core.TyperArgument)]
 
 
 def _invocations() -> list[tuple[str, list[str]]]:
@@ -72,7 +73,7 @@ def _invocations() -> list[tuple[str, list[str]]]:
                     argv.append(str(OTHER_ARGUMENTS[str(argument.name)]))
             calls.append((f"{' '.join(words)} <{bad.name}>", argv))
         for option in command.params:
-            if isinstance(option, click.Option) and NAME_OPTIONS & set(option.opts):
+            if isinstance(option, typer.core.TyperOption) and NAME_OPTIONS & set(option.opts):
                 argv = [*words, "--name", BAD]
                 argv += [str(OTHER_ARGUMENTS[str(a.name)]) for a in arguments]
                 calls.append((f"{' '.join(words)} --name", argv))

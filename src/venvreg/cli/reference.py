@@ -16,9 +16,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
-import click
 import typer
+import typer.core
+import typer.main
 
 HEADER = """\
 # Command reference
@@ -30,14 +32,62 @@ interrupted by signal N ([exit-codes.md](exit-codes.md)). JSON output is describ
 [json.md](json.md), configuration keys in [configuration.md](configuration.md).
 """
 
+# The word the reference shows for an option's value, by the class of its click parameter type
+# (or the click class it derives from).
+# typer 0.26+ bundles its own click, whose help says `<str>` where click's says TEXT; naming the
+# words here keeps the reference the same on every typer the project allows.
+TYPE_WORDS = {
+    "StringParamType": "TEXT",
+    "Path": "PATH",
+    "TyperPath": "PATH",  # typer 0.28 has its own path type
+    "IntParamType": "INTEGER",
+    "IntRange": "INTEGER RANGE",
+    "FloatParamType": "FLOAT",
+}
+
+
+@dataclass
+class ParamDoc:
+    """One argument or option as the reference shows it, read from click's public Parameter
+    attributes (the same on click itself and on the copy typer 0.26+ bundles)."""
+
+    kind: Literal["argument", "option"]
+    name: str
+    opts: list[str]
+    secondary_opts: list[str]
+    metavar: str | None
+    value_word: str
+    nargs: int
+    required: bool
+    multiple: bool
+    is_flag: bool
+    default: object
+    help: str
+    envvar: str | None
+    hidden: bool
+
+    @property
+    def declaration(self) -> str:
+        """`-o, --output PATH`, `--a / --b`, or an argument's NAME, [NAMES]..., NAME..."""
+        if self.kind == "argument":
+            if self.metavar is not None:
+                return self.metavar
+            word = self.name.upper() if self.required else f"[{self.name.upper()}]"
+            return word + ("..." if self.nargs != 1 else "")
+        value = "" if self.is_flag else " " + (self.metavar or self.value_word)
+        groups = [self.opts, self.secondary_opts] if self.secondary_opts else [self.opts]
+        return " / ".join(", ".join(_short_first(opts)) + value for opts in groups)
+
 
 @dataclass
 class CommandDoc:
     """One command as the reference shows it."""
 
     path: str
-    command: click.Command
-    context: click.Context
+    help: str
+    params: list[ParamDoc]
+    is_group: bool
+    callback: object = field(repr=False, compare=False)
     aliases: list[str] = field(default_factory=list)
     subcommands: list[CommandDoc] = field(default_factory=list)
 
@@ -49,35 +99,112 @@ class CommandDoc:
     def anchor(self) -> str:
         return self.path.replace(" ", "-")
 
+    @property
+    def usage(self) -> str:
+        pieces = [self.path, "[OPTIONS]"]
+        pieces += [p.declaration for p in self.params if p.kind == "argument" and not p.hidden]
+        if self.is_group:
+            pieces.append("COMMAND [ARGS]...")
+        return " ".join(pieces)
+
+
+def _short_first(opts: list[str]) -> list[str]:
+    """-p before --python, as click lists them."""
+    return sorted(opts, key=lambda opt: len(opt) - len(opt.lstrip("-/")))
+
 
 def _original(callback: object) -> object:
     """The function typer wrapped, so that an alias and its command compare equal."""
     return getattr(callback, "__wrapped__", callback)
 
 
-def collect(group: click.Command, context: click.Context) -> list[CommandDoc]:
+def _value_word(param: Any) -> str:
+    """TEXT, PATH, ... for the parameter's type or the nearest click type it derives from."""
+    for cls in type(param.type).__mro__:
+        if cls.__name__ in TYPE_WORDS:
+            return TYPE_WORDS[cls.__name__]
+    raise RuntimeError(f"add the parameter type {type(param.type).__name__} to TYPE_WORDS")
+
+
+def _declared_help(param: Any, callback: object) -> str:
+    """The parameter's help; for arguments, read from typer's declaration when click lost it."""
+    text = getattr(param, "help", None)
+    if text:
+        return str(text)
+    function = _original(callback)
+    if not callable(function):
+        return ""
+    try:
+        declared = inspect.signature(function).parameters.get(param.name or "")
+    except (TypeError, ValueError):
+        return ""
+    info = getattr(declared, "default", None)
+    return str(getattr(info, "help", None) or "")
+
+
+def _param_doc(param: Any, callback: object) -> ParamDoc | None:
+    """The ParamDoc of a typer parameter; None for click's own --help."""
+    if isinstance(param, typer.core.TyperArgument):
+        kind: Literal["argument", "option"] = "argument"
+    elif isinstance(param, typer.core.TyperOption):
+        kind = "option"
+    else:
+        return None
+    is_flag = kind == "option" and bool(param.is_flag)
+    envvar = getattr(param, "envvar", None)
+    return ParamDoc(
+        kind=kind,
+        name=str(param.name or ""),
+        opts=list(param.opts),
+        secondary_opts=list(param.secondary_opts),
+        metavar=param.metavar,
+        value_word="" if is_flag or kind == "argument" else _value_word(param),
+        nargs=int(param.nargs),
+        required=bool(param.required),
+        multiple=bool(getattr(param, "multiple", False)),
+        is_flag=is_flag,
+        default=param.default,
+        help=_declared_help(param, callback),
+        envvar=envvar if isinstance(envvar, str) else None,
+        hidden=bool(getattr(param, "hidden", False)),
+    )
+
+
+def help_text(command: Any) -> str:
+    """The command's help as written in its docstring, dedented, without click's \\f tail."""
+    return inspect.cleandoc(command.help or "").partition("\f")[0].strip()
+
+
+def _command_doc(path: str, command: Any) -> CommandDoc:
+    params = [_param_doc(param, command.callback) for param in command.params]
+    is_group = isinstance(command, typer.core.TyperGroup)
+    doc = CommandDoc(
+        path,
+        help_text(command),
+        [param for param in params if param is not None],
+        is_group,
+        command.callback,
+    )
+    if is_group:
+        doc.subcommands = collect(command, path)
+    return doc
+
+
+def collect(group: Any, path: str) -> list[CommandDoc]:
     """The visible subcommands of `group`, each with its hidden aliases, in registration order."""
-    if not isinstance(group, click.Group):
-        return []
     visible: list[CommandDoc] = []
-    hidden: list[tuple[str, click.Command]] = []
-    for name in group.list_commands(context):
-        command = group.get_command(context, name)
-        if command is None:
-            continue
+    hidden: list[tuple[str, Any]] = []
+    for name, command in group.commands.items():
         if command.hidden:
             hidden.append((name, command))
             continue
-        child_context = click.Context(command, info_name=name, parent=context)
-        doc = CommandDoc(f"{context.command_path} {name}", command, child_context)
-        doc.subcommands = collect(command, child_context)
-        visible.append(doc)
+        visible.append(_command_doc(f"{path} {name}", command))
     for name, command in hidden:
         for doc in visible:
             if command.callback is not None and _original(command.callback) is _original(
-                doc.command.callback
+                doc.callback
             ):
-                doc.aliases.append(f"{context.command_path} {name}")
+                doc.aliases.append(f"{path} {name}")
     return visible
 
 
@@ -91,23 +218,12 @@ def root() -> CommandDoc:
     """The whole CLI as a tree of CommandDoc, starting at `venvreg` itself."""
     from .app import build_app
 
-    app = build_app()
-
-    command = typer.main.get_command(app)
-    context = click.Context(command, info_name="venvreg")
-    doc = CommandDoc("venvreg", command, context)
-    doc.subcommands = collect(command, context)
-    return doc
+    return _command_doc("venvreg", typer.main.get_command(build_app()))
 
 
 def all_commands() -> list[CommandDoc]:
     """Every visible command and group below `venvreg` (for the docs tests)."""
     return list(walk(root().subcommands))
-
-
-def help_text(command: click.Command) -> str:
-    """The command's help as written in its docstring, dedented, without click's \\f tail."""
-    return inspect.cleandoc(command.help or "").partition("\f")[0].strip()
 
 
 def _help_markdown(text: str) -> list[str]:
@@ -125,32 +241,9 @@ def _help_markdown(text: str) -> list[str]:
     return lines
 
 
-def _param_help(param: click.Parameter, command: click.Command) -> str:
-    """The parameter's help; for arguments, read from typer's declaration when click lost it."""
-    text = getattr(param, "help", None)
-    if text:
-        return str(text)
-    function = _original(command.callback)
-    if not callable(function):
-        return ""
-    try:
-        declared = inspect.signature(function).parameters.get(param.name or "")
-    except (TypeError, ValueError):
-        return ""
-    info = getattr(declared, "default", None)
-    return str(getattr(info, "help", None) or "")
-
-
-def _declaration(param: click.Parameter, context: click.Context) -> str:
-    record = param.get_help_record(context)
-    if record is not None:
-        return record[0]
-    return (param.metavar or param.human_readable_name).upper()
-
-
-def _default(param: click.Parameter) -> str | None:
+def _default(param: ParamDoc) -> str | None:
     """The default worth showing: not None, not an off flag, not an empty list."""
-    if isinstance(param, click.Option) and param.is_flag:
+    if param.is_flag:
         return None
     value = param.default
     if value is None or value is False or value == [] or value == () or callable(value):
@@ -158,53 +251,49 @@ def _default(param: click.Parameter) -> str | None:
     return str(value)
 
 
-def _param_line(param: click.Parameter, command: click.Command, context: click.Context) -> str:
-    parts = [f"- `{_declaration(param, context)}`"]
+def _param_line(param: ParamDoc) -> str:
+    parts = [f"- `{param.declaration}`"]
     notes = []
-    if isinstance(param, click.Argument):
+    if param.kind == "argument":
         notes.append("required" if param.required else "optional")
         if param.nargs == -1:
             notes.append("one or more")
-    elif param.multiple and "repeatable" not in _param_help(param, command):
+    elif param.multiple and "repeatable" not in param.help:
         notes.append("repeatable")
     if notes:
         parts.append(f"({', '.join(notes)})")
     line = " ".join(parts)
-    description = _param_help(param, command)
-    if description:
-        line += f": {description}"
+    if param.help:
+        line += f": {param.help}"
     default = _default(param)
     if default is not None:
         line += f" Default: `{default}`."
-    envvar = getattr(param, "envvar", None)
-    if isinstance(envvar, str):
-        line += f" Environment variable: `{envvar}`."
+    if param.envvar is not None:
+        line += f" Environment variable: `{param.envvar}`."
     return line
 
 
 def _section(doc: CommandDoc) -> list[str]:
-    command, context = doc.command, doc.context
-    usage = " ".join([context.command_path, *command.collect_usage_pieces(context)])
-    lines = [f"{'#' * max(2, doc.depth + 1)} {doc.path}", "", "```", usage, "```", ""]
+    lines = [f"{'#' * max(2, doc.depth + 1)} {doc.path}", "", "```", doc.usage, "```", ""]
     if doc.aliases:
         names = ", ".join(f"`{alias}`" for alias in doc.aliases)
         lines += [f"Alias: {names}.", ""]
-    lines += _help_markdown(help_text(command))
-    shown = [p for p in command.params if not getattr(p, "hidden", False)]
-    arguments = [p for p in shown if isinstance(p, click.Argument)]
-    options = [p for p in shown if isinstance(p, click.Option) and p.name != "help"]
+    lines += _help_markdown(doc.help)
+    shown = [p for p in doc.params if not p.hidden]
+    arguments = [p for p in shown if p.kind == "argument"]
+    options = [p for p in shown if p.kind == "option"]
     if arguments:
         lines += ["Arguments:", ""]
-        lines += [_param_line(p, command, context) for p in arguments]
+        lines += [_param_line(p) for p in arguments]
         lines.append("")
     if options:
         lines += ["Options:", ""]
-        lines += [_param_line(p, command, context) for p in options]
+        lines += [_param_line(p) for p in options]
         lines.append("")
     if doc.subcommands:
         lines += ["Commands:", ""]
         for sub in doc.subcommands:
-            summary = help_text(sub.command).split("\n\n", 1)[0].replace("\n", " ")
+            summary = sub.help.split("\n\n", 1)[0].replace("\n", " ")
             lines.append(f"- [`{sub.path}`](#{sub.anchor}): {summary}")
         lines.append("")
     return lines
