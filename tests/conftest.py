@@ -14,6 +14,9 @@ from support import make_plain_venv
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
+# A test that leaves a process running fails (tests/process_check.py).
+pytest_plugins = ("process_check",)
+
 
 @pytest.fixture
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
