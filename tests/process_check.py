@@ -70,11 +70,11 @@ def _living() -> set[Proc]:
     return {proc for proc, state in _descendants().items() if state not in ("Z", "X")}
 
 
-def _reap(leftovers: set[Proc]) -> None:
-    """Collect those of `leftovers` that are this process's exited children (an orphan that
+def _reap(candidates: set[Proc]) -> None:
+    """Collect those of `candidates` that are this process's exited children (an orphan that
     was re-parented here has nobody else to wait for it)."""
     for (pid, started), state in _descendants().items():
-        if state == "Z" and (pid, started) in leftovers:
+        if state == "Z" and (pid, started) in candidates:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
 
@@ -97,7 +97,7 @@ def _wait_gone(before: frozenset[Proc], seconds: float) -> set[Proc]:
     deadline = time.monotonic() + seconds
     while True:
         left = _new_living(before)
-        _reap({proc for proc in _descendants() if proc not in before | _fixture_owned})
+        _reap(set(_descendants()) - before - _fixture_owned)
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.02)  # polling for exits; the deadline bounds it
