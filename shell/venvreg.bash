@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # venvreg for bash: virtualenvwrapper's commands on venvreg's registry.
 #   eval "$(venvreg init bash)"      or      source "$(venvreg init bash --path)"
 # Every command calls `venvreg __shell bash COMMAND -- ARGS`, checks its status, then evaluates
@@ -41,24 +42,13 @@ esac
 
 # --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
 
-__venvreg_complete_add() {
-    # $1 candidate name; adds it (shell-quoted) when it starts with the word being completed.
-    case "$1" in
-        "$__venvreg_cur"*)
-            if [ -z "${__venvreg_seen[$1]+x}" ]; then
-                __venvreg_seen[$1]=1
-                \builtin printf -v __venvreg_quoted '%q' "$1"
-                COMPREPLY+=("$__venvreg_quoted")
-            fi
-            ;;
-    esac
-}
-
 __venvreg_complete_envs() {
     \builtin local __venvreg_cur="${COMP_WORDS[COMP_CWORD]-}" __venvreg_dir __venvreg_name
     \builtin local __venvreg_quoted
-    \builtin local -A __venvreg_seen
-    __venvreg_seen=()
+    if [ -n "${__VENVREG_COMPLETE_ASSOC-}" ]; then
+        \builtin local -A __venvreg_seen
+        __venvreg_seen=()
+    fi
     __venvreg_dir="$(__venvreg_home)"
     COMPREPLY=()
     if [ -f "$__venvreg_dir/.venvreg/names" ]; then
@@ -77,6 +67,40 @@ __venvreg_complete_envs() {
     return 0
 }
 
+# Names already offered are remembered in an associative array, which needs bash 4; bash 3.2
+# (macOS's /bin/bash) compares with the replies so far instead, slower only for many matches.
+# __VENVREG_TEST_BASH_MAJOR lets the tests run the bash 3.2 branch in a newer bash.
+if [ "${__VENVREG_TEST_BASH_MAJOR:-${BASH_VERSINFO[0]}}" -ge 4 ]; then
+    __VENVREG_COMPLETE_ASSOC=1
+    __venvreg_complete_add() {
+        # $1 candidate name; adds it (shell-quoted) when it starts with the word being completed.
+        case "$1" in
+            "$__venvreg_cur"*)
+                if [ -z "${__venvreg_seen[$1]+x}" ]; then
+                    __venvreg_seen[$1]=1
+                    \builtin printf -v __venvreg_quoted '%q' "$1"
+                    COMPREPLY+=("$__venvreg_quoted")
+                fi
+                ;;
+        esac
+    }
+else
+    \builtin unset __VENVREG_COMPLETE_ASSOC
+    __venvreg_complete_add() {
+        # $1 candidate name; adds it (shell-quoted) when it starts with the word being completed.
+        \builtin local __venvreg_offered
+        case "$1" in
+            "$__venvreg_cur"*)
+                \builtin printf -v __venvreg_quoted '%q' "$1"
+                for __venvreg_offered in ${COMPREPLY[@]+"${COMPREPLY[@]}"}; do
+                    [ "$__venvreg_offered" != "$__venvreg_quoted" ] || return 0
+                done
+                COMPREPLY+=("$__venvreg_quoted")
+                ;;
+        esac
+    }
+fi
+
 \builtin complete -o default -o nospace -F __venvreg_complete_envs \
     workon rmvirtualenv cpvirtualenv showvirtualenv
 
@@ -84,8 +108,25 @@ __venvreg_complete_envs() {
 # folder activates its env; leaving deactivates what was auto-activated. The map is the
 # projects file the CLI writes from the user's own registry; a cd that changes nothing, or
 # changes nothing about activation, starts no Python. ---
-case ";${PROMPT_COMMAND-};" in
-    *";__venvreg_auto;"*) ;;
-    *) PROMPT_COMMAND="__venvreg_auto${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
-esac
+# bash 5.1 runs every element of an array PROMPT_COMMAND: there the hook is an element of its
+# own, first (so a prompt drawn by a later element shows the env); otherwise it is prepended.
+__venvreg_prompt_hooked() {
+    \builtin local __venvreg_command
+    for __venvreg_command in ${PROMPT_COMMAND[@]+"${PROMPT_COMMAND[@]}"}; do
+        case ";$__venvreg_command;" in
+            *";__venvreg_auto;"*) return 0 ;;
+        esac
+    done
+    return 1
+}
+if ! __venvreg_prompt_hooked; then
+    if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) \
+        && [[ ${PROMPT_COMMAND+${PROMPT_COMMAND@a}} == *a* ]]; then
+        PROMPT_COMMAND=(__venvreg_auto ${PROMPT_COMMAND[@]+"${PROMPT_COMMAND[@]}"})
+    else
+        # shellcheck disable=SC2128,SC2178  # a string (bash < 5.1 runs an array's first only)
+        PROMPT_COMMAND="__venvreg_auto${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+    fi
+fi
+\builtin unset -f __venvreg_prompt_hooked
 __venvreg_auto

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # venvreg: the part of the bash and zsh function files they share (venvreg.bash and
 # venvreg.zsh source it; `venvreg init bash|zsh` prints it in their place). Each of those files
 # defines __VENVREG_SHELL and the few helpers that differ: __venvreg_has_function,
@@ -8,11 +9,11 @@ __venvreg_call() {
     \builtin local __venvreg_status=0 __venvreg_code
     __venvreg_export
     # An empty PYTHONHOME: a value set for some other Python must not break venvreg's own.
-    __venvreg_code="$(PYTHONHOME= \command "${VENVREG_EXE:-venvreg}" __shell "$__VENVREG_SHELL" "$@")" || __venvreg_status=$?
+    __venvreg_code="$(PYTHONHOME='' \command "${VENVREG_EXE:-venvreg}" __shell "$__VENVREG_SHELL" "$@")" || __venvreg_status=$?
     if [ "$__venvreg_status" -ne 0 ]; then
         return "$__venvreg_status"
     fi
-    eval "$__venvreg_code"
+    \builtin eval "$__venvreg_code"
 }
 
 __venvreg_export() {
@@ -48,7 +49,7 @@ __venvreg_source_hook() {
 }
 
 __venvreg_cd() {
-    \builtin cd -- "$1"
+    \builtin cd -- "$1" || return
 }
 
 __venvreg_print() {
@@ -67,15 +68,15 @@ __venvreg_in_env() {
     # Run a command in a subshell inside an env (activated, no hooks); $1 env, $2 bin.
     (
         \builtin cd -- "$1" || \builtin exit 1
-        VIRTUAL_ENV="$1"
-        PATH="$2${PATH:+:$PATH}"
-        \builtin export VIRTUAL_ENV PATH
+        # shellcheck disable=SC2030  # meant for this subshell only
+        \builtin export VIRTUAL_ENV="$1" PATH="$2${PATH:+:$PATH}"
         \builtin unset PYTHONHOME
         shift 2
         "$@"
     ) || true
 }
 
+# shellcheck disable=SC2031  # __venvreg_in_env's PATH and VIRTUAL_ENV are its subshell's only
 __venvreg_activate() {
     # $1 name  $2 env  $3 bin  $4 prompt  $5 prompt escaped for PS1  $6 project  $7 cd (1/0)
     # $8 hook dir  $9 WORKON_HOME
@@ -102,11 +103,13 @@ __venvreg_activate() {
     \builtin export PATH
     VIRTUAL_ENV="$2"
     VIRTUAL_ENV_PROMPT="$4"
+    # shellcheck disable=SC2034  # exported, for prompts and tools outside these functions
     \builtin export VIRTUAL_ENV VIRTUAL_ENV_PROMPT
     if [ -z "${VIRTUAL_ENV_DISABLE_PROMPT-}" ]; then
         __venvreg_prompt_set "$5"
     fi
     __venvreg_rehash
+    # shellcheck disable=SC2317  # the user calls it, as with an env's own bin/activate
     function deactivate { __venvreg_deactivate "$@"; }
 
     if [ "$7" = 1 ] && [ -n "$__venvreg_project" ]; then
@@ -147,6 +150,7 @@ __venvreg_deactivate() {
     \builtin unset -f deactivate
     __venvreg_rehash
 
+    # shellcheck disable=SC2034  # read by the user's postdeactivate hooks, as in virtualenvwrapper
     VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV="$__venvreg_env"
     __venvreg_source_hook "$__venvreg_env/bin/postdeactivate" post_deactivate "$__venvreg_name"
     __venvreg_source_hook "$__venvreg_hooks/postdeactivate" post_deactivate "$__venvreg_name"
@@ -179,6 +183,7 @@ virtualenvwrapper() { __venvreg_call virtualenvwrapper -- "$@"; }
 __venvreg_home() {
     # A leading ~ is expanded as the CLI does (export WORKON_HOME="~/.virtualenvs" keeps it).
     \builtin local __venvreg_dir="${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+    # shellcheck disable=SC2088  # a literal ~ is what is matched here, then expanded
     case "$__venvreg_dir" in
         "~") __venvreg_dir="${HOME-}" ;;
         "~/"*) __venvreg_dir="${HOME-}/${__venvreg_dir#"~/"}" ;;

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -13,6 +15,9 @@ import pytest
 from support import make_plain_venv
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+# A test that leaves a process running fails (tests/process_check.py).
+pytest_plugins = ("process_check",)
 
 
 @pytest.fixture
@@ -81,6 +86,7 @@ def start_cli(isolated: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        # The whole group: what the CLI started (pip, venv) may outlive a CLI killed by the test.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()

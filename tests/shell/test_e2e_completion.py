@@ -56,20 +56,28 @@ show REPLY_{command}_{label} "$(printf '%s\n' "${{COMPREPLY[@]}}")"
 """
 
 
-def test_bash_completion(sb):
-    script = ""
+@pytest.mark.parametrize("bash_major", ["", "3"], ids=["bash-4-or-later", "bash-3.2-fallback"])
+def test_bash_completion(sb, bash_major):
+    """Both branches of the bash 4 gate: this bash's own, and (told it is bash 3, whose lack of
+    associative arrays the gate is for) the fallback that macOS's /bin/bash takes."""
+    script = 'show ADD "$(declare -f __venvreg_complete_add)"\n'
     for command in COMMANDS:
         script += BASH_COMPLETE.format(command=command, word="''", label="all")
     script += BASH_COMPLETE.format(command="workon", word="wi", label="wi")
     script += BASH_COMPLETE.format(command="workon", word="l", label="l")
     script += BASH_COMPLETE.format(command="workon", word="zz", label="none")
-    run = sb.run("bash", script, env=sb.no_python)
+    env = {**sb.no_python, "__VENVREG_TEST_BASH_MAJOR": bash_major or None}
+    run = sb.run("bash", script, env=env)
     assert run.returncode == 0, run.describe()
+    # the fallback remembers nothing in an associative array: bash 3.2 has none
+    assert ("__venvreg_seen" in run["ADD"]) is (bash_major == ""), run["ADD"]
     for command in COMMANDS:
         assert " -F " in run[f"SPEC_{command}"]
         assert run.rc(f"fn_{command}_all") == 0
-        # bash inserts the reply as typed text: the space comes escaped
-        assert set(run[f"REPLY_{command}_all"].splitlines()) == {"alpha", "with\\ space", "late"}
+        # bash inserts the reply as typed text: the space comes escaped; indexed names that
+        # are also folders are offered once
+        replies = sorted(run[f"REPLY_{command}_all"].splitlines())
+        assert replies == ["alpha", "late", "with\\ space"], run.describe()
     assert run["REPLY_workon_wi"].splitlines() == ["with\\ space"]
     assert run["REPLY_workon_l"].splitlines() == ["late"]
     assert run["REPLY_workon_none"] == ""
