@@ -102,6 +102,39 @@ def get_by_path(conn: sqlite3.Connection, path: str) -> EnvRecord | None:
     return EnvRecord.from_row(row) if row else None
 
 
+def get_by_id(conn: sqlite3.Connection, env_id: int) -> EnvRecord | None:
+    row = conn.execute(f"SELECT {SELECT_COLUMNS} FROM envs WHERE id = ?", (env_id,)).fetchone()
+    return EnvRecord.from_row(row) if row else None
+
+
+def unfinished(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """(id, name, status) of the rows a creation or a removal has not finished yet."""
+    rows = conn.execute(
+        "SELECT id, name, status FROM envs WHERE status IN ('creating', 'removing')"
+    ).fetchall()
+    return [(env_id, name, status) for env_id, name, status in rows]
+
+
+def names_keys_paths(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(name, name key, path) of every row: enough to tell a folder from its case twin."""
+    rows = conn.execute("SELECT name, name_key, path FROM envs").fetchall()
+    return [(name, key, path) for name, key, path in rows]
+
+
+def pending_trash_ids(conn: sqlite3.Connection) -> set[str]:
+    """The trash entries that removals under way are filling."""
+    rows = conn.execute("SELECT pending_trash FROM envs WHERE pending_trash IS NOT NULL")
+    return {row[0] for row in rows}
+
+
+def snapshot_summary(conn: sqlite3.Connection, env_path: str) -> tuple[int, float | None]:
+    """How many package snapshots the env at `env_path` has, and when the last was taken."""
+    count, last = conn.execute(
+        "SELECT COUNT(*), MAX(taken_at) FROM snapshots WHERE env_path = ?", (env_path,)
+    ).fetchone()
+    return int(count), last
+
+
 def all_records(conn: sqlite3.Connection) -> list[EnvRecord]:
     rows = conn.execute(f"SELECT {SELECT_COLUMNS} FROM envs ORDER BY name")
     return [EnvRecord(*row) for row in rows]
