@@ -62,14 +62,26 @@ _COLUMNS = [f.name for f in fields(EnvRecord) if f.name != "id"]
 SELECT_COLUMNS = ", ".join(f.name for f in fields(EnvRecord))
 
 
+def row_values(record: EnvRecord) -> dict[str, object]:
+    """The record as the columns of its row (no id: SQLite gives it), its name key included."""
+    values = {column: getattr(record, column) for column in _COLUMNS}
+    values["name_key"] = name_key(record.name)
+    return values
+
+
+def check_columns(changes: dict[str, object]) -> None:
+    """Refuse a change to a column EnvRecord does not have (a typo would add nothing)."""
+    unknown = set(changes) - set(_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown columns {sorted(unknown)}")
+
+
 def insert(conn: sqlite3.Connection, record: EnvRecord) -> int:
     """Insert a row (the caller holds the write transaction); returns its id."""
-    values = record.as_dict()
-    values["name_key"] = name_key(record.name)
-    columns = [*_COLUMNS, "name_key"]
+    values = row_values(record)
     cursor = conn.execute(
-        f"INSERT INTO envs ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        [values[column] for column in columns],
+        f"INSERT INTO envs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
+        list(values.values()),
     )
     assert cursor.lastrowid is not None
     record.id = cursor.lastrowid
@@ -78,9 +90,7 @@ def insert(conn: sqlite3.Connection, record: EnvRecord) -> int:
 
 def update(conn: sqlite3.Connection, env_id: int, **changes: object) -> None:
     """Set some columns of one row."""
-    unknown = set(changes) - set(_COLUMNS)
-    if unknown:
-        raise ValueError(f"unknown columns {sorted(unknown)}")
+    check_columns(changes)
     assignments = ", ".join(f"{column} = ?" for column in changes)
     conn.execute(f"UPDATE envs SET {assignments} WHERE id = ?", [*changes.values(), env_id])
 
