@@ -1,6 +1,7 @@
 """Opening the registry: WAL and busy timeout, safe concurrent migrations, damage recovery.
 
-Stdlib only: the shell hot path (workon) opens the registry too.
+Stdlib only: the shell hot path (workon) opens the registry too. Migrations go through
+sqlite-utils (registry/tables.py), imported only when one is due.
 """
 
 from __future__ import annotations
