@@ -16,6 +16,7 @@ import pytest
 from trust import shell_sandbox
 from venvreg.identity import identity_of
 from venvreg.registry.schema import MIGRATIONS
+from venvreg.registry.tables import database
 
 # The real-shell fixtures of tests/shell, by name in this module.
 make_sandbox = shell_sandbox.make_sandbox
@@ -186,8 +187,8 @@ def test_upgrading_a_registry_keeps_the_links_of_created_envs_only(
     state = workon_home / ".venvreg"
     state.mkdir()
     conn = sqlite3.connect(state / "registry.sqlite3")
-    for script in MIGRATIONS[:2]:
-        conn.executescript(script)
+    for migration in MIGRATIONS[:2]:
+        migration(database(conn))
     conn.execute("PRAGMA user_version = 2")
     for name, env, origin, project in (
         ("made", made, "created", made_project),

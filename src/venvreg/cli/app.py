@@ -41,6 +41,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "copy_cmd": ("copy", "rename"),
     "export_cmd": ("export", "import"),
     "run_cmd": ("run", "wipe"),
+    "registry_cmd": ("registry",),
 }
 
 HELP = (

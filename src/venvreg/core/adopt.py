@@ -31,7 +31,7 @@ from ..names import MAX_NAME_BYTES, MAX_NAME_LENGTH, name_key, name_problem, val
 from ..owners import IN_PROJECT_NAMES, Ownership, ProjectFinder, classify
 from ..paths import is_within
 from ..project_file import write_project_file
-from ..registry import envs
+from ..registry import envs, tables
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -253,7 +253,7 @@ def _refresh(context: Context, old: EnvRecord, ownership: Ownership) -> EnvRecor
     changes = {k: v for k, v in record.as_dict().items() if k not in ("id", "name", "path")}
     changes.update(last_used_at=None, use_count=0)
     with write_transaction(context.conn):
-        envs.update(context.conn, old.id, **changes)
+        tables.update_env(context.conn, old.id, changes)
     record.id = old.id
     return record
 
@@ -271,7 +271,7 @@ def _register(
                 raise UsageError(f"an environment named {quoted(wanted)} already exists")
         else:
             record.name = unique_name(context, wanted)
-        envs.insert(context.conn, record)
+        tables.insert_env(context.conn, record)
     return record
 
 

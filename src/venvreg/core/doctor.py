@@ -241,9 +241,9 @@ def _half_made(path: str) -> Finding:
 
 def _home_drift(context: Context) -> list[Finding]:
     """Env folders in WORKON_HOME that the registry does not know (or cannot)."""
-    rows = context.conn.execute("SELECT name, name_key, path FROM envs").fetchall()
-    paths = {row[2] for row in rows}
-    keys = {row[1]: (row[0], row[2]) for row in rows}
+    rows = envs.names_keys_paths(context.conn)
+    paths = {path for _, _, path in rows}
+    keys = {key: (name, path) for name, key, path in rows}
     found: list[Finding] = []
     try:
         entries = sorted(os.scandir(context.home.root), key=lambda entry: entry.name)
@@ -379,12 +379,7 @@ def _orphan_trash(context: Context) -> list[Finding]:
     """Trash folders that `restore` cannot use: no readable entry, or an entry whose env is
     missing and that no pending removal is about to fill."""
     found: list[Finding] = []
-    pending = {
-        row[0]
-        for row in context.conn.execute(
-            "SELECT pending_trash FROM envs WHERE pending_trash IS NOT NULL"
-        )
-    }
+    pending = envs.pending_trash_ids(context.conn)
     try:
         folders = sorted(Path(e.path) for e in os.scandir(context.home.trash) if e.is_dir())
     except OSError:

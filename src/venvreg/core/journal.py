@@ -138,12 +138,10 @@ def aside_places(home: Home, journal: Journal) -> tuple[str, str]:
 def distrust(context: Context, journal: Journal) -> str | None:
     """Why this journal cannot be what a rebuild wrote, or None when it matches the registry
     and the places a rebuild uses."""
-    row = context.conn.execute(
-        "SELECT name, path FROM envs WHERE id = ?", (journal.env_id,)
-    ).fetchone()
-    if row is None:
+    record = envs.get_by_id(context.conn, journal.env_id)
+    if record is None:
         return f"no registered environment has its id {journal.env_id}"
-    name, path = row
+    name, path = record.name, record.path
     if name_key(name) != name_key(journal.name):
         return f"it names {journal.name!r}, but the environment with its id is {name!r}"
     if journal.path != path:
@@ -198,7 +196,7 @@ def _restore_row(context: Context, journal: Journal) -> None:
     changes["identity"] = identity_of(journal.path)
     changes["status"] = "ready"
     with write_transaction(context.conn):
-        if context.conn.execute("SELECT 1 FROM envs WHERE id = ?", (journal.env_id,)).fetchone():
+        if envs.get_by_id(context.conn, journal.env_id) is not None:
             envs.update(context.conn, journal.env_id, **changes)
 
 

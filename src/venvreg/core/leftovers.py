@@ -34,9 +34,7 @@ MARKER_LIMIT = 256
 
 def clean_leftovers(context: Context) -> list[str]:
     """Roll back abandoned creations and rebuilds, finish abandoned removals; returns the names."""
-    rows = context.conn.execute(
-        "SELECT id, name, status FROM envs WHERE status IN ('creating', 'removing')"
-    ).fetchall()
+    rows = envs.unfinished(context.conn)
     cleaned: list[str] = []
     if rows:
         hold_point("leftovers-read")
@@ -45,10 +43,7 @@ def clean_leftovers(context: Context) -> list[str]:
         with locks.hold_if_free(context.lock_path(operation, name)) as free:
             if not free:
                 continue  # still running
-            row = context.conn.execute(
-                f"SELECT {envs.SELECT_COLUMNS} FROM envs WHERE id = ?", (env_id,)
-            ).fetchone()
-            record = envs.EnvRecord.from_row(row) if row else None
+            record = envs.get_by_id(context.conn, env_id)
             if record is None or record.status != status:
                 continue  # finished (or rolled back) since it was read: not a leftover
             stop_stragglers(context.lock_path(operation, name))  # what its children started

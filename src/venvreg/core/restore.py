@@ -17,7 +17,7 @@ from ..errors import NotFound, Refused, VenvregError
 from ..holds import hold_point
 from ..identity import identity_of, same_identity
 from ..names import name_key
-from ..registry import envs
+from ..registry import envs, tables
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -149,11 +149,11 @@ def _put_back(context: Context, entry: TrashEntry, folder: Path) -> EnvRecord:
         record = _record_from_entry(entry)
         existing = envs.get_by_path(context.conn, path)
         if existing is None:
-            envs.insert(context.conn, record)
+            tables.insert_env(context.conn, record)
         elif existing.id is not None and same_identity(existing.identity, path):
             # A listing meanwhile registered the folder as newly found: give it its history.
             changes = {k: v for k, v in record.as_dict().items() if k not in ("id", "name")}
-            envs.update(context.conn, existing.id, **changes)
+            tables.update_env(context.conn, existing.id, changes)
             record.id, record.name = existing.id, existing.name
         else:
             record = existing

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..venv import Health, VenvInfo, check_health, inspect_venv
 from .context import Context
@@ -38,7 +39,5 @@ def show_env(context: Context, name: str) -> EnvDetails:
     record = get_env(context, name)
     refresh_sizes(context, [record])
     info, health = health_of(record)
-    count, last = context.conn.execute(
-        "SELECT COUNT(*), MAX(taken_at) FROM snapshots WHERE env_path = ?", (record.path,)
-    ).fetchone()
+    count, last = envs.snapshot_summary(context.conn, record.path)
     return EnvDetails(record, info, health, count, last)

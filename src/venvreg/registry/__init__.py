@@ -1,1 +1,3 @@
-"""The SQLite registry: connection and schema (db), env rows (envs), package snapshots."""
+"""The SQLite registry, and every SQL statement venvreg runs: connection and migrations (db,
+schema), env rows and package snapshots (envs, quick), sqlite-utils writes (tables), read-only
+inspection (inspect)."""

@@ -1,6 +1,7 @@
 """Opening the registry: WAL and busy timeout, safe concurrent migrations, damage recovery.
 
-Stdlib only: the shell hot path (workon) opens the registry too.
+Stdlib only: the shell hot path (workon) opens the registry too. Migrations go through
+sqlite-utils (registry/tables.py), imported only when one is due.
 """
 
 from __future__ import annotations
@@ -113,13 +114,13 @@ def migrate(conn: sqlite3.Connection) -> bool:
             raise _newer_schema_error(version)
         if version == SCHEMA_VERSION:
             return False
+        from .tables import database  # sqlite-utils: only when a migration is due
+
+        tables = database(conn)
         for number in range(version, SCHEMA_VERSION):
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(
-                "INSERT INTO migrations (version, applied_at, pid) VALUES (?, ?, ?)",
-                (number + 1, time.time(), os.getpid()),
+            MIGRATIONS[number](tables)
+            tables.table("migrations").insert(
+                {"version": number + 1, "applied_at": time.time(), "pid": os.getpid()}
             )
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return True

@@ -62,14 +62,26 @@ _COLUMNS = [f.name for f in fields(EnvRecord) if f.name != "id"]
 SELECT_COLUMNS = ", ".join(f.name for f in fields(EnvRecord))
 
 
+def row_values(record: EnvRecord) -> dict[str, object]:
+    """The record as the columns of its row (no id: SQLite gives it), its name key included."""
+    values = {column: getattr(record, column) for column in _COLUMNS}
+    values["name_key"] = name_key(record.name)
+    return values
+
+
+def check_columns(changes: dict[str, object]) -> None:
+    """Refuse a change to a column EnvRecord does not have (a typo would add nothing)."""
+    unknown = set(changes) - set(_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown columns {sorted(unknown)}")
+
+
 def insert(conn: sqlite3.Connection, record: EnvRecord) -> int:
     """Insert a row (the caller holds the write transaction); returns its id."""
-    values = record.as_dict()
-    values["name_key"] = name_key(record.name)
-    columns = [*_COLUMNS, "name_key"]
+    values = row_values(record)
     cursor = conn.execute(
-        f"INSERT INTO envs ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        [values[column] for column in columns],
+        f"INSERT INTO envs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
+        list(values.values()),
     )
     assert cursor.lastrowid is not None
     record.id = cursor.lastrowid
@@ -78,9 +90,7 @@ def insert(conn: sqlite3.Connection, record: EnvRecord) -> int:
 
 def update(conn: sqlite3.Connection, env_id: int, **changes: object) -> None:
     """Set some columns of one row."""
-    unknown = set(changes) - set(_COLUMNS)
-    if unknown:
-        raise ValueError(f"unknown columns {sorted(unknown)}")
+    check_columns(changes)
     assignments = ", ".join(f"{column} = ?" for column in changes)
     conn.execute(f"UPDATE envs SET {assignments} WHERE id = ?", [*changes.values(), env_id])
 
@@ -100,6 +110,39 @@ def get_by_name(conn: sqlite3.Connection, name: str) -> EnvRecord | None:
 def get_by_path(conn: sqlite3.Connection, path: str) -> EnvRecord | None:
     row = conn.execute(f"SELECT {SELECT_COLUMNS} FROM envs WHERE path = ?", (path,)).fetchone()
     return EnvRecord.from_row(row) if row else None
+
+
+def get_by_id(conn: sqlite3.Connection, env_id: int) -> EnvRecord | None:
+    row = conn.execute(f"SELECT {SELECT_COLUMNS} FROM envs WHERE id = ?", (env_id,)).fetchone()
+    return EnvRecord.from_row(row) if row else None
+
+
+def unfinished(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """(id, name, status) of the rows a creation or a removal has not finished yet."""
+    rows = conn.execute(
+        "SELECT id, name, status FROM envs WHERE status IN ('creating', 'removing')"
+    ).fetchall()
+    return [(env_id, name, status) for env_id, name, status in rows]
+
+
+def names_keys_paths(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(name, name key, path) of every row: enough to tell a folder from its case twin."""
+    rows = conn.execute("SELECT name, name_key, path FROM envs").fetchall()
+    return [(name, key, path) for name, key, path in rows]
+
+
+def pending_trash_ids(conn: sqlite3.Connection) -> set[str]:
+    """The trash entries that removals under way are filling."""
+    rows = conn.execute("SELECT pending_trash FROM envs WHERE pending_trash IS NOT NULL")
+    return {row[0] for row in rows}
+
+
+def snapshot_summary(conn: sqlite3.Connection, env_path: str) -> tuple[int, float | None]:
+    """How many package snapshots the env at `env_path` has, and when the last was taken."""
+    count, last = conn.execute(
+        "SELECT COUNT(*), MAX(taken_at) FROM snapshots WHERE env_path = ?", (env_path,)
+    ).fetchone()
+    return int(count), last
 
 
 def all_records(conn: sqlite3.Connection) -> list[EnvRecord]:

@@ -41,3 +41,8 @@ def record_use(conn: sqlite3.Connection, env_id: int, when: float | None = None)
         "UPDATE envs SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?",
         (when if when is not None else time.time(), env_id),
     )
+
+
+def set_identity_at(conn: sqlite3.Connection, path: str, identity: str | None) -> None:
+    """Record the env's identity anew after venvreg itself changed its pyvenv.cfg."""
+    conn.execute("UPDATE envs SET identity = ? WHERE path = ?", (identity, path))

@@ -117,12 +117,12 @@ def _keep_identity(env: str) -> None:
     """pyvenv.cfg's change time is part of the env's identity: record the new one, or the next
     listing would take the env for a replaced one."""
     from ..identity import identity_of
+    from ..registry.quick import set_identity_at
     from .hot import home_root, try_open_registry
 
     conn = try_open_registry(home_root())
     if conn is not None:
-        with conn:
-            conn.execute("UPDATE envs SET identity = ? WHERE path = ?", (identity_of(env), env))
+        set_identity_at(conn, env, identity_of(env))
         conn.close()
 
 
