@@ -72,7 +72,7 @@ def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen
 
 
 class Hold:
-    """A command stopped at a named step (src/venvreg/holds.py), so that a test can kill it or
+    """A command stopped at a named step (src/venvreg/fs/holds.py), so that a test can kill it or
     race another command against it exactly there: start it with `env(step)`, wait with
     `wait_held`, then `kill_when_held` or `release` it."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import unicodedata
 
+from .envdir.identity import looks_like_env
 from .errors import UsageError
-from .identity import looks_like_env
 from .text import quoted
 
 MAX_NAME_LENGTH = 100

@@ -15,7 +15,7 @@ import pytest
 
 from venvreg import errors
 from venvreg.cli.reference import CommandDoc, all_commands, render_reference, root
-from venvreg.config import KEYS
+from venvreg.settings.config import KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

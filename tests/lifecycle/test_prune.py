@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from support import make_plain_venv
-from venvreg.identity import identity_of
+from venvreg.envdir.identity import identity_of
 
 from .conftest import DAY, backdate, insert_row, json_out, ok, row, rows, trash_ids
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from support import make_plain_venv, wait_for
-from venvreg.identity import identity_of
+from venvreg.envdir.identity import identity_of
 
 from .conftest import (
     SIX,

@@ -23,12 +23,12 @@ from tree_sitter import Language, Node, Parser
 
 from venvreg.emit.code import HELPERS
 from venvreg.emit.quoting import quote_pwsh
+from venvreg.envdir.venv import inspect_venv
 from venvreg.names import name_key, name_problem
 from venvreg.shellcmds.help import COMMANDS
 from venvreg.shellcmds.hot import LSVIRTUALENV_USAGE, WORKON_HELP
 from venvreg.shellcmds.lifecycle import TMPENV_MESSAGE
 from venvreg.shellcmds.packages import PTH_FOOTER, PTH_HEADER
-from venvreg.venv import inspect_venv
 
 FUNCTION_FILE = Path(__file__).resolve().parents[2] / "shell" / "venvreg.ps1"
 PARSER = Parser(Language(tree_sitter_powershell.language()))

@@ -14,5 +14,5 @@ from support import Hold
 
 @pytest.fixture
 def hold(tmp_path: Path) -> Hold:
-    """Where a command started with `hold.env(step)` stops (src/venvreg/holds.py)."""
+    """Where a command started with `hold.env(step)` stops (src/venvreg/fs/holds.py)."""
     return Hold(tmp_path / "hold")

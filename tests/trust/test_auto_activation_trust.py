@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from trust import shell_sandbox
-from venvreg.identity import identity_of
+from venvreg.envdir.identity import identity_of
 from venvreg.registry.schema import MIGRATIONS
 from venvreg.registry.tables import database
 

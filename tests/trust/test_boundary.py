@@ -212,7 +212,7 @@ def test_env_entries_of_a_plain_env_are_all_its_own(
     half an env behind); it runs in the CLI's interpreter, as core does."""
     env = plain_venv(isolated / "plain")
     code = (
-        "import sys\nfrom venvreg.boundary import foreign_entries, own_entries\n"
+        "import sys\nfrom venvreg.envdir.boundary import foreign_entries, own_entries\n"
         "print(foreign_entries(sys.argv[1], None), own_entries(sys.argv[1]))"
     )
     out = subprocess.run(

@@ -3,7 +3,7 @@ rebuild, rename, copy, wipe (and the shell's wipeenv) and restore share the env'
 second command on an env that another one is changing is refused at once with a clear message,
 touching nothing.
 
-The first command is held at a known step (VENVREG_TEST_HOLD, src/venvreg/holds.py) while the
+The first command is held at a known step (VENVREG_TEST_HOLD, src/venvreg/fs/holds.py) while the
 env's lock is held; the test releases it through a FIFO. No sleeps.
 """
 

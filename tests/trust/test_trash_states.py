@@ -4,7 +4,7 @@ command finishes the work, `restore` never registers a half-deleted env nor exit
 and `doctor` is clean afterwards.
 
 The kill lands where the test wants it: VENVREG_TEST_HOLD makes the command stop at a named
-step (src/venvreg/holds.py) and announce it; the test then kills it there. No sleeps.
+step (src/venvreg/fs/holds.py) and announce it; the test then kills it there. No sleeps.
 """
 
 from __future__ import annotations

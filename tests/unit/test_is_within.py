@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from venvreg.paths import is_within
+from venvreg.settings.paths import is_within
 
 
 @pytest.mark.parametrize(

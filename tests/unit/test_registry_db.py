@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from venvreg.errors import RegistryError
-from venvreg.paths import Home
 from venvreg.registry import db
 from venvreg.registry.schema import SCHEMA_VERSION
+from venvreg.settings.paths import Home
 
 MOUNTINFO = """\
 22 27 0:21 / /proc rw,relatime - proc proc rw

@@ -1,4 +1,4 @@
-"""venvreg.venv against real envs made by virtualenv, stdlib venv and uv, then broken on purpose.
+"""envdir.venv against real envs made by virtualenv, stdlib venv and uv, then broken on purpose.
 
 Each kind is created once per session; a test that breaks an env breaks its own clone.
 """
@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from support import run_unprivileged
-from venvreg.venv import (
+from venvreg.envdir.venv import (
     Health,
     VenvInfo,
     check_health,
@@ -198,7 +198,7 @@ def test_read_small_file_permission_denied(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_bytes(b"s")
     secret.chmod(0)
-    code = "import sys; from pathlib import Path; from venvreg.venv import read_small_file;"
+    code = "import sys; from pathlib import Path; from venvreg.envdir.venv import read_small_file;"
     code += "print(read_small_file(Path(sys.argv[1])))"
     result = run_unprivileged(code, str(secret))
     assert result.returncode == 0, result.stderr
@@ -550,7 +550,7 @@ def test_disk_usage_skips_unreadable_folders(tmp_path: Path) -> None:
     locked.mkdir()
     (locked / "f").write_bytes(b"x" * 10000)
     locked.chmod(0)
-    code = "import sys; from pathlib import Path; from venvreg.venv import disk_usage;"
+    code = "import sys; from pathlib import Path; from venvreg.envdir.venv import disk_usage;"
     code += "print(disk_usage(Path(sys.argv[1])))"
     try:
         result = run_unprivileged(code, str(tmp_path))
@@ -562,7 +562,7 @@ def test_disk_usage_skips_unreadable_folders(tmp_path: Path) -> None:
 
 def test_module_imports_only_light_stdlib() -> None:
     code = (
-        "import sys; before = set(sys.modules); import venvreg.venv;"
+        "import sys; before = set(sys.modules); import venvreg.envdir.venv;"
         "new = {m.split('.')[0] for m in set(sys.modules) - before};"
         "bad = {'subprocess', 'json', 'email'} | (new - set(sys.stdlib_module_names));"
         "print(sorted(new & bad - {'venvreg'}))"

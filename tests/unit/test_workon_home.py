@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from venvreg.errors import UsageError
-from venvreg.paths import (
+from venvreg.settings.paths import (
     Home,
     check_workon_home,
     ensure_home,

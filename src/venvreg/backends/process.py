@@ -22,8 +22,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from .. import locks
 from ..errors import VenvregError
+from ..fs import locks
 
 OutputSink = Callable[[str], None]
 

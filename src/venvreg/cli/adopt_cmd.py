@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from ..boundary import holds_more
+from ..envdir.boundary import holds_more
 from ..errors import EXIT_OK, UsageError, VenvregError
 from ..text import quoted
 from .common import opened

@@ -7,9 +7,9 @@ import inspect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..envdir.venv import BROKEN, env_state
 from ..names import require_utf8
 from ..registry.envs import EnvRecord
-from ..venv import BROKEN, env_state
 from .output import ago, human_size, iso_time
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def env_row(record: EnvRecord) -> list[str]:
 
 def twin_row(twin: CaseTwin) -> list[str]:
     """A case twin as a table row: what its folder says, and why it has no registry row."""
-    from ..project_file import read_project_file
+    from ..envdir.project_file import read_project_file
 
     return [twin.name, "?", read_project_file(twin.path) or "", "", "", twin.note]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from ..config import KEYS, config_path, load_settings, lookup_key, read_file_values
+from ..settings.config import KEYS, config_path, load_settings, lookup_key, read_file_values
 from ..text import quoted
 from .output import message, print_json, print_lines, print_table
 
@@ -72,7 +72,7 @@ def config_set(
 
     Example: venvreg config set prune.unused_days 60
     """
-    from ..config_edit import set_value
+    from ..settings.config_edit import set_value
 
     stored = set_value(key, value)
     message(f"{key} = {quoted(_show(stored))} in {quoted(str(config_path()))}")
@@ -86,7 +86,7 @@ def config_unset(key: str = typer.Argument(..., help="Key to remove from the fil
 
     Example: venvreg config unset default_python
     """
-    from ..config_edit import unset_value
+    from ..settings.config_edit import unset_value
 
     if unset_value(key):
         message(f"{key} removed; the default applies: {_show(KEYS[key].default)}")

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
+from ..envdir.venv import env_state
 from ..errors import EXIT_FAILURE
-from ..venv import env_state
 from .output import message, print_json, print_lines, print_table
 
 if TYPE_CHECKING:

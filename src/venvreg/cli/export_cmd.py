@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from ..atomic import write_text_atomically
 from ..errors import EXIT_FAILURE, VenvregError
+from ..fs.atomic import write_text_atomically
 from ..text import quoted
 from .common import opened
 from .env_progress import env_progress

@@ -30,10 +30,10 @@ def init_command(
 def default_home_line(shell: str) -> str:
     """WORKON_HOME as venvreg resolves it now (config file included), for completion and
     auto-activation when the variable is not set; nothing if it cannot be resolved."""
-    from ..config import load_settings
     from ..emit.quoting import quoter
     from ..errors import VenvregError
-    from ..paths import resolve_workon_home
+    from ..settings.config import load_settings
+    from ..settings.paths import resolve_workon_home
 
     try:
         home = str(resolve_workon_home(load_settings()["workon_home"]))

@@ -70,7 +70,7 @@ def prune_command(
     Example: venvreg prune --unused-for 180d --larger-than 500M --dry-run
     """
     from ..core.prune import Policy, find_candidates, parse_size, prune
-    from ..durations import parse_duration
+    from ..settings.durations import parse_duration
 
     selected = unused_for is not None or broken or missing or project_gone
     size = parse_size(larger_than) if larger_than is not None else None

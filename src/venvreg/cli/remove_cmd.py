@@ -69,8 +69,8 @@ def remove_command(
 
 def _what(context: Context, plan: RemovalPlan) -> str:
     """One env in the confirmation: its size, or what is special about it."""
-    from ..boundary import holds_more
     from ..core.safety import deletes_for_good
+    from ..envdir.boundary import holds_more
 
     name = quoted(plan.record.name)
     if plan.foreign:

@@ -33,7 +33,7 @@ def run_command(
     """
     from ..core.lookup import get_present_env
     from ..core.run import record_use, run_in
-    from ..venv import check_health, inspect_venv
+    from ..envdir.venv import check_health, inspect_venv
 
     words = list(words or [])
     if every:

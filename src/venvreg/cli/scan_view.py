@@ -10,9 +10,9 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..boundary import holds_more
+from ..envdir.boundary import holds_more
+from ..envdir.venv import BROKEN, env_state
 from ..text import escape_text
-from ..venv import BROKEN, env_state
 from .common import state_label
 from .output import ago, human_size, iso_time, print_table
 

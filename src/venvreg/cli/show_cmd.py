@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..venv import env_state
+from ..envdir.venv import env_state
 from .common import env_json, opened
 from .output import ago, human_size, iso_time, print_fields, print_json
 

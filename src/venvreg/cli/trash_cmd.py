@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ..durations import parse_duration
+from ..settings.durations import parse_duration
 from ..text import quoted
 from .common import opened
 from .output import ago, human_size, iso_time, message, print_json, print_table, progress

@@ -24,18 +24,18 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..boundary import foreign_entries, not_env_reason
+from ..envdir.boundary import foreign_entries, not_env_reason
+from ..envdir.identity import identity_of, looks_like_env, same_identity
+from ..envdir.owners import IN_PROJECT_NAMES, Ownership, ProjectFinder, classify
+from ..envdir.project_file import write_project_file
+from ..envdir.venv import inspect_venv
 from ..errors import Refused, UsageError, VenvregError
-from ..identity import identity_of, looks_like_env, same_identity
 from ..names import MAX_NAME_BYTES, MAX_NAME_LENGTH, name_key, name_problem, validate_name
-from ..owners import IN_PROJECT_NAMES, Ownership, ProjectFinder, classify
-from ..paths import is_within
-from ..project_file import write_project_file
 from ..registry import envs, tables
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
+from ..settings.paths import is_within
 from ..text import quoted
-from ..venv import inspect_venv
 from .context import Context
 from .lookup import get_env
 from .reconcile import reconcile, record_for_folder

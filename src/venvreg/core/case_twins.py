@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..identity import looks_like_env
+from ..envdir.identity import looks_like_env
 from ..names import name_key, name_problem
 from ..registry import envs
 from ..text import quoted

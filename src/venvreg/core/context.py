@@ -7,9 +7,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Settings
 from ..names import name_key
-from ..paths import Home
+from ..settings.config import Settings
+from ..settings.paths import Home
 
 ENV_OPERATIONS = frozenset(["env", "remove", "rebuild", "rename", "copy", "wipe", "restore"])
 

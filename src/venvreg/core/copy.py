@@ -11,11 +11,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from ..envdir.venv import inspect_venv
 from ..errors import VenvregError
 from ..registry import links
 from ..registry.envs import EnvRecord
 from ..text import quoted
-from ..venv import inspect_venv
 from .context import Context
 from .create import CreateRequest, create
 from .freeze import freeze

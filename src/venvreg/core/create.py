@@ -20,21 +20,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import locks
 from ..backends import get_backend
 from ..backends.base import Backend, CreateOptions
 from ..backends.discovery import resolve_interpreter
 from ..backends.process import run
+from ..envdir.identity import identity_of, looks_like_env
+from ..envdir.project_file import checked_project_folder, write_project_file
+from ..envdir.venv import inspect_venv
 from ..errors import Refused, UsageError, VenvregError
-from ..holds import hold_point
-from ..identity import identity_of, looks_like_env
+from ..fs import locks
+from ..fs.holds import hold_point
 from ..names import validate_name
-from ..project_file import checked_project_folder, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
-from ..venv import inspect_venv
 from .context import Context
 from .half_made import half_made_note, is_half_made
 from .leftovers import (

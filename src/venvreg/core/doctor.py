@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .. import locks
+from ..envdir.identity import looks_like_env, same_identity
+from ..envdir.owners import MANAGED_OWNERS
+from ..envdir.project_file import read_project_file
+from ..envdir.venv import check_health, inspect_venv
 from ..errors import NotFound
-from ..identity import looks_like_env, same_identity
+from ..fs import locks
 from ..names import name_key, name_problem
-from ..owners import MANAGED_OWNERS
-from ..project_file import read_project_file
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
-from ..venv import check_health, inspect_venv
 from . import journal as journals
 from .context import Context
 from .half_made import is_half_made

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from venvreg.venv import read_file_head, read_small_file
+from venvreg.envdir.venv import read_file_head, read_small_file
 
 __all__ = ["freeze"]
 

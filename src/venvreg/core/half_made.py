@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import os
 
-from ..identity import looks_like_env
+from ..envdir.identity import looks_like_env
 
 
 def is_half_made(path: str) -> bool:

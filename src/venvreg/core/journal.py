@@ -24,17 +24,17 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import locks
-from ..atomic import write_text_atomically
 from ..backends.process import stop_stragglers
+from ..envdir.identity import identity_of, same_identity
+from ..envdir.venv import read_small_file
 from ..errors import VenvregError
-from ..identity import identity_of, same_identity
+from ..fs import locks
+from ..fs.atomic import write_text_atomically
 from ..names import name_key
-from ..paths import Home
 from ..registry import envs
 from ..registry.db import write_transaction
+from ..settings.paths import Home
 from ..text import quoted
-from ..venv import read_small_file
 from .context import Context
 from .critical import signals_deferred
 from .trash import TrashEntry, write_entry

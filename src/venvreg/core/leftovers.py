@@ -17,11 +17,11 @@ import shutil
 import stat
 import sys
 
-from .. import locks
 from ..backends.process import stop_stragglers
+from ..envdir.identity import UNKNOWN, is_current_form, same_identity
 from ..errors import VenvregError
-from ..holds import hold_point
-from ..identity import UNKNOWN, is_current_form, same_identity
+from ..fs import locks
+from ..fs.holds import hold_point
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..text import quoted

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
+from ..envdir.identity import looks_like_env
 from ..errors import NotFound, VenvregError
-from ..identity import looks_like_env
 from ..names import env_folders_like, name_problem
 from ..registry import envs
 from ..registry.envs import EnvRecord

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..project_file import checked_project_folder, write_project_file
+from ..envdir.project_file import checked_project_folder, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord

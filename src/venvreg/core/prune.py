@@ -16,13 +16,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..envdir.owners import MANAGED_OWNERS
+from ..envdir.venv import check_health, inspect_venv
 from ..errors import Refused, UsageError, VenvregError
-from ..owners import MANAGED_OWNERS
-from ..paths import is_within
 from ..registry import envs
 from ..registry.envs import EnvRecord
+from ..settings.paths import is_within
 from ..text import quoted
-from ..venv import check_health, inspect_venv
 from .context import Context
 from .reconcile import reconcile
 from .remove import RemovalResult, plan_removal, remove

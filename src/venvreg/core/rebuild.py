@@ -43,17 +43,17 @@ from pathlib import Path
 from ..backends import get_backend
 from ..backends.base import BACKEND_NAMES, CreateOptions
 from ..backends.discovery import resolve_interpreter
-from ..boundary import holds_more
+from ..envdir.boundary import holds_more
+from ..envdir.identity import identity_of
+from ..envdir.owners import MANAGED_OWNERS
+from ..envdir.project_file import write_project_file
+from ..envdir.venv import check_health, inspect_venv
 from ..errors import Refused, UsageError, VenvregError
-from ..holds import hold_point
-from ..identity import identity_of
-from ..owners import MANAGED_OWNERS
-from ..project_file import write_project_file
+from ..fs.holds import hold_point
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
-from ..venv import check_health, inspect_venv
 from . import journal as journals
 from .context import Context
 from .copy import _copy_hooks, base_interpreter

@@ -17,16 +17,16 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..identity import identity_of, is_current_form, looks_like_env, same_identity
+from ..envdir.identity import identity_of, is_current_form, looks_like_env, same_identity
+from ..envdir.owners import found_env_tool
+from ..envdir.project_file import project_filename, read_project_file, write_project_file
+from ..envdir.venv import check_health, inspect_venv
 from ..names import name_problem
-from ..owners import found_env_tool
-from ..paths import env_bin_dir
-from ..project_file import project_filename, read_project_file, write_project_file
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
+from ..settings.paths import env_bin_dir
 from ..text import quoted
-from ..venv import check_health, inspect_venv
 from .context import Context
 from .shell_index import publish_index
 

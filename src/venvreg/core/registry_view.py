@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..config import load_settings
 from ..errors import Refused, RegistryError, UsageError
-from ..paths import Home, resolve_workon_home
 from ..registry import inspect
 from ..registry.inspect import CheckResult, QueryResult
+from ..settings.config import load_settings
+from ..settings.paths import Home, resolve_workon_home
 from ..text import quoted
 
 

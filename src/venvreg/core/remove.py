@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..boundary import foreign_entries, holds_more, is_own_entry, own_entries
+from ..envdir.boundary import foreign_entries, holds_more, is_own_entry, own_entries
+from ..envdir.identity import same_folder, same_identity
 from ..errors import NotFound, Refused, VenvregError
-from ..holds import hold_point
-from ..identity import same_folder, same_identity
+from ..fs.holds import hold_point
 from ..names import validate_name
 from ..registry import envs
 from ..registry.db import write_transaction

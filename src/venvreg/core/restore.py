@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ..envdir.identity import identity_of, same_identity
+from ..envdir.venv import inspect_venv
 from ..errors import NotFound, Refused, VenvregError
-from ..holds import hold_point
-from ..identity import identity_of, same_identity
+from ..fs.holds import hold_point
 from ..names import name_key
 from ..registry import envs, tables
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
-from ..venv import inspect_venv
 from .context import Context
 from .create import CreateRequest, create
 from .pip import requirements_file

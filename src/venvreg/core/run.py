@@ -17,10 +17,10 @@ from types import FrameType
 from typing import Any
 
 from ..errors import VenvregError
-from ..paths import env_bin_dir
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
+from ..settings.paths import env_bin_dir
 from ..text import quoted
 from .context import Context
 

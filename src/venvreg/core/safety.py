@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .. import locks
-from ..boundary import foreign_entries
+from ..envdir.boundary import foreign_entries
+from ..envdir.identity import looks_like_env, same_identity
 from ..errors import Refused
-from ..identity import looks_like_env, same_identity
-from ..paths import is_system_folder, is_within
+from ..fs import locks
 from ..registry.envs import EnvRecord
+from ..settings.paths import is_system_folder, is_within
 from ..text import quoted
 from .context import Context
 

@@ -22,16 +22,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..boundary import IN_PACKAGES, foreign_entries
+from ..envdir.boundary import IN_PACKAGES, foreign_entries
+from ..envdir.identity import identity_of
+from ..envdir.owners import MARKER_FILES, ProjectFinder, classify
+from ..envdir.venv import check_health, disk_usage, inspect_venv
 from ..errors import Interrupted, UsageError
-from ..identity import identity_of
-from ..owners import MARKER_FILES, ProjectFinder, classify
-from ..paths import is_within
 from ..registry import envs
 from ..registry.db import NETWORK_FILESYSTEMS, filesystem_type
 from ..registry.envs import EnvRecord
+from ..settings.paths import is_within
 from ..text import quoted
-from ..venv import check_health, disk_usage, inspect_venv
 from .context import Context
 from .reconcile import reconcile
 from .size_cache import SizeCache

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 
-from ..config import load_settings
-from ..paths import Home, resolve_workon_home
 from ..registry.db import open_registry
 from ..registry.uselog import fold as fold_uses
+from ..settings.config import load_settings
+from ..settings.paths import Home, resolve_workon_home
 from .context import Context
 from .leftovers import clean_leftovers
 from .reconcile import reconcile

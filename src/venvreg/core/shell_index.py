@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from ..atomic import write_text_atomically
+from ..fs.atomic import write_text_atomically
 from ..registry import envs, links
 from .case_twins import case_twins
 from .context import Context

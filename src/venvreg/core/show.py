@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..envdir.venv import Health, VenvInfo, check_health, inspect_venv
 from ..registry import envs
 from ..registry.envs import EnvRecord
-from ..venv import Health, VenvInfo, check_health, inspect_venv
 from .context import Context
 from .lookup import get_env
 from .reconcile import reconcile

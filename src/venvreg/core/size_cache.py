@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import write_text_atomically
-from ..paths import Home
-from ..venv import read_small_file
+from ..envdir.venv import read_small_file
+from ..fs.atomic import write_text_atomically
+from ..settings.paths import Home
 
 CACHE_FILE = "scan-sizes.json"
 MAX_ENTRIES = 20_000

@@ -10,10 +10,10 @@ import os
 import time
 from pathlib import Path
 
+from ..envdir.venv import disk_usage
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
-from ..venv import disk_usage
 from .context import Context
 
 

@@ -22,12 +22,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..atomic import write_text_atomically
+from ..envdir.venv import disk_usage, read_small_file
 from ..errors import Refused, VenvregError
-from ..holds import hold_point
-from ..paths import Home
+from ..fs.atomic import write_text_atomically
+from ..fs.holds import hold_point
+from ..settings.paths import Home
 from ..text import quoted
-from ..venv import disk_usage, read_small_file
 from .safety import trash_lock
 
 ENTRY_FILE = "entry.json"

@@ -22,8 +22,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..paths import env_bin_dir
 from ..registry.envs import EnvRecord
+from ..settings.paths import env_bin_dir
 
 ACTIVATION = "activation"
 SITE_PACKAGES = "site-packages"

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..envdir.venv import inspect_venv
 from ..errors import Refused, VenvregError
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
-from ..venv import inspect_venv
 from .context import Context
 from .freeze import SEED_PACKAGES, canonical_name
 from .pip import uninstall

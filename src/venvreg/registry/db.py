@@ -12,7 +12,7 @@ import sys
 import time
 
 from ..errors import RegistryError
-from ..paths import STATE_DIR_NAME, ensure_home
+from ..settings.paths import STATE_DIR_NAME, ensure_home
 from ..text import quoted
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -24,7 +24,7 @@ TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
     from os import PathLike
 
-    from ..paths import Home
+    from ..settings.paths import Home
 
     StrPath = str | PathLike[str]
 NETWORK_FILESYSTEMS = frozenset(

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..paths import Home
+from ..settings.paths import Home
 from ..text import escape_text
 from . import WrapperError
 

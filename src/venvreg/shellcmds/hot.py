@@ -6,18 +6,18 @@ import os
 import sqlite3
 import sys
 
-from ..config import load_settings
 from ..emit.activation import Activation, activate_call
 from ..emit.code import ShellCode
+from ..envdir.identity import looks_like_env
+from ..envdir.project_file import read_project_file
 from ..errors import RegistryError, VenvregError
-from ..identity import looks_like_env
+from ..fs.smallfiles import parse_pyvenv_cfg, read_small_file
 from ..names import env_folders_like, name_key, name_problem, require_utf8
-from ..paths import STATE_DIR_NAME, env_bin_dir, workon_home_text
-from ..project_file import read_project_file
 from ..registry import quick, uselog
 from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
-from ..smallfiles import parse_pyvenv_cfg, read_small_file
+from ..settings.config import load_settings
+from ..settings.paths import STATE_DIR_NAME, env_bin_dir, workon_home_text
 from ..text import quoted
 from . import ShellRequest, WrapperError
 
@@ -90,7 +90,7 @@ def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | 
 
         from ..core.context import Context
         from ..core.reconcile import reconcile
-        from ..paths import Home
+        from ..settings.paths import Home
 
         reconcile(Context(load_settings(), Home(Path(root)), conn), rescan_home=True)
         found = quick.find_by_name(conn, name)

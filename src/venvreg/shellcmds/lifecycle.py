@@ -16,8 +16,8 @@ from ..core.tempenvs import mark_temporary
 from ..emit.activation import activate_call
 from ..emit.code import ShellCode
 from ..errors import VenvregError
-from ..paths import is_within
 from ..registry.envs import EnvRecord
+from ..settings.paths import is_within
 from . import ShellRequest, WrapperError
 from .common import err, hook_dir, run_hook, sourced_hook
 from .hot import activation_for

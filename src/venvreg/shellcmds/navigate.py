@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 from ..emit.code import ShellCode
-from ..paths import env_bin_dir
-from ..project_file import project_filename, read_project_file
+from ..envdir.project_file import project_filename, read_project_file
+from ..envdir.venv import inspect_venv, read_small_file
+from ..settings.paths import env_bin_dir
 from ..text import escape_text
-from ..venv import inspect_venv, read_small_file
 from . import ShellRequest, WrapperError
 from .common import active_env
 from .hot import env_details, env_names, find_env, home_root, try_open_registry

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..atomic import write_text_atomically
 from ..emit.code import ShellCode
+from ..fs.atomic import write_text_atomically
 from ..text import quoted
 from . import ShellRequest, WrapperError
 from .common import active_env, err
@@ -116,7 +116,7 @@ def toggleglobalsitepackages(request: ShellRequest) -> str:
 def _keep_identity(env: str) -> None:
     """pyvenv.cfg's change time is part of the env's identity: record the new one, or the next
     listing would take the env for a replaced one."""
-    from ..identity import identity_of
+    from ..envdir.identity import identity_of
     from ..registry.quick import set_identity_at
     from .hot import home_root, try_open_registry
 

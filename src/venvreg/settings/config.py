@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import UsageError
-from .text import quoted
+from ..errors import UsageError
+from ..text import quoted
 
 # typing costs more to import than the whole hot path: type-only imports stay unexecuted
 TYPE_CHECKING = False

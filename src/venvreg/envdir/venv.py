@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .paths import is_within
+from ..fs.smallfiles import parse_pyvenv_cfg, path_value_problem, read_file_head, read_small_file
+from ..settings.paths import is_within
 from .project_file import project_file_problem
-from .smallfiles import parse_pyvenv_cfg, path_value_problem, read_file_head, read_small_file
 
 __all__ = [
     "BROKEN",

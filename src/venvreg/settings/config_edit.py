@@ -9,10 +9,10 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
-from .atomic import write_text_atomically
+from ..errors import UsageError
+from ..fs.atomic import write_text_atomically
+from ..text import quoted
 from .config import config_path, convert_value, lookup_key
-from .errors import UsageError
-from .text import quoted
 
 
 def _load(path: Path) -> tomlkit.TOMLDocument:

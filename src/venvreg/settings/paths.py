@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import UsageError
-from .text import quoted
+from ..errors import UsageError
+from ..text import quoted
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:

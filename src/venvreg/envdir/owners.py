@@ -14,7 +14,7 @@ import stat
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from .paths import is_within
+from ..settings.paths import is_within
 
 __all__ = [
     "IN_PROJECT_NAMES",

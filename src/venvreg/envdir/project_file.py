@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from .atomic import write_text_atomically
-from .smallfiles import path_value_problem, read_small_file
+from ..fs.atomic import write_text_atomically
+from ..fs.smallfiles import path_value_problem, read_small_file
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ def checked_project_folder(folder: str) -> str:
     is refused before anything is made, and so is a folder that does not exist."""
     from pathlib import Path  # off the hot path, which reads .project files only
 
-    from .errors import UsageError
-    from .text import quoted
+    from ..errors import UsageError
+    from ..text import quoted
 
     problem = path_value_problem(folder)
     if problem is not None:

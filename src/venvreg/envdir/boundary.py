@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import stat
 
+from ..fs.smallfiles import read_small_file
 from .project_file import project_filename
-from .smallfiles import read_small_file
 
 # What venv, virtualenv, uv and conda make at an env's top level, and the files virtualenvwrapper
 # and venvreg keep there (`.project`, `README.tmpenv`); `share`, `etc` and `man` receive the data

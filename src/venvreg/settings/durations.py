@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import UsageError
-from .text import quoted
+from ..errors import UsageError
+from ..text import quoted
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 _PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdwy]?)\s*$", re.IGNORECASE)
