@@ -104,10 +104,7 @@ fi
 \builtin complete -o default -o nospace -F __venvreg_complete_envs \
     workon rmvirtualenv cpvirtualenv showvirtualenv
 
-# --- Auto-activation (venvreg config set auto_activate true): entering a registered project
-# folder activates its env; leaving deactivates what was auto-activated. The map is the
-# projects file the CLI writes from the user's own registry; a cd that changes nothing, or
-# changes nothing about activation, starts no Python. ---
+# Auto-activation: __venvreg_auto (venvreg.common.sh) runs before every prompt.
 # bash 5.1 runs every element of an array PROMPT_COMMAND: there the hook is an element of its
 # own, first (so a prompt drawn by a later element shows the env); otherwise it is prepended.
 __venvreg_prompt_hooked() {

@@ -74,10 +74,7 @@ else
     \builtin compctl -K __venvreg_env_names workon rmvirtualenv cpvirtualenv showvirtualenv
 fi
 
-# --- Auto-activation (venvreg config set auto_activate true): entering a registered project
-# folder activates its env; leaving deactivates what was auto-activated. The map is the
-# projects file the CLI writes from the user's own registry; a cd that changes nothing, or
-# changes nothing about activation, starts no Python. ---
+# Auto-activation: __venvreg_auto (venvreg.common.sh) runs after every cd (chpwd).
 \builtin autoload -Uz add-zsh-hook
 add-zsh-hook chpwd __venvreg_auto
 __venvreg_auto

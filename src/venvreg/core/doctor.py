@@ -1,7 +1,7 @@
 """`venvreg doctor`: everything wrong with the environments and the registry, each finding with
 the command that fixes it. Read-only, like pipx's `health` beside its `repair`: it opens the
-registry without cleaning leftovers, never reconciles, and judges every env by stat and small
-reads (check_health), never by running it.
+registry without cleaning leftovers, reconciles only a registry just rebuilt after damage, and
+judges every env by stat and small reads (check_health), never by running it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The rebuild journal: what an interrupted rebuild needs to put the old environment back.
 
 `$WORKON_HOME/.venvreg/rebuild/<id>/journal.json` is written before the old env is moved aside
-and deleted after its last step; while it exists, the rebuild holds the lock `rebuild-<name>`.
+and deleted after its last step; while it exists, the rebuild holds the env's one lock
+(context.lock_path: the one rm, rename, copy, wipe and restore take).
 A journal whose lock nobody holds belongs to a rebuild killed with -9: the next command
 (`clean_leftovers`) rolls it back, or, when it had committed, finishes moving the old env into
 the trash. The folder exists only while a rebuild is pending, so checking for it costs one stat.

@@ -33,7 +33,8 @@ MARKER_LIMIT = 256
 
 
 def clean_leftovers(context: Context) -> list[str]:
-    """Roll back abandoned creations and rebuilds, finish abandoned removals; returns the names."""
+    """Roll back abandoned creations, finish abandoned removals, roll back or finish abandoned
+    rebuilds; returns the names."""
     rows = envs.unfinished(context.conn)
     cleaned: list[str] = []
     if rows:

@@ -38,7 +38,7 @@ class EnvRecord:
     fingerprint: str | None = None
     recreated_at: float | None = None
     creation_token: str | None = None
-    # The project link the user made through venvreg (schema 3): auto-activation follows
+    # The project link the user made through venvreg (schema 4): auto-activation follows
     # project_path only while it equals this (registry/links.py).
     user_project: str | None = None
 

@@ -114,8 +114,8 @@ def toggleglobalsitepackages(request: ShellRequest) -> str:
 
 
 def _keep_identity(env: str) -> None:
-    """pyvenv.cfg's change time is part of the env's identity: record the new one, or the next
-    listing would take the env for a replaced one."""
+    """Store the env's identity as it is now. pyvenv.cfg is no part of it (envdir/identity.py),
+    so this only brings an identity of an older form up to date."""
     from ..envdir.identity import identity_of
     from ..registry.quick import set_identity_at
     from .hot import home_root, try_open_registry
