@@ -31,15 +31,21 @@ def git(folder: Path, *args: str) -> str:
     return result.stdout
 
 
-@pytest.fixture
-def project_env(isolated: Path) -> Path:
-    """~/src/app: a git project (one commit of main.py), then `python -m venv .` run in it."""
+def git_project(isolated: Path) -> Path:
+    """~/src/app: a git project with one commit of main.py."""
     app = isolated / "src" / "app"
     app.mkdir(parents=True)
     (app / "main.py").write_text("print('hello from app')\n", encoding="utf-8")
     git(app, "init", "-q")
     git(app, "add", "main.py")
     git(app, "commit", "-q", "-m", "first")
+    return app
+
+
+@pytest.fixture
+def project_env(isolated: Path) -> Path:
+    """~/src/app: a git project (one commit of main.py), then `python -m venv .` run in it."""
+    app = git_project(isolated)
     subprocess.run(
         [str(BASE_PYTHON), "-m", "venv", "--without-pip", "."], cwd=app, check=True, timeout=120
     )
@@ -337,12 +343,7 @@ def test_wipe_of_an_env_made_in_a_git_project_keeps_the_project(
     cli: Cli, isolated: Path, local_index: dict[str, str]
 ) -> None:
     """wipe uninstalls with the env's own pip: the packages go, the project stays as it was."""
-    app = isolated / "src" / "app"
-    app.mkdir(parents=True)
-    (app / "main.py").write_text("print('hello from app')\n", encoding="utf-8")
-    git(app, "init", "-q")
-    git(app, "add", "main.py")
-    git(app, "commit", "-q", "-m", "first")
+    app = git_project(isolated)
     subprocess.run([str(BASE_PYTHON), "-m", "venv", "."], cwd=app, check=True, timeout=300)
     subprocess.run(
         [str(app / "bin" / "python"), "-m", "pip", "install", "-q", "vrdemoalpha"],
