@@ -24,7 +24,7 @@ from ..envdir.venv import check_health, inspect_venv
 from ..names import name_problem
 from ..registry import envs
 from ..registry.db import write_transaction
-from ..registry.envs import EnvRecord
+from ..registry.envs import EnvRecord, Origin
 from ..settings.paths import env_bin_dir
 from ..text import quoted
 from .context import Context
@@ -108,7 +108,7 @@ def judge(record: EnvRecord) -> dict[str, object]:
     return changes
 
 
-def record_for_folder(path: str, name: str, origin: str, now: float) -> EnvRecord:
+def record_for_folder(path: str, name: str, origin: Origin, now: float) -> EnvRecord:
     """A registry row describing an env folder, judged now."""
     record = EnvRecord(
         id=None,

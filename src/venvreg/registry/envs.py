@@ -6,9 +6,16 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from typing import Literal
 
 from ..names import name_key
 from .quick import names, record_use
+
+# A row's life: `creating` until create marks it ready, `removing` while rm moves it to the trash,
+# `missing` when its folder is gone.
+Status = Literal["creating", "ready", "removing", "missing"]
+# `created` by venvreg create, `found` in WORKON_HOME, `adopted` from elsewhere (docs/json.md).
+Origin = Literal["created", "found", "adopted"]
 
 
 @dataclass
@@ -18,8 +25,8 @@ class EnvRecord:
     id: int | None
     name: str
     path: str
-    status: str
-    origin: str
+    status: Status
+    origin: Origin
     created_at: float
     tool: str = "unknown"
     backend: str | None = None
