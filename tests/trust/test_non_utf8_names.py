@@ -31,6 +31,7 @@ OTHER_ARGUMENTS = {
     "folder": "{tmp}",
     "key": "backend",
     "value": "venv",
+    "sql": "select name from envs",
     "words": None,  # `run NAME -- CMD...`: built by hand below
 }
 NAME_OPTIONS = {"--name"}
