@@ -190,15 +190,18 @@ def type_in_terminal(sb, shell: str, steps: list[tuple[str, bytes]], timeout: fl
     return screen
 
 
-@pytest.mark.parametrize("shell", [*ALL_SHELLS, "zsh+compinit"])
+@pytest.mark.parametrize("shell", [*ALL_SHELLS, "bash+3.2-fallback", "zsh+compinit"])
 def test_the_first_tab_in_a_real_terminal(shell, sb):
     """The real thing: a new interactive shell on a terminal, the file sourced, then Tab
-    (zsh: with the old compctl, and with compinit loaded first as most .zshrc files do)."""
-    shell, _, compinit = shell.partition("+")
+    (bash: also its bash 3.2 branch; zsh: with the old compctl, and with compinit loaded first
+    as most .zshrc files do)."""
+    shell, _, variant = shell.partition("+")
     # printf prints `sourced-ok`, while the terminal echoes what was typed: `sourced ok`
     source = f"source {sb.q(shell, sb.function_file(shell))}; printf '%s-%s\\n' sourced ok\r"
-    if compinit:
+    if variant == "compinit":
         source = "autoload -Uz compinit; compinit -u -D; " + source
+    elif variant == "3.2-fallback":
+        source = "__VENVREG_TEST_BASH_MAJOR=3; " + source
     type_in_terminal(
         sb,
         shell,
