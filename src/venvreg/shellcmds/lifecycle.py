@@ -240,6 +240,8 @@ def rmvirtualenv(request: ShellRequest) -> str:
         raise WrapperError("Please specify an environment.")
     code = ShellCode(request.shell)
     context = open_context()
+    cwd = os.path.realpath(os.getcwd())
+    left_behind = False  # the shell's folder was inside an env now gone: it moves to WORKON_HOME
     try:
         hooks = hook_dir(context.home)
         for name in request.args:
@@ -248,17 +250,18 @@ def rmvirtualenv(request: ShellRequest) -> str:
             if record is not None and is_active(record.path):
                 err(f"ERROR: You cannot remove the active environment ('{name}').")
                 err("Either switch to another environment, or run 'deactivate'.")
-                return code.status(1).text()
+                return _leave(code, left_behind, context).status(1).text()
             if record is None:
                 err(f"Did not find environment {context.home.env_path(name)} to remove.")
                 continue
             run_hook(hooks / "prermvirtualenv", context.home.root, record.name)
+            inside = is_within(cwd, os.path.realpath(record.path), or_same=True)
             try:
                 result = remove(context, plan_removal(context, record.name))
             except VenvregError as error:
                 err(f"venvreg: {error}")
-                code.status(1)
-                return code.text()
+                return _leave(code, left_behind, context).status(1).text()
+            left_behind = left_behind or inside
             run_hook(hooks / "postrmvirtualenv", context.home.root, record.name)
             if result.trash_id:
                 err(
@@ -267,7 +270,12 @@ def rmvirtualenv(request: ShellRequest) -> str:
                 )
     finally:
         context.close()
-    return code.text()
+    return _leave(code, left_behind, context).text()
+
+
+def _leave(code: ShellCode, left_behind: bool, context: Context) -> ShellCode:
+    """virtualenvwrapper's rmvirtualenv moves to WORKON_HOME when the folder it was in is gone."""
+    return code.cd(str(context.home.root)) if left_behind else code
 
 
 def cpvirtualenv(request: ShellRequest) -> str:
