@@ -35,3 +35,32 @@ def test_rmvirtualenv_from_inside_the_env_moves_to_workon_home(shell, sb):
     assert run["PWD"] == str(sb.workon_home)
     assert not env.exists()
     assert run["PWD2"] == str(sb.home)  # a shell outside the env stays where it was
+
+
+@pytest.mark.parametrize("name", ["plain-{shell}", "it's $HOME; {shell} $(x)"])
+def test_the_restore_hint_after_rmvirtualenv_pastes_back(shell, sb, name):
+    """The hint names a command that, pasted into the same shell, brings the env back."""
+    import re
+
+    name = name.format(shell=shell)
+    env = sb.plain_env(name)
+    run = sb.run(shell, f"rmvirtualenv {sb.q(shell, name)}; rc rm\n")
+    assert run.rc("rm") == 0 and not env.exists(), run.describe()
+    hint = re.search(r"`(venvreg restore [^`]*)`", run.stderr)
+    assert hint, run.stderr
+    if name.startswith("plain"):
+        assert hint.group(1) == f"venvreg restore {name}"
+    again = sb.run(shell, hint.group(1) + "; rc restore\n", source=None)
+    assert again.rc("restore") == 0, again.describe()
+    assert (env / "pyvenv.cfg").is_file()
+
+
+@pytest.mark.parametrize("value", ["x\ny", "tab\there", "it's\x1b[31m", "b\udcff-end", "-rf"])
+def test_a_pasteable_word_reads_back_as_the_value(shell, sb, value):
+    """paste_word's escapes are ones the shell itself reads back into the same bytes."""
+    from venvreg.emit.quoting import paste_word
+
+    word = paste_word(shell, value)
+    assert word.isprintable()
+    run = sb.run(shell, f"show V {word}\n", source=None)
+    assert run["V"] == value, (word, run.describe())

@@ -56,3 +56,39 @@ def quoter(shell: str) -> Callable[[str], str]:
         return QUOTERS[shell]
     except KeyError:
         raise UsageError(f"unknown shell {quoted(shell)}: choose {', '.join(SHELLS)}") from None
+
+
+def _escaped_char(char: str, shell: str) -> str:
+    """One character that cannot be shown as it is, in the escape that shell reads back."""
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte kept by surrogateescape
+        return ("\\X" if shell == "fish" else "\\x") + f"{code - 0xDC00:02x}"
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char)
+    return named or (f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+
+
+def paste_word(shell: str, value: str) -> str:
+    """`value` as one word a user can copy from a message into `shell`: bare when nothing in
+    it is special, else quoted, with characters a terminal would not show written as escapes
+    ($'\\n' in bash and zsh, a bare \\n in fish), joined to the quoted parts into one word."""
+    if value and all(c.isalnum() or c in "_-.,+:/@%=" for c in value) and value[0] != "-":
+        return value
+    if shell == "pwsh":  # no way to join an escape to a quoted part into one word
+        return quote_pwsh(value) if value.isprintable() else quoted(value)
+    quote = quote_fish if shell == "fish" else quote_posix
+    if value.isprintable():
+        return quote(value)
+    parts: list[str] = []
+    run = ""
+    for char in value:
+        if char.isprintable() and not 0xDC80 <= ord(char) <= 0xDCFF:
+            run += char
+            continue
+        if run:
+            parts.append(quote(run))
+            run = ""
+        escape = _escaped_char(char, shell)
+        parts.append(escape if shell == "fish" else f"$'{escape}'")
+    if run:
+        parts.append(quote(run))
+    return "".join(parts)

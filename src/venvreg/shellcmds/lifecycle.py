@@ -15,6 +15,7 @@ from ..core.session import open_context
 from ..core.tempenvs import mark_temporary
 from ..emit.activation import activate_call
 from ..emit.code import ShellCode
+from ..emit.quoting import paste_word
 from ..errors import VenvregError
 from ..registry.envs import EnvRecord
 from ..settings.paths import is_within
@@ -264,10 +265,9 @@ def rmvirtualenv(request: ShellRequest) -> str:
             left_behind = left_behind or inside
             run_hook(hooks / "postrmvirtualenv", context.home.root, record.name)
             if result.trash_id:
-                err(
-                    f"venvreg: {record.name} is in the trash; `venvreg restore {record.name}` "
-                    "brings it back"
-                )
+                again = paste_word(request.shell, record.name)
+                err(f"venvreg: {record.name} is in the trash; `venvreg restore {again}` "
+                    "brings it back")  # fmt: skip
     finally:
         context.close()
     return _leave(code, left_behind, context).text()
