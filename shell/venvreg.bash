@@ -10,6 +10,10 @@ __venvreg_has_function() {
     \builtin declare -F "$1" >/dev/null
 }
 
+__venvreg_path_search() {
+    \builtin type -P "$1"
+}
+
 __venvreg_rehash() {
     \builtin hash -r 2>/dev/null || true
 }

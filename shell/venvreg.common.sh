@@ -2,14 +2,28 @@
 # venvreg: the part of the bash and zsh function files they share (venvreg.bash and
 # venvreg.zsh source it; `venvreg init bash|zsh` prints it in their place). Each of those files
 # defines __VENVREG_SHELL and the few helpers that differ: __venvreg_has_function,
-# __venvreg_rehash, __venvreg_prompt_set and __venvreg_prompt_restore.
+# __venvreg_path_search, __venvreg_rehash, __venvreg_prompt_set and __venvreg_prompt_restore.
+
+__venvreg_find_exe() {
+    # The venvreg program PATH names now, as an absolute path (empty when there is none), kept
+    # so that a command run later under a narrowed PATH still finds it. A PATH search only:
+    # nothing is run.
+    \builtin local __venvreg_found
+    __venvreg_found="$(__venvreg_path_search venvreg)" || __venvreg_found=""
+    case "$__venvreg_found" in
+        /*) ;;
+        ?*) __venvreg_found="${PWD-}/${__venvreg_found#./}" ;;
+    esac
+    __VENVREG_EXE_PATH="$__venvreg_found"
+}
+__venvreg_find_exe
 
 __venvreg_call() {
     # Capture first, check the status, then evaluate: a CLI that fails or dies evaluates nothing.
     \builtin local __venvreg_status=0 __venvreg_code
     __venvreg_export
     # An empty PYTHONHOME: a value set for some other Python must not break venvreg's own.
-    __venvreg_code="$(PYTHONHOME='' \command "${VENVREG_EXE:-venvreg}" __shell "$__VENVREG_SHELL" "$@")" || __venvreg_status=$?
+    __venvreg_code="$(PYTHONHOME='' \command "${VENVREG_EXE:-${__VENVREG_EXE_PATH:-venvreg}}" __shell "$__VENVREG_SHELL" "$@")" || __venvreg_status=$?
     if [ "$__venvreg_status" -ne 0 ]; then
         return "$__venvreg_status"
     fi

@@ -5,12 +5,24 @@
 # Sourced hooks are the .fish variants (postactivate.fish, ...); they run inside a function,
 # so what they set for the shell needs `set -g` / `set -gx`.
 
+function __venvreg_find_exe
+    # The venvreg program PATH names now, as an absolute path (empty when there is none), kept
+    # so that a command run later under a narrowed PATH still finds it. A PATH search only:
+    # nothing is run.
+    set -g __venvreg_exe_path (command -s venvreg)[1]
+    if test -n "$__venvreg_exe_path"; and not string match -q -- '/*' $__venvreg_exe_path
+        set __venvreg_exe_path $PWD/(string replace -r '^\./' '' -- $__venvreg_exe_path)
+    end
+end
+__venvreg_find_exe
+
 function __venvreg_call
     # Capture first, check the status, then evaluate: a CLI that fails or dies evaluates nothing.
     # A pipe into `read`, not a command substitution, whose stderr fish would send past the
     # function's redirections (fish-shell#1035). The code holds no NUL: -z reads it whole.
     __venvreg_export
     set -l __venvreg_exe venvreg
+    test -n "$__venvreg_exe_path"; and set __venvreg_exe $__venvreg_exe_path
     test -n "$VENVREG_EXE"; and set __venvreg_exe $VENVREG_EXE
     set -l __venvreg_code
     # An empty PYTHONHOME: a value set for some other Python must not break venvreg's own.

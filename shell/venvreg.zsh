@@ -9,6 +9,10 @@ __venvreg_has_function() {
     (( ${+functions[$1]} ))
 }
 
+__venvreg_path_search() {
+    \builtin whence -p "$1"
+}
+
 __venvreg_rehash() {
     \builtin rehash
 }

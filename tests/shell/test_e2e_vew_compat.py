@@ -64,3 +64,30 @@ def test_a_pasteable_word_reads_back_as_the_value(shell, sb, value):
     assert word.isprintable()
     run = sb.run(shell, f"show V {word}\n", source=None)
     assert run["V"] == value, (word, run.describe())
+
+
+def test_venvreg_is_found_once_when_the_file_is_sourced(shell, sb):
+    """The program PATH named at source time is the one called later, even under a PATH that
+    no longer holds it; sourcing itself runs nothing; VENVREG_EXE still wins."""
+    script, log = sb.recorder("venvreg")
+    other, other_log = sb.recorder("other-venvreg")
+    log.unlink(missing_ok=True)
+    other_log.unlink(missing_ok=True)
+    sb.plain_env(f"found-once-{shell}")
+    narrow = "set -gx PATH /usr/bin /bin\n" if shell == "fish" else "PATH=/usr/bin:/bin\n"
+    use_other = (
+        f"set -gx VENVREG_EXE {sb.q(shell, str(other))}\n"
+        if shell == "fish"
+        else f"VENVREG_EXE={sb.q(shell, str(other))}; export VENVREG_EXE\n"
+    )
+    run = sb.run(
+        shell,
+        narrow + "lsvirtualenv -b; rc ls\n" + use_other
+        + "lsvirtualenv -b >/dev/null; rc ls_other\n",
+        env={"PATH": f"{script.parent}:{sb.path}"},
+    )  # fmt: skip
+    assert run.rc("ls") == 0, run.describe()
+    assert f"found-once-{shell}" in run.text()
+    calls = sb.calls(log)
+    assert len(calls) == 1 and calls[0].startswith(f"__shell {shell} lsvirtualenv"), calls
+    assert run.rc("ls_other") == 0 and len(sb.calls(other_log)) == 1, run.describe()
