@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     Handler = Callable[[ShellRequest], str]
 
 
+# The shell commands that do not need WORKON_HOME (the others create it, with a notice).
+_WITHOUT_HOME = frozenset(["virtualenvwrapper"])
+
+
 def _split(argv: list[str]) -> tuple[str, str, list[str]]:
     if len(argv) < 3 or argv[2] != "--":
         raise UsageError("usage: venvreg __shell SHELL COMMAND -- ARGS...")
@@ -78,7 +82,12 @@ def main(argv: list[str]) -> int:
     """Run one shell command; returns the exit status, never raises, never prints a traceback."""
     try:
         shell, command, args = _split(argv)
-        code = _handler(command)(ShellRequest(shell, args))
+        handler = _handler(command)
+        if command not in _WITHOUT_HOME:
+            from .shellcmds.hot import verify_home
+
+            verify_home()
+        code = handler(ShellRequest(shell, args))
         data = code.encode("utf-8", "surrogateescape")
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -91,3 +91,30 @@ def test_venvreg_is_found_once_when_the_file_is_sourced(shell, sb):
     calls = sb.calls(log)
     assert len(calls) == 1 and calls[0].startswith(f"__shell {shell} lsvirtualenv"), calls
     assert run.rc("ls_other") == 0 and len(sb.calls(other_log)) == 1, run.describe()
+
+
+NOTE = "NOTE: Virtual environments directory {} does not exist. Creating..."
+
+
+@pytest.mark.parametrize(
+    "command", ["lsvirtualenv -b", "workon", "rmvirtualenv gone", "showvirtualenv gone"]
+)
+def test_a_missing_workon_home_is_announced_then_created(shell, sb, command):
+    """virtualenvwrapper_verify_workon_home: the NOTE on stderr, then the folder exists."""
+    missing = sb.root / f"missing-{shell}-{command.split()[0]}" / "envs"
+    setting = (
+        f"set -gx WORKON_HOME {sb.q(shell, str(missing))}\n"
+        if shell == "fish"
+        else f"WORKON_HOME={sb.q(shell, str(missing))}\n"
+    )
+    run = sb.run(shell, setting + f"{command}; rc cmd\nvirtualenvwrapper >/dev/null\n")
+    assert NOTE.format(missing) in run.stderr.splitlines(), run.describe()
+    assert run.stderr.count("NOTE:") == 1
+    assert missing.is_dir()
+
+
+def test_virtualenvwrapper_help_needs_no_workon_home(shell, sb):
+    missing = sb.root / f"missing-help-{shell}"
+    env = {"WORKON_HOME": str(missing)}
+    run = sb.run(shell, "virtualenvwrapper >/dev/null; rc help\n", env=env)
+    assert run.rc("help") == 0 and "NOTE:" not in run.stderr, run.describe()

@@ -17,8 +17,8 @@ from ..registry import quick, uselog
 from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
 from ..settings.config import load_settings
-from ..settings.paths import STATE_DIR_NAME, env_bin_dir, workon_home_text
-from ..text import quoted
+from ..settings.paths import STATE_DIR_NAME, ensure_home, env_bin_dir, workon_home_text
+from ..text import escape_text, quoted
 from . import ShellRequest, WrapperError
 
 # Only the standard library and venvreg's lean modules are imported here: no pathlib, no
@@ -29,6 +29,21 @@ def home_root() -> str:
     """WORKON_HOME; the config file is read only when the variable is not set."""
     configured = None if "WORKON_HOME" in os.environ else load_settings()["workon_home"]
     return workon_home_text(configured)
+
+
+def verify_home() -> None:
+    """As virtualenvwrapper before each command: a missing WORKON_HOME is announced on stderr,
+    then created (never silently, so that a mistyped WORKON_HOME shows at once)."""
+    root = home_root()
+    if os.path.isdir(root):
+        return
+    notice = f"NOTE: Virtual environments directory {root} does not exist. Creating..."
+    print(escape_text(notice), file=sys.stderr, flush=True)
+    try:
+        ensure_home(root)
+    except OSError as error:
+        message = f"could not create WORKON_HOME {quoted(root)}: {error.strerror}"
+        raise VenvregError(message) from None
 
 
 def try_open_registry(root: str) -> sqlite3.Connection | None:
