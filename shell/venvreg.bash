@@ -130,4 +130,5 @@ if ! __venvreg_prompt_hooked; then
     fi
 fi
 \builtin unset -f __venvreg_prompt_hooked
+__venvreg_initialize
 __venvreg_auto

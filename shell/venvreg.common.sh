@@ -194,6 +194,55 @@ wipeenv() { __venvreg_call wipeenv -- "$@"; }
 toggleglobalsitepackages() { __venvreg_call toggleglobalsitepackages -- "$@"; }
 virtualenvwrapper() { __venvreg_call virtualenvwrapper -- "$@"; }
 
+# --- virtualenvwrapper's stock global hook files, and its initialize hook ---
+
+# Name, mode (sourced hooks are not executable, run hooks are) and header comment of each file,
+# in the order virtualenvwrapper 6.1 writes them; the last is the mark that all are there.
+__VENVREG_HOOK_FILES="initialize 644 This hook is sourced during the startup phase when loading virtualenvwrapper.sh.
+premkvirtualenv 755 This hook is run after a new virtualenv is created and before it is activated.|# argument: name of new environment
+postmkvirtualenv 644 This hook is sourced after a new virtualenv is activated.
+prermvirtualenv 755 This hook is run before a virtualenv is deleted.|# argument: full path to environment directory
+postrmvirtualenv 755 This hook is run after a virtualenv is deleted.|# argument: full path to environment directory
+predeactivate 644 This hook is sourced before every virtualenv is deactivated.
+postdeactivate 644 This hook is sourced after every virtualenv is deactivated.
+preactivate 755 This hook is run before every virtualenv is activated.|# argument: environment name
+postactivate 644 This hook is sourced after every virtualenv is activated.
+get_env_details 755 This hook is run when the list of virtualenvs is printed so each name can include details.|# argument: environment name
+premkproject 755 This hook is run after a new project is created and before it is activated.
+postmkproject 755 This hook is run after a new project is activated."
+
+__venvreg_make_hook_files() {
+    # $1 the hook folder. Writes each stock file that is missing (a file of the user's is never
+    # touched); once the mark exists, this is one stat. A `|` in a comment starts a new line.
+    [ ! -e "$1/postmkproject" ] || return 0
+    \command mkdir -p -- "$1" 2>/dev/null || return 0
+    \builtin local __venvreg_name __venvreg_mode __venvreg_comment __venvreg_file __venvreg_first
+    while IFS=' ' \builtin read -r __venvreg_name __venvreg_mode __venvreg_comment; do
+        __venvreg_file="$1/$__venvreg_name"
+        [ ! -e "$__venvreg_file" ] || continue
+        __venvreg_first="${__venvreg_comment%%|*}"
+        if [ "$__venvreg_first" = "$__venvreg_comment" ]; then
+            \builtin printf '#!%s\n# %s\n\n' "${SHELL:-/bin/sh}" "$__venvreg_first"
+        else
+            \builtin printf '#!%s\n# %s\n%s\n\n' "${SHELL:-/bin/sh}" "$__venvreg_first" \
+                "${__venvreg_comment#*|}"
+        fi >"$__venvreg_file" 2>/dev/null || return 0
+        \command chmod "$__venvreg_mode" "$__venvreg_file" 2>/dev/null || true
+    done <<EOF
+$__VENVREG_HOOK_FILES
+EOF
+    return 0
+}
+
+__venvreg_initialize() {
+    # As virtualenvwrapper when it is sourced: the hook folder and its stock files, then the
+    # user's initialize hook. No Python runs.
+    \builtin local __venvreg_hooks="${VIRTUALENVWRAPPER_HOOK_DIR:-}"
+    [ -n "$__venvreg_hooks" ] || __venvreg_hooks="$(__venvreg_home)"
+    __venvreg_make_hook_files "$__venvreg_hooks"
+    __venvreg_source_hook "$__venvreg_hooks/initialize" initialize
+}
+
 __venvreg_home() {
     # A leading ~ is expanded as the CLI does (export WORKON_HOME="~/.virtualenvs" keeps it).
     \builtin local __venvreg_dir="${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"

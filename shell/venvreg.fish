@@ -339,6 +339,54 @@ for __venvreg_cmd in workon rmvirtualenv cpvirtualenv showvirtualenv
 end
 set -e __venvreg_cmd
 
+# --- virtualenvwrapper's stock global hook files, and its initialize hook ---
+
+# Name, mode (sourced hooks are not executable, run hooks are) and header comment of each file,
+# in the order virtualenvwrapper 6.1 writes them; fish's sourced hooks are the .fish variants.
+# The last is the mark that all are there. A `|` in a comment starts a new line.
+set -g __venvreg_hook_files \
+    'initialize.fish 644 This hook is sourced during the startup phase when loading virtualenvwrapper.sh.' \
+    'premkvirtualenv 755 This hook is run after a new virtualenv is created and before it is activated.|# argument: name of new environment' \
+    'postmkvirtualenv.fish 644 This hook is sourced after a new virtualenv is activated.' \
+    'prermvirtualenv 755 This hook is run before a virtualenv is deleted.|# argument: full path to environment directory' \
+    'postrmvirtualenv 755 This hook is run after a virtualenv is deleted.|# argument: full path to environment directory' \
+    'predeactivate.fish 644 This hook is sourced before every virtualenv is deactivated.' \
+    'postdeactivate.fish 644 This hook is sourced after every virtualenv is deactivated.' \
+    'preactivate 755 This hook is run before every virtualenv is activated.|# argument: environment name' \
+    'postactivate.fish 644 This hook is sourced after every virtualenv is activated.' \
+    'get_env_details 755 This hook is run when the list of virtualenvs is printed so each name can include details.|# argument: environment name' \
+    'premkproject 755 This hook is run after a new project is created and before it is activated.' \
+    'postmkproject.fish 755 This hook is run after a new project is activated.'
+
+function __venvreg_make_hook_files
+    # argv[1] the hook folder. Writes each stock file that is missing (a file of the user's is
+    # never touched); once the mark exists, this is one stat.
+    test -e "$argv[1]/postmkproject.fish"; and return 0
+    command mkdir -p -- $argv[1] 2>/dev/null; or return 0
+    set -l __venvreg_shell /bin/sh
+    test -n "$SHELL"; and set __venvreg_shell $SHELL
+    for __venvreg_entry in $__venvreg_hook_files
+        set -l __venvreg_parts (string split -m 2 ' ' -- $__venvreg_entry)
+        set -l __venvreg_file $argv[1]/$__venvreg_parts[1]
+        test -e "$__venvreg_file"; and continue
+        set -l __venvreg_lines (string split '|' -- $__venvreg_parts[3])
+        builtin printf '#!%s\n# %s\n' $__venvreg_shell $__venvreg_lines[1] >$__venvreg_file 2>/dev/null
+        or return 0
+        builtin printf '%s\n' $__venvreg_lines[2..-1] '' >>$__venvreg_file
+        command chmod $__venvreg_parts[2] $__venvreg_file 2>/dev/null
+    end
+    return 0
+end
+
+function __venvreg_initialize
+    # As virtualenvwrapper when it is sourced: the hook folder and its stock files, then the
+    # user's initialize hook. No Python runs.
+    set -l __venvreg_hooks "$VIRTUALENVWRAPPER_HOOK_DIR"
+    test -n "$__venvreg_hooks"; or set __venvreg_hooks (__venvreg_home | string collect -N)
+    __venvreg_make_hook_files $__venvreg_hooks
+    __venvreg_source_hook "$__venvreg_hooks/initialize.fish" initialize
+end
+
 # --- Auto-activation (venvreg config set auto_activate true): entering a registered project
 # folder activates its env; leaving deactivates what was auto-activated. The map is the
 # projects file the CLI writes from the user's own registry; a cd that changes nothing, or
@@ -380,4 +428,5 @@ function __venvreg_on_prompt --on-event fish_prompt
     __venvreg_auto
 end
 
+__venvreg_initialize
 __venvreg_auto

@@ -81,4 +81,5 @@ fi
 # Auto-activation: __venvreg_auto (venvreg.common.sh) runs after every cd (chpwd).
 \builtin autoload -Uz add-zsh-hook
 add-zsh-hook chpwd __venvreg_auto
+__venvreg_initialize
 __venvreg_auto

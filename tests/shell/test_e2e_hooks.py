@@ -239,3 +239,151 @@ def test_global_hooks_default_to_workon_home(shell, make_sandbox):
         "G:postdeactivate post_deactivate plain",
     ]
     assert f"hook {env / 'bin' / 'preactivate'} is not executable" in run.stderr
+
+
+# virtualenvwrapper 6.1's stock global hook files: name -> sourced (then not executable)
+STOCK_GLOBAL = {
+    "initialize": True, "premkvirtualenv": False, "postmkvirtualenv": True,
+    "prermvirtualenv": False, "postrmvirtualenv": False, "predeactivate": True,
+    "postdeactivate": True, "preactivate": False, "postactivate": True,
+    "get_env_details": False, "premkproject": False, "postmkproject": True,
+}  # fmt: skip
+STOCK_LOCAL = {
+    "predeactivate": True, "postdeactivate": True, "preactivate": False, "postactivate": True,
+    "get_env_details": False,
+}  # fmt: skip
+# virtualenvwrapper writes postmkproject executable although it is sourced
+EXECUTABLE_SOURCED = {"postmkproject"}
+
+
+def stock_name(shell: str, name: str, sourced: bool) -> str:
+    return name + ".fish" if sourced and shell == "fish" else name
+
+
+def test_sourcing_makes_the_hook_folder_and_the_stock_hook_files(shell, make_sandbox):
+    """virtualenvwrapper's initialize: VIRTUALENVWRAPPER_HOOK_DIR is created with each stock
+    hook file, sourced ones not executable, run ones executable; a user's file is kept."""
+    sb = make_sandbox(f"stock-{shell}")
+    hook_dir = sb.root / "hook dir" / "nested"
+    (hook_dir).mkdir(parents=True)
+    mine = hook_dir / stock_name(shell, "postactivate", True)
+    mine.write_text("# mine\n", encoding="utf-8")
+    run = sb.run(shell, "rc sourced\n", env={"VIRTUALENVWRAPPER_HOOK_DIR": str(hook_dir)})
+    assert run.rc("sourced") == 0 and run.stderr == "", run.describe()
+    assert mine.read_text(encoding="utf-8") == "# mine\n"
+    for name, sourced in STOCK_GLOBAL.items():
+        path = hook_dir / stock_name(shell, name, sourced)
+        assert path.is_file(), path
+        executable = not sourced or name in EXECUTABLE_SOURCED
+        if path != mine:
+            assert (path.stat().st_mode & 0o777) == (0o755 if executable else 0o644), path
+            text = path.read_text(encoding="utf-8")
+            assert text.startswith("#!") and text.endswith("\n\n"), text
+            assert text.splitlines()[1].startswith("# This hook is "), text
+    header = (hook_dir / "premkvirtualenv").read_text(encoding="utf-8").splitlines()
+    assert header[1:] == [
+        "# This hook is run after a new virtualenv is created and before it is activated.",
+        "# argument: name of new environment",
+        "",
+    ]
+    assert not any(sb.workon_home.iterdir())  # the hook folder was elsewhere
+
+
+def test_sourcing_again_writes_nothing_and_runs_no_python(shell, make_sandbox):
+    sb = make_sandbox(f"stock-again-{shell}")
+    first = sb.run(shell, "rc first\n")
+    assert first.rc("first") == 0, first.describe()
+    before = {p.name: p.stat().st_mtime_ns for p in sb.workon_home.iterdir()}
+    assert len(before) == len(STOCK_GLOBAL)
+    script, log = sb.recorder("venvreg")
+    log.unlink(missing_ok=True)
+    again = sb.run(shell, "rc again\n", env={"PATH": f"{script.parent}:{sb.path}"})
+    assert again.rc("again") == 0, again.describe()
+    assert {p.name: p.stat().st_mtime_ns for p in sb.workon_home.iterdir()} == before
+    assert sb.calls(log) == []
+
+
+def test_initialize_is_sourced_when_the_file_is_sourced(shell, make_sandbox):
+    sb = make_sandbox(f"initialize-{shell}")
+    log = sb.root / "hooks.log"
+    Hooks(sb, shell, log).sourced(sb.workon_home / "initialize", "G:initialize")
+    run = sb.run(shell, "showvar HOOKED_G_initialize\n")
+    assert run["HOOKED_G_initialize"] == "sourced", run.describe()
+    assert [short(line) for line in Hooks(sb, shell, log).lines()] == ["G:initialize initialize"]
+
+
+def test_mkvirtualenv_makes_the_envs_stock_hook_files(shell, sb):
+    name = f"stock-local-{shell}"
+    run = sb.run(shell, f"mkvirtualenv {sb.q(shell, name)} >/dev/null 2>&1; rc mk; deactivate\n")
+    assert run.rc("mk") == 0, run.describe()
+    bin_dir = sb.workon_home / name / "bin"
+    for hook, sourced in STOCK_LOCAL.items():
+        path = bin_dir / stock_name(shell, hook, sourced)
+        assert path.is_file(), path
+        assert (path.stat().st_mode & 0o777) == (0o644 if sourced else 0o755), path
+        assert path.read_text(encoding="utf-8").splitlines()[1].startswith("# This hook is ")
+
+
+def test_cpvirtualenv_hooks_and_their_arguments(shell, sb):
+    """precpvirtualenv (run: the source env's path, the new name), then premkvirtualenv (run:
+    the new name), activation, then postmkvirtualenv and postcpvirtualenv (sourced)."""
+    root = sb.root / f"cp-{shell}"
+    log = root / "hooks.log"
+    hooks = Hooks(sb, shell, log)
+    global_dir = root / "hooks"
+    for hook in ("precpvirtualenv", "premkvirtualenv", "preactivate"):
+        hooks.run_hook(global_dir / hook, f"G:{hook}")
+    for hook in ("postmkvirtualenv", "postcpvirtualenv", "postactivate"):
+        hooks.sourced(global_dir / hook, f"G:{hook}")
+    source = sb.plain_env(f"cp-src-{shell}")
+    assert sb.cli("list").returncode == 0  # registers the folder, as lsvirtualenv's user expects
+    target = f"cp-dst-{shell}"
+    run = sb.run(
+        shell,
+        f"cpvirtualenv {sb.q(shell, source.name)} {sb.q(shell, target)}; rc cp\n"
+        "showvar HOOKED_G_postcpvirtualenv\n",
+        env={"VIRTUALENVWRAPPER_HOOK_DIR": str(global_dir)},
+    )
+    assert run.rc("cp") == 0, run.describe()
+    assert [short(line) for line in hooks.lines()] == [
+        f"G:precpvirtualenv {source} {target}",
+        f"G:premkvirtualenv {target}",
+        f"G:preactivate {target}",
+        "G:postactivate post_activate",
+        "G:postmkvirtualenv post_mkvirtualenv",
+        "G:postcpvirtualenv post_cpvirtualenv",
+    ]
+    assert run["HOOKED_G_postcpvirtualenv"] == "sourced"
+
+
+def test_mkproject_hooks_and_their_arguments(shell, sb):
+    """virtualenvwrapper's mkproject is mkvirtualenv (its hooks included), then premkproject
+    (run: the name), then postmkproject (sourced, in the project folder)."""
+    root = sb.root / f"mkproject-{shell}"
+    log = root / "hooks.log"
+    hooks = Hooks(sb, shell, log)
+    global_dir = root / "hooks"
+    for hook in ("premkproject", "premkvirtualenv", "preactivate"):
+        hooks.run_hook(global_dir / hook, f"G:{hook}")
+    for hook in ("postmkproject", "postmkvirtualenv", "postactivate"):
+        hooks.sourced(global_dir / hook, f"G:{hook}")
+    projects = root / "projects"
+    projects.mkdir(parents=True)
+    name = f"proj-{shell}"
+    run = sb.run(
+        shell,
+        f"mkproject {sb.q(shell, name)}; rc mkproject\nshowvar HOOKED_G_postmkproject\n",
+        env={"VIRTUALENVWRAPPER_HOOK_DIR": str(global_dir), "PROJECT_HOME": str(projects)},
+    )
+    assert run.rc("mkproject") == 0, run.describe()
+    lines = hooks.lines()
+    assert [short(line) for line in lines] == [
+        f"G:premkvirtualenv {name}",
+        f"G:preactivate {name}",
+        "G:postactivate post_activate",
+        "G:postmkvirtualenv post_mkvirtualenv",
+        f"G:premkproject {name}",
+        "G:postmkproject project.post_mkproject",
+    ]
+    assert lines[-1].endswith(f"pwd={projects / name}")
+    assert run["HOOKED_G_postmkproject"] == "sourced"

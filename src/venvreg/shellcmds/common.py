@@ -15,6 +15,39 @@ from . import WrapperError
 SOURCED_HOOK_SUFFIX = {"bash": "", "zsh": "", "fish": ".fish", "pwsh": ".ps1"}
 
 
+# virtualenvwrapper 6.1's per-env hook files, made in the env's bin/ by mkvirtualenv: name,
+# whether the shell sources it (then it is not executable), and its header comment.
+LOCAL_HOOKS = (
+    ("predeactivate", True, "This hook is sourced before this virtualenv is deactivated."),
+    ("postdeactivate", True, "This hook is sourced after this virtualenv is deactivated."),
+    ("preactivate", False, "This hook is run before this virtualenv is activated."),
+    ("postactivate", True, "This hook is sourced after this virtualenv is activated."),
+    (
+        "get_env_details",
+        False,
+        "This hook is run when the list of virtualenvs is printed in 'long' mode so each name "
+        "can include details.\n# argument: environment name",
+    ),
+)
+
+
+def make_local_hooks(bin_dir: Path, shell: str) -> None:
+    """The env's stock hook files, as virtualenvwrapper's mkvirtualenv writes them (the sourced
+    ones in this shell's variant); a file already there is left alone."""
+    interpreter = os.environ.get("SHELL") or "/bin/sh"
+    for name, sourced, comment in LOCAL_HOOKS:
+        path = bin_dir / (name + SOURCED_HOOK_SUFFIX[shell] if sourced else name)
+        try:
+            with open(path, "x", encoding="utf-8") as file:
+                file.write(f"#!{interpreter}\n# {comment}\n\n")
+            path.chmod(0o644 if sourced else 0o755)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            err(f"venvreg: could not create the hook file {path}: {error.strerror}")
+            return
+
+
 def hook_dir(home: Home) -> Path:
     """VIRTUALENVWRAPPER_HOOK_DIR, defaulting to WORKON_HOME as virtualenvwrapper does."""
     return Path(os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or home.root)

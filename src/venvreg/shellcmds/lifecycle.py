@@ -18,9 +18,9 @@ from ..emit.code import ShellCode
 from ..emit.quoting import paste_word
 from ..errors import VenvregError
 from ..registry.envs import EnvRecord
-from ..settings.paths import is_within
+from ..settings.paths import env_bin_dir, is_within
 from . import ShellRequest, WrapperError
-from .common import err, hook_dir, run_hook, sourced_hook
+from .common import err, hook_dir, make_local_hooks, run_hook, sourced_hook
 from .hot import activation_for
 
 TMPENV_MARKER = "README.tmpenv"
@@ -145,6 +145,7 @@ def _make_env(
             )
         project = os.path.abspath(parsed.project)
     record = create(context, _create_request(parsed, project), _progress)
+    make_local_hooks(Path(env_bin_dir(record.path)), code.shell)
     run_hook(hook_dir(context.home) / "premkvirtualenv", context.home.root, record.name)
     if project is not None:
         code.print(f"Setting project for {record.name} to {project}")
@@ -348,8 +349,8 @@ def mkproject(request: ShellRequest) -> str:
     try:
         hooks = hook_dir(context.home)
         record = create(context, _create_request(parsed, None), _progress)
+        make_local_hooks(Path(env_bin_dir(record.path)), code.shell)
         run_hook(hooks / "premkvirtualenv", context.home.root, record.name)
-        run_hook(hooks / "premkproject", context.home.root, record.name)
         code.print(f"Creating {project}")
         os.makedirs(project, exist_ok=True)
         from ..core.project import set_project
@@ -363,6 +364,9 @@ def mkproject(request: ShellRequest) -> str:
     finally:
         context.close()
     _source_hook(code, hooks, "postmkvirtualenv", "post_mkvirtualenv")
+    # virtualenvwrapper runs premkproject once mkvirtualenv is done, postmkvirtualenv included
+    premkproject = str(hooks / "premkproject")
+    code.call("__venvreg_run_hook", premkproject, str(context.home.root), record.name)
     _source_hook(code, hooks, "postmkproject", "project.post_mkproject")
     return code.text()
 
