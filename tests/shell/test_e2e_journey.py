@@ -135,7 +135,7 @@ def test_journey(shell, sb):
     assert run["VE_AFTER_REFUSAL"] == str(env)
     # then removed, into the trash
     assert run.rc("rm") == 0
-    assert f"Removing {name}..." in run.text()
+    assert f"Removing {name}..." in run.stderr.splitlines()
     assert not env.exists()
     trash = sb.cli("trash", "list", "--json")
     assert trash.returncode == 0, trash.stderr
@@ -424,8 +424,8 @@ def test_wipeenv_removes_an_installed_package(shell, sb, wheel):
     assert run.rc("mk") == 0, run.describe()
     assert run["BEFORE"] == "True", run.describe()
     assert run.rc("wipe") == 0, run.describe()
-    assert "Uninstalling packages:" in run.text()
-    assert "venvreg_e2e_pkg" in run.text().splitlines()
+    assert "Uninstalling packages:" in run.stderr  # before the work, so on stderr
+    assert "venvreg_e2e_pkg" in run.stderr.splitlines()
     assert run["AFTER"] == "False"
     assert run.rc("pip") == 0  # pip itself is kept
     assert run.rc("again") == 0
@@ -448,7 +448,7 @@ def test_cpvirtualenv_copies_the_packages(shell, sb, copy_source):
     )
     assert run.rc("cp") == 0, run.describe()
     assert run["VIRTUAL_ENV"] == str(sb.workon_home / name)
-    assert f"Copying copy-source as {name}..." in run.text()
+    assert f"Copying copy-source as {name}..." in run.stderr.splitlines()
     freeze = sb.cli("freeze", name)
     assert freeze.returncode == 0, freeze.stderr
     assert freeze.stdout == copy_source
@@ -495,7 +495,7 @@ def test_mktmpenv_is_gone_after_deactivate(shell, sb):
     )
     assert run.rc("deactivate") == 0
     assert run["VIRTUAL_ENV"] == "<unset>"
-    assert f"Removing temporary environment: {env.name}" in run.text()
+    assert f"Removing temporary environment: {env.name}" in run.stderr.splitlines()
     assert not env.exists()
     assert run["PWD_OUT"] == str(sb.workon_home)
     assert env.name not in os.listdir(sb.workon_home)

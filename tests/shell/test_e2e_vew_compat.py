@@ -3,8 +3,16 @@ the order of messages, in real bash, zsh and fish (issue 9's shell-side points).
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+
 import pytest
-from shells import ALL_SHELLS
+from shells import ALL_SHELLS, require_shell
+
+from support import Hold
+from venvreg.emit.quoting import paste_word
 
 pytestmark = pytest.mark.parametrize("shell", ALL_SHELLS)
 
@@ -40,8 +48,6 @@ def test_rmvirtualenv_from_inside_the_env_moves_to_workon_home(shell, sb):
 @pytest.mark.parametrize("name", ["plain-{shell}", "it's $HOME; {shell} $(x)"])
 def test_the_restore_hint_after_rmvirtualenv_pastes_back(shell, sb, name):
     """The hint names a command that, pasted into the same shell, brings the env back."""
-    import re
-
     name = name.format(shell=shell)
     env = sb.plain_env(name)
     run = sb.run(shell, f"rmvirtualenv {sb.q(shell, name)}; rc rm\n")
@@ -58,8 +64,6 @@ def test_the_restore_hint_after_rmvirtualenv_pastes_back(shell, sb, name):
 @pytest.mark.parametrize("value", ["x\ny", "tab\there", "it's\x1b[31m", "b\udcff-end", "-rf"])
 def test_a_pasteable_word_reads_back_as_the_value(shell, sb, value):
     """paste_word's escapes are ones the shell itself reads back into the same bytes."""
-    from venvreg.emit.quoting import paste_word
-
     word = paste_word(shell, value)
     assert word.isprintable()
     run = sb.run(shell, f"show V {word}\n", source=None)
@@ -118,3 +122,59 @@ def test_virtualenvwrapper_help_needs_no_workon_home(shell, sb):
     env = {"WORKON_HOME": str(missing)}
     run = sb.run(shell, "virtualenvwrapper >/dev/null; rc help\n", env=env)
     assert run.rc("help") == 0 and "NOTE:" not in run.stderr, run.describe()
+
+
+def test_messages_come_in_the_order_things_happen(shell, sb):
+    """virtualenvwrapper prints `Removing NAME...` before the hooks and the removal, so each
+    env's messages follow its own announcement."""
+    hooks = sb.root / f"order-hooks-{shell}"
+    hooks.mkdir()
+    prerm = hooks / "prermvirtualenv"
+    prerm.write_text('#!/bin/sh\necho "prerm hook $1"\n', encoding="utf-8")
+    prerm.chmod(0o755)
+    name = f"order-{shell}"
+    sb.plain_env(name)
+    run = sb.run(
+        shell,
+        f"rmvirtualenv gone-{shell} {sb.q(shell, name)}; rc rm\n",
+        env={"VIRTUALENVWRAPPER_HOOK_DIR": str(hooks)},
+    )
+    assert run.rc("rm") == 0, run.describe()
+    lines = run.stderr.splitlines()
+    assert lines[:4] == [
+        f"Removing gone-{shell}...",
+        f"Did not find environment {sb.workon_home / f'gone-{shell}'} to remove.",
+        f"Removing {name}...",
+        f"prerm hook {name}",
+    ], run.describe()
+    assert "Removing" not in run.text()
+
+
+def test_ctrl_c_during_mkvirtualenv_says_what_it_left(shell, sb, tmp_path):
+    """Interrupted while the env is being built: the half-made env is cleaned away, and the
+    message says so."""
+    hold = Hold(tmp_path / "hold")
+    name = f"interrupted-{shell}"
+    script = (
+        f"source {sb.q(shell, sb.function_file(shell))}\n"
+        f"mkvirtualenv {sb.q(shell, name)}\n"
+        + ("echo status=$status\n" if shell == "fish" else "echo status=$?\n")
+    )
+    args = {"bash": ["--norc", "--noprofile"], "zsh": ["-f"], "fish": ["--no-config"]}[shell]
+    process = subprocess.Popen(
+        [require_shell(shell), *args, "-c", script],
+        env={**sb.env, **hold.env("create-building")},
+        cwd=sb.home,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    hold.wait_held(process, "the build of the env")
+    pid = int((hold.folder / "reached").read_text(encoding="utf-8"))
+    assert (sb.workon_home / name).is_dir()  # half made, at this moment
+    os.kill(pid, signal.SIGINT)  # what Ctrl-C sends to venvreg (the foreground process)
+    out, errors = process.communicate(timeout=120)
+    assert "status=130" in out, (out, errors)
+    assert f"Interrupted: {name} was not created; nothing was left behind." in errors
+    assert not (sb.workon_home / name).exists()
+    assert name not in sb.cli("list").stdout

@@ -157,6 +157,7 @@ def _build(
     with write_transaction(context.conn):
         envs.update(context.conn, record.id, identity=record.identity)
     progress(f"creating {quoted(record.name)} with {backend.name} in {quoted(record.path)}")
+    hold_point("create-building")  # the row and the folder exist, the env does not yet
     options = CreateOptions(target, interpreter, request.prompt, request.system_site_packages)
     backend.create(options, progress)
     info = inspect_venv(target)

@@ -16,7 +16,7 @@ from ..core.tempenvs import mark_temporary
 from ..emit.activation import activate_call
 from ..emit.code import ShellCode
 from ..emit.quoting import paste_word
-from ..errors import VenvregError
+from ..errors import Interrupted, VenvregError
 from ..registry.envs import EnvRecord
 from ..settings.paths import env_bin_dir, is_within
 from . import ShellRequest, WrapperError
@@ -144,13 +144,33 @@ def _make_env(
                 f"Cannot associate project with {parsed.project}, it is not a directory"
             )
         project = os.path.abspath(parsed.project)
-    record = create(context, _create_request(parsed, project), _progress)
+    try:
+        record = create(context, _create_request(parsed, project), _progress)
+    except (KeyboardInterrupt, Interrupted):
+        err(_left_after_interrupt(context, parsed.name))
+        raise
     make_local_hooks(Path(env_bin_dir(record.path)), code.shell)
     run_hook(hook_dir(context.home) / "premkvirtualenv", context.home.root, record.name)
     if project is not None:
         code.print(f"Setting project for {record.name} to {project}")
     activate_call(code, activation_for(str(context.home.root), record.name, record.path, cd_mode))
     return record
+
+
+def _left_after_interrupt(context: Context, name: str) -> str:
+    """What an interrupted creation left, said plainly (create() has cleaned up by now)."""
+    from ..registry import envs
+
+    path = context.home.env_path(name)
+    try:
+        record = envs.get_by_name(context.conn, name)
+    except VenvregError:
+        record = None
+    if record is None and not os.path.lexists(path):
+        return f"Interrupted: {name} was not created; nothing was left behind."
+    if record is not None and record.status == "ready":
+        return f"Interrupted: {name} was created but not activated (workon {name})."
+    return f"Interrupted: {path} was left half made; `venvreg doctor` shows it."
 
 
 def mkvirtualenv(request: ShellRequest) -> str:
@@ -220,7 +240,7 @@ def rmtmpenv(request: ShellRequest) -> str:
                 f"venvreg: {path} holds {TMPENV_MARKER}, but venvreg did not make it with "
                 "mktmpenv; it is not a temporary environment and was left alone"
             )
-        code.print(f"Removing temporary environment: {record.name}")
+        err(f"Removing temporary environment: {record.name}")
         hooks = hook_dir(context.home)
         run_hook(hooks / "prermvirtualenv", context.home.root, record.name)
         remove(context, plan_removal(context, record.name), purge=True)
@@ -247,7 +267,7 @@ def rmvirtualenv(request: ShellRequest) -> str:
     try:
         hooks = hook_dir(context.home)
         for name in request.args:
-            code.print(f"Removing {name}...")
+            err(f"Removing {name}...")  # before the work, as virtualenvwrapper prints it
             record = find_record(context, name) if name else None
             if record is not None and is_active(record.path):
                 err(f"ERROR: You cannot remove the active environment ('{name}').")
@@ -287,7 +307,7 @@ def cpvirtualenv(request: ShellRequest) -> str:
         raise WrapperError("Please provide a valid virtualenv to copy.")
     source = request.args[0]
     target = request.args[1] if len(request.args) > 1 else os.path.basename(source)
-    code = ShellCode(request.shell).print(f"Copying {source} as {target}...")
+    code = ShellCode(request.shell)
     context = open_context()
     try:
         from ..registry import envs
@@ -297,6 +317,7 @@ def cpvirtualenv(request: ShellRequest) -> str:
         if envs.get_by_name(context.conn, source) is None:
             raise WrapperError("Please provide a valid virtualenv to copy.")
         hooks = hook_dir(context.home)
+        err(f"Copying {source} as {target}...")
         record = copy_env(context, source, target, _progress)
         source_path = envs.get_by_name(context.conn, source)
         run_hook(hooks / "precpvirtualenv", context.home.root,

@@ -81,7 +81,8 @@ def wipeenv(request: ShellRequest) -> str:
         plan = plan_wipe(record)
         if not plan.packages:
             return code.print("Nothing to remove.").text()
-        code.print("Uninstalling packages:", "", *plan.packages)
+        for line in ("Uninstalling packages:", "", *plan.packages):
+            err(line)  # before pip runs: a failure then reads as what it is
         try:
             wipe_env(context, plan, err)
         except ProcessFailed:
