@@ -7,7 +7,7 @@ import unicodedata
 
 from .envdir.identity import looks_like_env
 from .errors import UsageError
-from .text import quoted
+from .text import is_utf8, quoted
 
 MAX_NAME_LENGTH = 100
 MAX_NAME_BYTES = 255  # NAME_MAX of ext4, APFS, NTFS (UTF-16 units there): one folder name
@@ -23,7 +23,7 @@ WINDOWS_DEVICE_NAMES = frozenset(
 def require_utf8(name: str) -> str:
     """Return `name`, or raise UsageError (exit 2) when it is not valid UTF-8: Python hands such
     argv bytes over as lone surrogates, which no registry row, lock or message could hold."""
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+    if not is_utf8(name):
         raise UsageError(f"invalid environment name {quoted(name)}: a name must be valid UTF-8")
     return name
 
@@ -43,7 +43,7 @@ def name_problem(name: str) -> str | None:
         return f"{quoted(name)} is not a name"
     if "\x00" in name:
         return "a name cannot contain a NUL character"
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+    if not is_utf8(name):
         return "a name must be valid UTF-8"
     if len(name) > MAX_NAME_LENGTH:
         return f"a name can have at most {MAX_NAME_LENGTH} characters, this one has {len(name)}"

@@ -35,7 +35,7 @@ from ..registry import envs, tables
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..settings.paths import is_within
-from ..text import quoted
+from ..text import is_utf8, quoted
 from .context import Context
 from .lookup import get_env
 from .reconcile import reconcile, record_for_folder
@@ -72,10 +72,7 @@ class ForgetResult:
 def sanitize_name(text: str) -> str:
     """`text` made into a legal name (see the module's rule); "env" when nothing is left."""
     cleaned = "".join(
-        "-"
-        if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") or 0xDC80 <= ord(c) <= 0xDCFF
-        else c
-        for c in text
+        "-" if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in text
     )
     cleaned = re.sub(r"-{2,}", "-", _FORBIDDEN.sub("-", cleaned))
     cleaned = cleaned.lstrip(".- ")[:MAX_NAME_LENGTH]
@@ -139,7 +136,7 @@ def check_adoptable(context: Context, path: str) -> tuple[str, EnvRecord | None]
     """The absolute path to register, and the adopted row whose folder was replaced at that
     path since (deleted and made again, as `uv sync` does); or Refused/UsageError."""
     env_path = os.path.abspath(os.path.expanduser(path))  # symlinks kept, as for WORKON_HOME
-    if any(0xDC80 <= ord(c) <= 0xDCFF for c in env_path):
+    if not is_utf8(env_path):
         raise UsageError(f"{quoted(path)} is not valid UTF-8; rename the folder to adopt it")
     reason = not_env_reason(env_path) if os.path.isdir(env_path) else "not a folder"
     if reason is not None:  # scan's own rule, so adopt takes exactly what scan calls an env

@@ -10,7 +10,7 @@ import os
 import sys
 
 from ..errors import UsageError
-from ..text import quoted
+from ..text import is_utf8, quoted
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def check_workon_home(value: str, source: str) -> str:
     """Validate a WORKON_HOME candidate, saying where a bad value came from; normalised."""
     if value == "" or value.strip() == "":
         raise UsageError(f"{source} is empty; set it to an absolute folder such as ~/.virtualenvs")
-    if "\x00" in value or any(0xDC80 <= ord(c) <= 0xDCFF for c in value):
+    if "\x00" in value or not is_utf8(value):
         raise UsageError(f"{source} {quoted(value)} is not a valid UTF-8 path")
     expanded = os.path.expanduser(value)
     if not os.path.isabs(expanded):
