@@ -38,7 +38,9 @@ def env_bin_dir(env: str) -> str:
 def is_within(child: str, parent: str, *, or_same: bool = False) -> bool:
     """Whether the path `child` lies inside the folder `parent` (or is it, with `or_same`): a
     comparison of the two strings as given, by whole path components, so /a/bc is not inside
-    /a/b. Callers normalise or resolve both first, as their rule needs."""
+    /a/b, and a trailing separator on either changes nothing. Callers normalise or resolve both
+    first, as their rule needs."""
+    child, parent = child.rstrip(os.sep) or os.sep, parent.rstrip(os.sep) or os.sep
     if child == parent:
         return or_same
     return child.startswith(parent.rstrip(os.sep) + os.sep)
