@@ -94,3 +94,18 @@ def env_folders_like(root: str, name: str) -> list[str]:
         and name_key(entry.name) == key
         and looks_like_env(entry.path)
     )
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """`did you mean 'projectx'?` for a name that is a typo of up to three known ones (compared
+    as name keys, so case does not count), else an empty string. Only a failed lookup pays for
+    difflib."""
+    import difflib
+
+    keyed = {name_key(other): other for other in known if is_utf8(other)}
+    close = difflib.get_close_matches(name_key(name), list(keyed), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    shown = [quoted(keyed[key]) for key in close]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return f"did you mean {listed}?"

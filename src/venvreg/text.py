@@ -35,6 +35,14 @@ def is_utf8(text: str) -> bool:
     return True
 
 
+def no_envs_hint(workon_home: str) -> str:
+    """What an empty listing says (`venvreg ls`, `workon`): how to make or find envs."""
+    return (
+        f"no environments in {quoted(workon_home)} yet: make one with `mkvirtualenv NAME` or "
+        "`venvreg create NAME`, or find the ones already on this disk with `venvreg scan ~`"
+    )
+
+
 def quoted(text: str) -> str:
     """A name or path inside a message: escaped and in single quotes."""
     return "'" + escape_text(text) + "'"

@@ -37,6 +37,7 @@ def adopt_command(
     its history), and envs directly in WORKON_HOME (registered automatically). Then workon, ls,
     show and rm work as for any env.
 
+    \b
     Example: venvreg adopt ~/src/api/.venv ~/old/tool/venv
     """
     from ..core.adopt import adopt
@@ -88,6 +89,7 @@ def forget_command(
     automatically, so it would come back at the next listing; move it out of WORKON_HOME, or
     remove it with rm. A forgotten env shows up again, unregistered, in `venvreg scan`.
 
+    \b
     Example: venvreg forget old-api
     """
     from ..core.adopt import forget

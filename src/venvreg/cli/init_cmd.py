@@ -18,6 +18,7 @@ def init_command(
 
     Sourcing them runs no Python; each command calls venvreg and evaluates what it prints.
 
+    \b
     Example: eval "$(venvreg init bash)"   # in ~/.bashrc, instead of virtualenvwrapper.sh
     """
     location = shell_file(shell)

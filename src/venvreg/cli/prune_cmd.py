@@ -67,6 +67,7 @@ def prune_command(
     WORKON_HOME unless --include-adopted (then each is confirmed on its own, on a terminal).
     Without --yes it asks; with no terminal to ask on it lists, removes nothing and exits 1.
 
+    \b
     Example: venvreg prune --unused-for 180d --larger-than 500M --dry-run
     """
     from ..core.prune import Policy, find_candidates, parse_size, prune

@@ -11,7 +11,8 @@ from ..errors import EXIT_FAILURE
 from .output import print_json, print_lines, print_table
 
 registry_app = typer.Typer(
-    help="Look inside the registry: its file, read-only SQL queries, its checks.",
+    help="Look inside the registry: its file, read-only SQL queries, its checks.\n\n\b\n"
+    'Example: venvreg registry query "select name, use_count from envs" --csv',
     no_args_is_help=True,
 )
 
@@ -20,6 +21,7 @@ registry_app = typer.Typer(
 def path_command() -> None:
     """Print the registry file's path (it may not exist before the first command).
 
+    \b
     Example: sqlite3 "$(venvreg registry path)" .schema
     """
     from ..core.registry_view import registry_path
@@ -48,6 +50,7 @@ def query_command(
     """Run one read-only SQL statement on the registry and print the rows. A statement that
     would write is refused (exit 1) and the registry is left unchanged; bad SQL exits 2.
 
+    \b
     Example: venvreg registry query "select name, use_count from envs" --json
     """
     from ..core.registry_view import run_query
@@ -76,6 +79,7 @@ def check_command() -> None:
     """Check the registry without changing it: SQLite's full integrity check and the schema
     version. Exit 1 when anything is wrong.
 
+    \b
     Example: venvreg registry check
     """
     from ..core.registry_view import check_registry

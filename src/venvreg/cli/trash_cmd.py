@@ -23,7 +23,8 @@ from .output import (
 )
 
 trash_app = typer.Typer(
-    help="Removed environments waiting to expire (see the trash_days setting).",
+    help="Removed environments waiting to expire (see the trash_days setting).\n\n\b\n"
+    "Example: venvreg trash list",
     no_args_is_help=True,
 )
 
@@ -33,6 +34,7 @@ def restore_command(
 ) -> None:
     """Bring a removed environment back from the trash, where it was, with its history.
 
+    \b
     Example: venvreg restore old-api
     """
     from ..core.restore import restore
@@ -49,6 +51,7 @@ def trash_list(
 ) -> None:
     """List the trash, newest first.
 
+    \b
     Example: venvreg trash list --json
     """
     from ..core.restore import missing_part
@@ -101,6 +104,7 @@ def trash_empty(
     first; with no terminal to ask on it lists, deletes nothing and exits 1 (pass --yes).
     Deleted entries cannot be restored.
 
+    \b
     Example: venvreg trash empty --older-than 2w --dry-run
     """
     from ..core.trash import delete_entries, entries_older_than, entry_size

@@ -18,7 +18,7 @@ from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
 from ..settings.config import load_settings
 from ..settings.paths import STATE_DIR_NAME, env_bin_dir, workon_home_text
-from ..text import quoted
+from ..text import no_envs_hint, quoted
 from . import ShellRequest, WrapperError
 
 # Only the standard library and venvreg's lean modules are imported here: no pathlib, no
@@ -109,7 +109,14 @@ def case_twin_note(root: str, conn: sqlite3.Connection | None, name: str) -> str
     return f"(case twin of {twin_of}: not indexed by venvreg; `workon {name}` activates it)"
 
 
-def _missing(name: str) -> WrapperError:
+def _missing(name: str, known: list[str]) -> WrapperError:
+    """virtualenvwrapper's words, with the known names a typo was probably meant as."""
+    from ..names import did_you_mean
+
+    hint = did_you_mean(name, known)
+    if hint:
+        hint = hint[0].upper() + hint[1:]
+        return WrapperError(f"ERROR: Environment '{name}' does not exist. {hint}")
     return WrapperError(
         f"ERROR: Environment '{name}' does not exist. Create it with 'mkvirtualenv {name}'."
     )
@@ -131,13 +138,16 @@ def workon(request: ShellRequest) -> str:
     root = home_root()
     conn = try_open_registry(root)
     if not positional:
-        return ShellCode(request.shell).print(*env_names(root, conn)).status(1).text()
+        names = env_names(root, conn)
+        if not names:
+            print(f"venvreg: {no_envs_hint(root)}", file=sys.stderr)
+        return ShellCode(request.shell).print(*names).status(1).text()
     name = positional[0]
     if name == ".":
         name = os.path.basename(os.getcwd())
     record = find_env(root, conn, name)
     if record is None:
-        raise _missing(name)
+        raise _missing(name, env_names(root, conn))
     activation = activation_for(root, record.name, record.path, cd_mode)
     if conn is not None and record.id is not None:
         _record_use(conn, root, record.id, record.name)
