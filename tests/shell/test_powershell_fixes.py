@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from test_powershell import (
-    FUNCTION_FILE,
     emitted,
     function_tree,
     helper_calls,
