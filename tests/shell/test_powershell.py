@@ -250,6 +250,31 @@ def test_function_file_commands_cannot_be_hijacked() -> None:
             assert "-LiteralPath" in parameters, text_of(node)
 
 
+def ascii_expression_value(expression: str) -> str:
+    """The value of what quote_pwsh_ascii writes, read from tree-sitter's tree: single-quoted
+    strings and [char]0xHHHH casts joined by +, nothing else."""
+    assert expression.isascii(), expression
+    root = PARSER.parse(expression.encode("ascii")).root_node
+    assert syntax_problems(expression) == []
+    ordered = sorted(
+        nodes_of_type(root, "verbatim_string_characters") + nodes_of_type(root, "cast_expression"),
+        key=lambda node: node.start_byte,
+    )
+    units: list[str] = []
+    for node in ordered:
+        if node.type == "verbatim_string_characters":
+            units.append(powershell_string(text_of(node)))
+            continue
+        (kind,) = nodes_of_type(node, "type_literal")
+        (number,) = nodes_of_type(node, "hexadecimal_integer_literal")
+        assert text_of(kind) == "[char]"
+        units.append(chr(int(text_of(number), 16)))
+    operators = {text_of(n) for n in nodes_of_type(root, "+")}
+    assert operators <= {"+"}
+    joined = "".join(units).encode("utf-16-le", "surrogatepass")
+    return joined.decode("utf-16-le")
+
+
 def test_init_prints_the_default_home_and_the_file(cli, tmp_path: Path, monkeypatch) -> None:
     home = tmp_path / HOSTILE_FOLDER
     monkeypatch.setenv("WORKON_HOME", str(home))
@@ -259,7 +284,9 @@ def test_init_prints_the_default_home_and_the_file(cli, tmp_path: Path, monkeypa
     assert rest == FUNCTION_FILE.read_text(encoding="utf-8")
     assert syntax_problems(result.stdout) == []
     assert first.startswith("$global:__VenvregDefaultHome = ")
-    assert powershell_string(first.removeprefix("$global:__VenvregDefaultHome = ")) == str(home)
+    assert ascii_expression_value(first.removeprefix("$global:__VenvregDefaultHome = ")) == str(
+        home
+    )
     assert cli("init", "powershell").stdout == result.stdout
     path = cli("init", "pwsh", "--path")  # the installed copy: site-packages in CI
     assert Path(path.stdout.strip()).name == "venvreg.ps1"

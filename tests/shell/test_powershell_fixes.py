@@ -3,10 +3,14 @@ shell/venvreg.ps1 or on what the CLI writes for pwsh (pwsh itself cannot run her
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 from test_powershell import (
+    FUNCTION_FILE,
+    ascii_expression_value,
     emitted,
     function_tree,
     helper_calls,
@@ -205,3 +209,43 @@ def test_projects_file_leaves_out_line_breaks(cli, isolated: Path, plain_venv) -
     data = (home / ".venvreg" / "projects").read_bytes()
     assert b"\r" not in data
     assert data.decode("utf-8").split("\n") == [str(good), "a", ""]
+
+
+# --- 3: init's output reads the same whatever code page PowerShell decodes it with ---
+
+
+def test_init_pwsh_output_is_ascii_bytes(cli, isolated: Path, monkeypatch) -> None:
+    home = isolated / "Jos\u00e9 \u4e2d \U0001f692"
+    monkeypatch.setenv("WORKON_HOME", str(home))
+    result = subprocess.run(
+        [sys.executable, "-m", "venvreg", "init", "pwsh"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},  # what Python would write in
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii()
+    first = result.stdout.decode("ascii").partition("\n")[0]
+    value = ascii_expression_value(first.removeprefix("$global:__VenvregDefaultHome = "))
+    assert value == str(home)
+
+
+def test_init_pwsh_path_in_the_console_code_page() -> None:
+    from venvreg.cli.init_cmd import powershell_bytes
+    from venvreg.errors import UsageError
+
+    assert powershell_bytes("C:\\Users\\Jos\u00e9\n", "cp850") == b"C:\\Users\\Jos\x82\n"
+    assert powershell_bytes("/home/jos\u00e9\n", "utf-8") == "/home/jos\u00e9\n".encode()
+    try:
+        powershell_bytes("C:\\Users\\\u4e2d\n", "cp850")
+    except UsageError as error:
+        assert "cannot be written in this console's code page (cp850)" in str(error)
+        assert "Invoke-Expression" in str(error)
+    else:
+        raise AssertionError("a path outside the code page was written")
+
+
+def test_init_pwsh_path_prints_the_file(cli) -> None:
+    result = cli("init", "pwsh", "--path")
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).read_bytes() == FUNCTION_FILE.read_bytes()
