@@ -520,7 +520,14 @@ function global:__venvreg_activate {
         }
     }
     function global:deactivate {
-        __venvreg_deactivate
+        # Busy: a cd made by a deactivate hook must not auto-activate in the middle of it.
+        $global:__VenvregBusy++
+        try {
+            __venvreg_deactivate
+        }
+        finally {
+            $global:__VenvregBusy--
+        }
     }
 
     if ($Cd -eq '1' -and $Project) {
@@ -747,14 +754,19 @@ function global:__venvreg_auto {
 }
 
 function global:__venvreg_location_changed {
+    # The user's $LASTEXITCODE is theirs: a cd that auto-activates leaves it as it was.
     if ($global:__VenvregBusy -gt 0) {
         return
     }
+    $status = $global:LASTEXITCODE
     try {
         __venvreg_auto
     }
     catch {
         [System.Console]::Error.WriteLine('venvreg: auto-activation: ' + $_.Exception.Message)
+    }
+    finally {
+        $global:LASTEXITCODE = $status
     }
 }
 

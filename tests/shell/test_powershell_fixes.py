@@ -249,3 +249,16 @@ def test_init_pwsh_path_prints_the_file(cli) -> None:
     result = cli("init", "pwsh", "--path")
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).read_bytes() == FUNCTION_FILE.read_bytes()
+
+
+# --- 9: deactivate is not re-entered through auto-activation; $LASTEXITCODE is kept ---
+
+
+def test_deactivate_is_busy_and_location_changes_keep_the_status() -> None:
+    body = function_body("deactivate")
+    assert "$global:__VenvregBusy++" in text_of(body)
+    (inner,) = commands_named(body, "__venvreg_deactivate")
+    assert enclosing(inner, "try_statement") is not None
+    changed = function_body("__venvreg_location_changed")
+    finals = [text_of(f) for f in nodes_of_type(changed, "finally_clause")]
+    assert any("$global:LASTEXITCODE = $status" in f for f in finals)
