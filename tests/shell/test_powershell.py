@@ -603,6 +603,14 @@ def test_real_pwsh_end_to_end(isolated: Path, tmp_path: Path, plain_venv) -> Non
             encoding="utf-8",
         )
         script.chmod(0o755)
+    # A hook that calls `exit`: it ends the hook only, never the session nor the command.
+    (other_env / "bin" / "postactivate.ps1").write_text(
+        HOOK_LOG_PS1.format(log=q(str(log)), label="'postactivate@otherbin ' + $PSCommandPath")
+        + "exit 7\n",
+        encoding="utf-8",
+    )
+    tilde_project = isolated / "tilde project"
+    tilde_project.mkdir()
     (home / ".venvreg").mkdir(exist_ok=True)
     auto_project = tmp_path / "auto \u2018p\u2019 [ab]*? $(touch PWNED)"
     (auto_project / "sub").mkdir(parents=True)
@@ -626,7 +634,17 @@ function global:venvreg {{ throw 'hijacked venvreg' }}
 $env:WORKON_HOME = {q(str(home))}
 $env:VENVREG_EXE = {q(venvreg_exe())}
 . {q(str(FUNCTION_FILE))}
-. {q(str(FUNCTION_FILE))}
+# Another module (zoxide-like) chains the handler, then the profile is loaded again, this
+# time as init prints it: the handler must not end up calling itself.
+$global:ForeignCount = 0
+$foreignPrevious = $ExecutionContext.SessionState.InvokeCommand.LocationChangedAction
+$ExecutionContext.SessionState.InvokeCommand.LocationChangedAction = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {{
+    param($s, $e)
+    $global:ForeignCount++
+    if ($null -ne $foreignPrevious) {{ $foreignPrevious.Invoke($s, $e) }}
+}}.GetNewClosure()
+& $env:VENVREG_EXE init pwsh | Microsoft.PowerShell.Utility\Out-String | Microsoft.PowerShell.Utility\Invoke-Expression
+show DEFAULTHOME $global:__VenvregDefaultHome
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show PATH0 $env:PATH
 workon {q(name)}
@@ -662,6 +680,11 @@ Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(auto_project /
 show AUTO2 ([string]$env:VIRTUAL_ENV)
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show AUTO3 ([string]$env:VIRTUAL_ENV)
+$before = $global:ForeignCount
+Microsoft.PowerShell.Management\Set-Location -LiteralPath {q(str(tmp_path))}
+show FOREIGN ($global:ForeignCount - $before)
+setvirtualenvproject {q(other)} '~/tilde project'
+show TILDE ([System.IO.File]::ReadAllText({q(str(other_env / ".project"))}).Trim())
 exit 0
 """
     environment = {
@@ -701,7 +724,10 @@ exit 0
     assert values["PROMPT1"] == f"({name}) base> "
     assert values["PATH1"] == f"{env / 'bin'}{sep}{path0}"
     assert values["LOC1"] == str(project)
-    assert values["rc2"] == "0", report
+    assert values["rc2"] == "0", report  # the hook's `exit 7` is not the status
+    assert values["DEFAULTHOME"] == str(home)
+    assert values["TILDE"] == str(tilde_project)
+    assert values["FOREIGN"] == "1", report
     assert values["VE2"] == str(other_env)
     assert values["PATH2"] == f"{other_env / 'bin'}{sep}{path0}"
     assert values["PROMPT2"] == f"({other}) base> "
@@ -731,12 +757,14 @@ exit 0
         f"postdeactivate@home post_deactivate,{name}",
         f"preactivate@home {other} {home}",
         "postactivate@home post_activate",
+        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
         # deactivate
         "predeactivate@home pre_deactivate",
         f"postdeactivate@home post_deactivate,{other}",
         # auto-activation: entering the project, then leaving it
         f"preactivate@home {other} {home}",
         "postactivate@home post_activate",
+        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
         "predeactivate@home pre_deactivate",
         f"postdeactivate@home post_deactivate,{other}",
     ]
