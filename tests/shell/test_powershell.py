@@ -637,13 +637,15 @@ $env:VENVREG_EXE = {q(venvreg_exe())}
 # Another module (zoxide-like) chains the handler, then the profile is loaded again, this
 # time as init prints it: the handler must not end up calling itself.
 $global:ForeignCount = 0
-$foreignPrevious = $ExecutionContext.SessionState.InvokeCommand.LocationChangedAction
-$ExecutionContext.SessionState.InvokeCommand.LocationChangedAction = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {{
+$ic = $ExecutionContext.SessionState.InvokeCommand
+$foreignPrevious = $ic.LocationChangedAction
+$ic.LocationChangedAction = [EventHandler[Management.Automation.LocationChangedEventArgs]] {{
     param($s, $e)
     $global:ForeignCount++
     if ($null -ne $foreignPrevious) {{ $foreignPrevious.Invoke($s, $e) }}
 }}.GetNewClosure()
-& $env:VENVREG_EXE init pwsh | Microsoft.PowerShell.Utility\Out-String | Microsoft.PowerShell.Utility\Invoke-Expression
+$initCode = & $env:VENVREG_EXE init pwsh | Microsoft.PowerShell.Utility\\Out-String
+Microsoft.PowerShell.Utility\\Invoke-Expression $initCode
 show DEFAULTHOME $global:__VenvregDefaultHome
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show PATH0 $env:PATH
@@ -681,7 +683,7 @@ show AUTO2 ([string]$env:VIRTUAL_ENV)
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show AUTO3 ([string]$env:VIRTUAL_ENV)
 $before = $global:ForeignCount
-Microsoft.PowerShell.Management\Set-Location -LiteralPath {q(str(tmp_path))}
+Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show FOREIGN ($global:ForeignCount - $before)
 setvirtualenvproject {q(other)} '~/tilde project'
 show TILDE ([System.IO.File]::ReadAllText({q(str(other_env / ".project"))}).Trim())
