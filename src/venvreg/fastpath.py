@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     Handler = Callable[[ShellRequest], str]
 
 
+CODE_FILE_VARIABLE = "VENVREG_CODE_FILE"
+
+
 def _split(argv: list[str]) -> tuple[str, str, list[str]]:
     if len(argv) < 3 or argv[2] != "--":
         raise UsageError("usage: venvreg __shell SHELL COMMAND -- ARGS...")
@@ -76,10 +79,18 @@ def _report(error: BaseException) -> None:
 
 def main(argv: list[str]) -> int:
     """Run one shell command; returns the exit status, never raises, never prints a traceback."""
+    # PowerShell's functions name a file for the code: a program whose stdout PowerShell
+    # captures is killed outright on Ctrl-C, so its clean-up never runs. Not passed on to the
+    # programs and hooks a command starts.
+    code_file = os.environ.pop(CODE_FILE_VARIABLE, "")
     try:
         shell, command, args = _split(argv)
         code = _handler(command)(ShellRequest(shell, args))
         data = code.encode("utf-8", "surrogateescape")
+        if code_file:
+            with open(code_file, "wb") as out:
+                out.write(data)
+            return 0
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return 0

@@ -7,6 +7,8 @@ imports them.
 
 from __future__ import annotations
 
+import os
+
 from ..errors import VenvregError
 
 
@@ -18,6 +20,14 @@ class ShellRequest:
     def __init__(self, shell: str, args: list[str]) -> None:
         self.shell = shell
         self.args = args
+
+
+def typed_path(shell: str, value: str) -> str:
+    """A path the user typed, with a leading `~` expanded for PowerShell, which (unlike bash,
+    zsh and fish) hands a function's arguments over with the `~` still in them."""
+    if shell == "pwsh" and (value == "~" or value.startswith(("~/", "~\\"))):
+        return os.path.expanduser("~") + value[1:]
+    return value
 
 
 class WrapperError(VenvregError):

@@ -18,7 +18,7 @@ from ..emit.code import ShellCode
 from ..errors import VenvregError
 from ..registry.envs import EnvRecord
 from ..settings.paths import is_within
-from . import ShellRequest, WrapperError
+from . import ShellRequest, WrapperError, typed_path
 from .common import err, hook_dir, run_hook, sourced_hook
 from .hot import activation_for
 
@@ -44,17 +44,17 @@ class MkvirtualenvArgs:
     help: bool = False
 
 
-def parse_mkvirtualenv(args: list[str]) -> MkvirtualenvArgs:
+def parse_mkvirtualenv(args: list[str], shell: str = "") -> MkvirtualenvArgs:
     parsed = MkvirtualenvArgs()
     positional: list[str] = []
     words = iter(args)
     for word in words:
         if word == "-a":
-            parsed.project = _value(words, word)
+            parsed.project = typed_path(shell, _value(words, word))
         elif word == "-i":
             parsed.packages.append(_value(words, word))
         elif word == "-r":
-            parsed.requirements.append(_value(words, word))
+            parsed.requirements.append(typed_path(shell, _value(words, word)))
         elif word in ("-p", "--python"):
             parsed.python = _value(words, word)
         elif word.startswith("--python="):
@@ -152,7 +152,7 @@ def _make_env(
 
 
 def mkvirtualenv(request: ShellRequest) -> str:
-    parsed = parse_mkvirtualenv(request.args)
+    parsed = parse_mkvirtualenv(request.args, request.shell)
     code = ShellCode(request.shell)
     if parsed.help:
         return code.print(*MKVIRTUALENV_USAGE).text()
@@ -179,7 +179,7 @@ def mktmpenv(request: ShellRequest) -> str:
             cd = False
         else:
             rest.append(word)
-    parsed = parse_mkvirtualenv(rest)
+    parsed = parse_mkvirtualenv(rest, request.shell)
     if parsed.name is not None:
         raise WrapperError("mktmpenv: it chooses the name itself; give options only")
     parsed.name = "tmp-" + secrets.token_hex(8)[:15]
@@ -316,7 +316,7 @@ def mkproject(request: ShellRequest) -> str:
             raise WrapperError("mkproject: venvreg does not support project templates (-t)")
         else:
             rest.append(word)
-    parsed = parse_mkvirtualenv(rest)
+    parsed = parse_mkvirtualenv(rest, request.shell)
     code = ShellCode(request.shell)
     if parsed.help:
         return code.print("Usage: mkproject [-f|--force] [virtualenv options] project_name").text()
