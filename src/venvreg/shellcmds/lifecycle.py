@@ -18,7 +18,7 @@ from ..emit.code import ShellCode
 from ..errors import VenvregError
 from ..registry.envs import EnvRecord
 from ..settings.paths import is_within
-from . import ShellRequest, WrapperError
+from . import ShellRequest, WrapperError, WrapperUsage
 from .common import err, hook_dir, run_hook, sourced_hook
 from .hot import activation_for
 
@@ -82,7 +82,7 @@ def _value(words: object, option: str) -> str:
     try:
         return next(words)  # type: ignore[call-overload,no-any-return]
     except StopIteration:
-        raise WrapperError(f"mkvirtualenv: {option} needs a value") from None
+        raise WrapperUsage(f"mkvirtualenv: {option} needs a value") from None
 
 
 MKVIRTUALENV_USAGE = [
@@ -157,7 +157,7 @@ def mkvirtualenv(request: ShellRequest) -> str:
     if parsed.help:
         return code.print(*MKVIRTUALENV_USAGE).text()
     if parsed.name is None:
-        raise WrapperError("mkvirtualenv: no environment name given\n" + MKVIRTUALENV_USAGE[0])
+        raise WrapperUsage("mkvirtualenv: no environment name given\n" + MKVIRTUALENV_USAGE[0])
     context = open_context()
     try:
         _make_env(context, parsed, code)
@@ -181,7 +181,7 @@ def mktmpenv(request: ShellRequest) -> str:
             rest.append(word)
     parsed = parse_mkvirtualenv(rest)
     if parsed.name is not None:
-        raise WrapperError("mktmpenv: it chooses the name itself; give options only")
+        raise WrapperUsage("mktmpenv: it chooses the name itself; give options only")
     parsed.name = "tmp-" + secrets.token_hex(8)[:15]
     code = ShellCode(request.shell)
     context = open_context()
@@ -237,7 +237,7 @@ def rmvirtualenv(request: ShellRequest) -> str:
     from ..core.safety import is_active
 
     if not request.args:
-        raise WrapperError("Please specify an environment.")
+        raise WrapperUsage("Please specify an environment.")
     code = ShellCode(request.shell)
     context = open_context()
     try:
@@ -275,7 +275,7 @@ def cpvirtualenv(request: ShellRequest) -> str:
     from ..core.copy import copy_env
 
     if not request.args or not request.args[0]:
-        raise WrapperError("Please provide a valid virtualenv to copy.")
+        raise WrapperUsage("Please provide a valid virtualenv to copy.")
     source = request.args[0]
     target = request.args[1] if len(request.args) > 1 else os.path.basename(source)
     code = ShellCode(request.shell).print(f"Copying {source} as {target}...")
@@ -313,7 +313,7 @@ def mkproject(request: ShellRequest) -> str:
         if word in ("-f", "--force"):
             force = True
         elif word in ("-t", "--template") or word.startswith("--template="):
-            raise WrapperError("mkproject: venvreg does not support project templates (-t)")
+            raise WrapperUsage("mkproject: venvreg does not support project templates (-t)")
         else:
             rest.append(word)
     parsed = parse_mkvirtualenv(rest)
@@ -332,7 +332,7 @@ def mkproject(request: ShellRequest) -> str:
             "PROJECT_HOME to an existing directory."
         )
     if parsed.name is None:
-        raise WrapperError("mkproject: no project name given")
+        raise WrapperUsage("mkproject: no project name given")
     project = os.path.join(os.path.abspath(project_home), parsed.name)
     if os.path.isdir(project) and not force:
         raise WrapperError(f"Project {parsed.name} already exists.")

@@ -1,0 +1,55 @@
+"""virtualenvwrapper compatibility in real shells: exit statuses, mkproject -f, cpvirtualenv
+from a path, VIRTUALENVWRAPPER_VIRTUALENV and options passed through to virtualenv, and the
+VIRTUALENVWRAPPER_* variables, each as virtualenvwrapper documents it."""
+
+from __future__ import annotations
+
+import pytest
+from shells import ALL_SHELLS
+
+
+@pytest.fixture(scope="module")
+def sb(make_sandbox):
+    sandbox = make_sandbox("compat")
+    (sandbox.root / "projects").mkdir()
+    sandbox.plain_env("plain")
+    return sandbox
+
+
+# Each wrapper command's usage error: (label, command line, status). `workon` with no name
+# lists the envs and returns 1, and `lsvirtualenv -h` returns 1, as virtualenvwrapper's do.
+USAGE = (
+    ("mk_none", "mkvirtualenv", 2),
+    ("mk_a", "mkvirtualenv -a", 2),
+    ("mk_p", "mkvirtualenv -p", 2),
+    ("mk_i", "mkvirtualenv -i", 2),
+    ("mk_r", "mkvirtualenv -r", 2),
+    ("tmp_name", "mktmpenv some-name", 2),
+    ("proj_none", "mkproject", 2),
+    ("proj_t", "mkproject -t tpl proj-t", 2),
+    ("cp_none", "cpvirtualenv", 2),
+    ("rm_none", "rmvirtualenv", 2),
+    ("ls_bad", "lsvirtualenv -x", 2),
+    ("ls_help", "lsvirtualenv -h", 1),
+    ("show_none", "showvirtualenv", 2),
+    ("workon_none", "workon", 1),
+)
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_usage_errors_return_2(shell, sb):
+    sb.cli("ls")  # the registry exists before, so only envs could appear
+    before = sorted(p.name for p in sb.workon_home.iterdir())
+    script = "".join(f"{line}; rc {label}\n" for label, line, _ in USAGE)
+    script += "workon -n plain; add2virtualenv; rc add2_none; deactivate\n"
+    run = sb.run(shell, script, env={"PROJECT_HOME": str(sb.root / "projects")})
+    for label, line, status in USAGE:
+        assert run.rc(label) == status, f"{line}\n{run.describe()}"
+    assert run.rc("add2_none") == 2, run.describe()
+    assert "Traceback" not in run.stderr
+    assert "mkvirtualenv: no environment name given" in run.stderr
+    assert "Please specify an environment." in run.stderr
+    assert "Invalid option: -x" in run.stderr
+    # nothing was made by any of them
+    assert sorted(p.name for p in sb.workon_home.iterdir()) == before
+    assert list((sb.root / "projects").iterdir()) == []
