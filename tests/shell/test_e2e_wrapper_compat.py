@@ -53,3 +53,38 @@ def test_usage_errors_return_2(shell, sb):
     # nothing was made by any of them
     assert sorted(p.name for p in sb.workon_home.iterdir()) == before
     assert list((sb.root / "projects").iterdir()) == []
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_mkproject_refuses_an_existing_folder_and_reuses_it_with_f(shell, sb):
+    projects = sb.root / "projects"
+    folder = projects / f"exist-{shell}"
+    folder.mkdir()
+    (folder / "kept.txt").write_text("mine\n", encoding="utf-8")
+    (projects / f"file-{shell}").write_text("", encoding="utf-8")
+    env = sb.workon_home / f"exist-{shell}"
+    script = (
+        f"mkproject exist-{shell}; rc plain\n"
+        + "showvar VIRTUAL_ENV\n"
+        + f"mkproject file-{shell}; rc file\n"
+        + f"mkproject -f exist-{shell}; rc force\n"
+        + "showvar VIRTUAL_ENV\n"
+        + "show PWD $PWD\n"
+        + "deactivate\n"
+    )
+    run = sb.run(shell, script, env={"PROJECT_HOME": str(projects)})
+    # without -f: virtualenvwrapper's refusal, nothing made
+    assert run.rc("plain") == 1, run.describe()
+    assert f"Project exist-{shell} already exists." in run.stderr
+    assert run.all("VIRTUAL_ENV")[0] == "<unset>"
+    # a file where the project folder would go: one line, no env left behind
+    assert run.rc("file") == 1
+    assert f"{projects / f'file-{shell}'} exists and is not a directory" in run.stderr
+    assert not (sb.workon_home / f"file-{shell}").exists()
+    # with -f: the folder is reused as it is, linked and entered
+    assert run.rc("force") == 0, run.describe()
+    assert run.all("VIRTUAL_ENV")[1] == str(env)
+    assert run["PWD"] == str(folder)
+    assert (folder / "kept.txt").read_text(encoding="utf-8") == "mine\n"
+    assert (env / ".project").read_text(encoding="utf-8").strip() == str(folder)
+    assert f"Setting project for exist-{shell} to {folder}" in run.text()

@@ -336,6 +336,8 @@ def mkproject(request: ShellRequest) -> str:
     project = os.path.join(os.path.abspath(project_home), parsed.name)
     if os.path.isdir(project) and not force:
         raise WrapperError(f"Project {parsed.name} already exists.")
+    if os.path.lexists(project) and not os.path.isdir(project):
+        raise WrapperError(f"mkproject: {project} exists and is not a directory; nothing made")
     context = open_context()
     try:
         hooks = hook_dir(context.home)
