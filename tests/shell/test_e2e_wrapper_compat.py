@@ -4,6 +4,9 @@ VIRTUALENVWRAPPER_* variables, each as virtualenvwrapper documents it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from shells import ALL_SHELLS
 
@@ -88,3 +91,73 @@ def test_mkproject_refuses_an_existing_folder_and_reuses_it_with_f(shell, sb):
     assert (folder / "kept.txt").read_text(encoding="utf-8") == "mine\n"
     assert (env / ".project").read_text(encoding="utf-8").strip() == str(folder)
     assert f"Setting project for exist-{shell} to {folder}" in run.text()
+
+
+@pytest.fixture(scope="module")
+def outside_env(sb, wheel):
+    """A real env made by virtualenv outside WORKON_HOME, with a package, a .project file, an
+    env hook and a stray file."""
+    env = sb.root / "elsewhere" / "outside env"
+    made = subprocess.run(
+        [sys.executable, "-m", "virtualenv", "-q", str(env)], env=sb.env, capture_output=True
+    )
+    assert made.returncode == 0, made.stderr
+    pip = [str(env / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)]
+    assert subprocess.run(pip, env=sb.env, capture_output=True).returncode == 0
+    project = sb.root / "outside-project"
+    project.mkdir()
+    (env / ".project").write_text(f"{project}\n", encoding="utf-8")
+    (env / "bin" / "postactivate").write_text("OUTSIDE_HOOK=ran\n", encoding="utf-8")
+    (env / "bin" / "postactivate.fish").write_text("set -g OUTSIDE_HOOK ran\n", encoding="utf-8")
+    (env / "stray.txt").write_text("stray\n", encoding="utf-8")
+    return env, project
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_cpvirtualenv_copies_an_env_outside_workon_home_by_path(shell, sb, outside_env):
+    env, project = outside_env
+    name = f"copied-{shell}"
+    before = sorted((env / "lib").rglob("*"))
+    script = (
+        f"cpvirtualenv {sb.q(shell, str(env))} {name}; rc cp\n"
+        + "showvar VIRTUAL_ENV\nshowvar OUTSIDE_HOOK\n"
+        + sb.py_show("PKG", 'importlib.util.find_spec("venvreg_e2e_pkg") is not None')
+        + "deactivate\n"
+    )
+    run = sb.run(shell, script)
+    assert run.rc("cp") == 0, run.describe()
+    target = sb.workon_home / name
+    assert run["VIRTUAL_ENV"] == str(target)
+    assert run["PKG"] == "True"
+    assert run["OUTSIDE_HOOK"] == "ran"  # the env's own hook came along
+    assert f"Copying outside env as {name}..." in run.text()
+    assert (target / ".project").read_text(encoding="utf-8").strip() == str(project)
+    assert not (target / "stray.txt").exists()  # a rebuild, not a file copy
+    shown = sb.cli("show", name)
+    assert shown.returncode == 0 and str(target) in shown.stdout, shown
+    # the source is untouched and still unknown to the registry
+    assert sorted((env / "lib").rglob("*")) == before
+    assert str(env) not in sb.cli("ls").stdout
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_cpvirtualenv_from_a_bad_path_makes_nothing(shell, sb):
+    not_env = sb.root / f"not-an-env-{shell}"
+    not_env.mkdir()
+    missing = sb.root / "no such env"
+    script = (
+        f"cpvirtualenv {sb.q(shell, str(missing))} bad-one; rc missing\n"
+        + f"cpvirtualenv {sb.q(shell, str(not_env))} bad-two; rc not_env\n"
+        + "showvar VIRTUAL_ENV\n"
+    )
+    run = sb.run(shell, script)
+    assert run.rc("missing") == 1 and run.rc("not_env") == 1, run.describe()
+    lines = run.stderr.strip().splitlines()
+    assert lines == [
+        "Please provide a valid virtualenv to copy.",
+        f"venvreg: '{not_env}' is not a virtual environment (no pyvenv.cfg); nothing copied",
+    ]
+    assert run["VIRTUAL_ENV"] == "<unset>"
+    for name in ("bad-one", "bad-two"):
+        assert not (sb.workon_home / name).exists()
+        assert name not in sb.cli("ls").stdout

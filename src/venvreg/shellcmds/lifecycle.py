@@ -271,27 +271,34 @@ def rmvirtualenv(request: ShellRequest) -> str:
 
 
 def cpvirtualenv(request: ShellRequest) -> str:
-    """cpvirtualenv SRC [DST]: a new env with SRC's Python, packages, project and hooks."""
-    from ..core.copy import copy_env
+    """cpvirtualenv SRC [DST]: a new env with SRC's Python, packages, project and hooks. SRC is
+    a registered name or, as in virtualenvwrapper, the path of an env anywhere."""
+    from ..core.copy import copy_env, copy_folder
+    from ..registry import envs
 
     if not request.args or not request.args[0]:
         raise WrapperUsage("Please provide a valid virtualenv to copy.")
     source = request.args[0]
-    target = request.args[1] if len(request.args) > 1 else os.path.basename(source)
-    code = ShellCode(request.shell).print(f"Copying {source} as {target}...")
     context = open_context()
     try:
-        from ..registry import envs
-
+        registered = envs.get_by_name(context.conn, source)
+        folder = None
+        if registered is None:
+            folder = os.path.abspath(os.path.expanduser(source))
+            if not os.path.isdir(folder):
+                raise WrapperError("Please provide a valid virtualenv to copy.")
+        source_name = os.path.basename(folder) if folder else source
+        target = request.args[1] if len(request.args) > 1 else source_name
         if envs.get_by_name(context.conn, target) is not None:
             raise WrapperError(f"{target} virtualenv already exists.")
-        if envs.get_by_name(context.conn, source) is None:
-            raise WrapperError("Please provide a valid virtualenv to copy.")
+        code = ShellCode(request.shell).print(f"Copying {source_name} as {target}...")
         hooks = hook_dir(context.home)
-        record = copy_env(context, source, target, _progress)
-        source_path = envs.get_by_name(context.conn, source)
-        run_hook(hooks / "precpvirtualenv", context.home.root,
-                 source_path.path if source_path else source, record.name)  # fmt: skip
+        if folder is None:
+            record = copy_env(context, source, target, _progress)
+        else:
+            record = copy_folder(context, folder, target, _progress)
+        source_path = registered.path if registered is not None else folder
+        run_hook(hooks / "precpvirtualenv", context.home.root, str(source_path), record.name)
         run_hook(hooks / "premkvirtualenv", context.home.root, record.name)
         activate_call(
             code, activation_for(str(context.home.root), record.name, record.path, "auto")
