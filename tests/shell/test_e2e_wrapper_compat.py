@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from shells import ALL_SHELLS
@@ -161,3 +162,133 @@ def test_cpvirtualenv_from_a_bad_path_makes_nothing(shell, sb):
     for name in ("bad-one", "bad-two"):
         assert not (sb.workon_home / name).exists()
         assert name not in sb.cli("ls").stdout
+
+
+def registry_rows(sb, name: str) -> str:
+    """Every registry row of `name`, as status words ('' when there is none)."""
+    query = sb.cli("registry", "query", f"select status from envs where name = '{name}'")
+    assert query.returncode == 0, query.stderr
+    return " ".join(query.stdout.split()[1:])  # after the header line
+
+
+@pytest.fixture(scope="module")
+def creator(sb):
+    """A VIRTUALENVWRAPPER_VIRTUALENV that logs its folder and arguments, then runs virtualenv
+    (or, as `failing-creator`, makes part of an env and fails)."""
+    folder = sb.root / "creators"
+    folder.mkdir()
+    log = folder / "calls.log"
+    for name, then in (
+        ("creator", f'exec {sb.q("bash", sys.executable)} -m virtualenv "$@"'),
+        ("failing-creator", 'mkdir -p "${@: -1}/lib"; echo "creator broke" >&2; exit 3'),
+        ("idle-creator", "exit 0"),
+    ):
+        script = folder / name
+        script.write_text(
+            f'#!/bin/bash\nprintf \'%s|%s\\n\' "$PWD" "$*" >> {sb.q("bash", str(log))}\n{then}\n',
+            encoding="utf-8",
+        )
+        script.chmod(0o755)
+    return folder, log
+
+
+def set_plain(shell: str, name: str, value: str) -> str:
+    """A line setting a shell variable without exporting it (the functions must pass it on)."""
+    if shell == "fish":
+        return f"set -g {name} {value}\n"
+    return f"{name}={value}\n"
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_virtualenvwrapper_virtualenv_program_makes_the_env(shell, sb, creator):
+    folder, log = creator
+    name = f"prog-{shell}"
+    script = (
+        set_plain(shell, "VIRTUALENVWRAPPER_VIRTUALENV", sb.q(shell, str(folder / "creator")))
+        + set_plain(shell, "VIRTUALENVWRAPPER_VIRTUALENV_ARGS", "'--no-periodic-update -q'")
+        + f"mkvirtualenv -p {sb.q(shell, sys.executable)} --without-pip {name}; rc mk\n"
+        + "showvar VIRTUAL_ENV\ndeactivate\n"
+    )
+    log.unlink(missing_ok=True)
+    run = sb.run(shell, script)
+    assert run.rc("mk") == 0, run.describe()
+    env = sb.workon_home / name
+    assert run["VIRTUAL_ENV"] == str(env)
+    # virtualenvwrapper's command line, run in WORKON_HOME
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert calls == [
+        f"{sb.workon_home}|--no-periodic-update -q --python={sys.executable} --without-pip {name}"
+    ]
+    assert (env / "pyvenv.cfg").is_file() and not list(env.glob("lib/*/site-packages/pip"))
+    assert registry_rows(sb, name) == "ready"
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+@pytest.mark.parametrize("program", ("failing-creator", "idle-creator"))
+def test_a_failing_virtualenvwrapper_virtualenv_leaves_nothing(shell, program, sb, creator):
+    folder, _ = creator
+    name = f"{program}-{shell}"
+    script = (
+        set_plain(shell, "VIRTUALENVWRAPPER_VIRTUALENV", sb.q(shell, str(folder / program)))
+        + f"mkvirtualenv {name}; rc mk\nshowvar VIRTUAL_ENV\n"
+    )
+    run = sb.run(shell, script)
+    assert run.rc("mk") == 1, run.describe()
+    assert run["VIRTUAL_ENV"] == "<unset>"
+    assert "Traceback" not in run.stderr
+    if program == "failing-creator":
+        assert "creator broke" in run.stderr
+    else:
+        assert "made no environment" in run.stderr
+    assert not (sb.workon_home / name).exists()
+    assert registry_rows(sb, name) == ""
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_unknown_options_are_passed_to_virtualenv(shell, sb):
+    name = f"passed-{shell}"
+    script = (
+        set_plain(shell, "VIRTUALENVWRAPPER_VIRTUALENV_ARGS", "--no-setuptools")
+        + f"mkvirtualenv --without-pip --copies --prompt hello {name}; rc mk\n"
+        + "showvar VIRTUAL_ENV\ndeactivate\n"
+        + "mkvirtualenv --no-such-option bad-opt; rc bad\n"
+        + "mktmpenv --without-pip; rc tmp\nshowvar VIRTUAL_ENV\n"
+    )
+    run = sb.run(shell, script)
+    assert run.rc("mk") == 0, run.describe()
+    env = sb.workon_home / name
+    assert run.all("VIRTUAL_ENV")[0] == str(env)
+    assert not list(env.glob("lib/*/site-packages/pip"))
+    assert not (env / "bin" / "python").is_symlink()  # --copies
+    assert "hello" in (env / "bin" / "activate").read_text(encoding="utf-8")
+    # an option virtualenv refuses: its own message, status 2, nothing made
+    assert run.rc("bad") == 2
+    assert "--no-such-option" in run.stderr and "Traceback" not in run.stderr
+    assert not (sb.workon_home / "bad-opt").exists() and registry_rows(sb, "bad-opt") == ""
+    # mktmpenv passes them on too
+    assert run.rc("tmp") == 0, run.describe()
+    tmp = run.all("VIRTUAL_ENV")[1]
+    assert not list(Path(tmp).glob("lib/*/site-packages/pip"))
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_the_venv_backend_refuses_what_it_cannot_take(shell, make_sandbox):
+    box = make_sandbox("venv-backend")
+    assert box.cli("config", "set", "backend", "venv").returncode == 0
+    script = (
+        "mkvirtualenv --no-setuptools refused-env; rc refused\n"
+        + "mkvirtualenv --without-pip venv-env; rc ok\nshowvar VIRTUAL_ENV\ndeactivate\n"
+    )
+    run = box.run(shell, script)
+    assert run.rc("refused") == 2, run.describe()
+    assert (
+        "venvreg: the venv backend cannot take the virtualenv option '--no-setuptools'"
+        in run.stderr
+    )
+    assert not (box.workon_home / "refused-env").exists()
+    assert registry_rows(box, "refused-env") == ""
+    assert run.rc("ok") == 0, run.describe()
+    env = box.workon_home / "venv-env"
+    assert run["VIRTUAL_ENV"] == str(env)
+    assert not list(env.glob("lib/*/site-packages/pip"))
+    assert "\nvirtualenv =" not in (env / "pyvenv.cfg").read_text(encoding="utf-8")  # venv's

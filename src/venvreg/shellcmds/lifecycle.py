@@ -42,11 +42,18 @@ class MkvirtualenvArgs:
     system_site_packages: bool = False
     prompt: str | None = None
     help: bool = False
+    # what virtualenvwrapper hands to virtualenv: every word but -a, -i, -r, -p and their
+    # values, in order, the name included (for VIRTUALENVWRAPPER_VIRTUALENV)
+    words: list[str] = field(default_factory=list)
+    # the virtualenv options among them that venvreg does not use itself, for the backend
+    extra: list[str] = field(default_factory=list)
 
 
-def parse_mkvirtualenv(args: list[str]) -> MkvirtualenvArgs:
+def parse_mkvirtualenv(args: list[str], named: bool = True) -> MkvirtualenvArgs:
+    """The name is the last word that is not an option, as virtualenvwrapper's is the last
+    word; every option venvreg does not use itself is passed through to virtualenv. With
+    `named` false (mktmpenv), no word is taken for the name."""
     parsed = MkvirtualenvArgs()
-    positional: list[str] = []
     words = iter(args)
     for word in words:
         if word == "-a":
@@ -61,20 +68,28 @@ def parse_mkvirtualenv(args: list[str]) -> MkvirtualenvArgs:
             parsed.python = word.split("=", 1)[1]
         elif word == "--prompt":
             parsed.prompt = _value(words, word)
+            parsed.words += [word, parsed.prompt]
         elif word.startswith("--prompt="):
             parsed.prompt = word.split("=", 1)[1]
+            parsed.words.append(word)
         elif word == "--system-site-packages":
             parsed.system_site_packages = True
+            parsed.words.append(word)
         elif word in ("-h", "--help"):
             parsed.help = True
-        elif word.startswith("-") and word != "-":
-            raise VenvregError(
-                f"mkvirtualenv: the virtualenv option {word!r} is not supported by venvreg "
+        elif word == "--clear":
+            raise WrapperUsage(
+                "mkvirtualenv: --clear is refused: venvreg never recreates an existing env "
                 "(see docs/migration.md)"
             )
         else:
-            positional.append(word)
-    parsed.name = positional[-1] if positional else None
+            parsed.words.append(word)
+            parsed.extra.append(word)
+    if named:
+        for index in range(len(parsed.extra) - 1, -1, -1):
+            if not parsed.extra[index].startswith("-"):
+                parsed.name = parsed.extra.pop(index)
+                break
     return parsed
 
 
@@ -108,12 +123,22 @@ MKVIRTUALENV_USAGE = [
     "",
     "    The Python interpreter to use: a path, or a version such as 3.12.",
     "",
-    "Also understood: --system-site-packages, --prompt PROMPT.",
+    "Other options are passed to virtualenv (see `virtualenv --help`); the venv and uv",
+    "backends take --without-pip, --system-site-packages and a few more (docs/migration.md).",
 ]
 
 
 def _create_request(parsed: MkvirtualenvArgs, project: str | None) -> CreateRequest:
+    """VIRTUALENVWRAPPER_VIRTUALENV, when set, is run as virtualenvwrapper runs it (`PROGRAM
+    ARGS... --python=X WORDS... NAME`); else VIRTUALENVWRAPPER_VIRTUALENV_ARGS and the
+    passed-through options go to venvreg's backend."""
     assert parsed.name is not None
+    args = os.environ.get("VIRTUALENVWRAPPER_VIRTUALENV_ARGS", "").split()
+    program_name = os.environ.get("VIRTUALENVWRAPPER_VIRTUALENV", "")
+    program = None
+    if program_name:
+        python = [f"--python={parsed.python}"] if parsed.python else []
+        program = [program_name, *args, *python, *parsed.words]
     return CreateRequest(
         name=parsed.name,
         python=parsed.python,
@@ -122,6 +147,8 @@ def _create_request(parsed: MkvirtualenvArgs, project: str | None) -> CreateRequ
         packages=parsed.packages,
         system_site_packages=parsed.system_site_packages,
         prompt=parsed.prompt,
+        backend_args=[] if program else [*args, *parsed.extra],
+        program=program,
     )
 
 
@@ -179,10 +206,13 @@ def mktmpenv(request: ShellRequest) -> str:
             cd = False
         else:
             rest.append(word)
-    parsed = parse_mkvirtualenv(rest)
-    if parsed.name is not None:
-        raise WrapperUsage("mktmpenv: it chooses the name itself; give options only")
+    parsed = parse_mkvirtualenv(rest, named=False)
+    if parsed.extra and not parsed.extra[-1].startswith("-"):
+        before = parsed.extra[-2] if len(parsed.extra) > 1 else ""
+        if not before.startswith("-") or "=" in before:  # not an option's value: a name
+            raise WrapperUsage("mktmpenv: it chooses the name itself; give options only")
     parsed.name = "tmp-" + secrets.token_hex(8)[:15]
+    parsed.words.append(parsed.name)
     code = ShellCode(request.shell)
     context = open_context()
     try:
