@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from shells import ALL_SHELLS
 
+from venvreg.shellcmds.notices import DROPPED
+
 
 @pytest.fixture(scope="module")
 def sb(make_sandbox):
@@ -292,3 +294,81 @@ def test_the_venv_backend_refuses_what_it_cannot_take(shell, make_sandbox):
     assert run["VIRTUAL_ENV"] == str(env)
     assert not list(env.glob("lib/*/site-packages/pip"))
     assert "\nvirtualenv =" not in (env / "pyvenv.cfg").read_text(encoding="utf-8")  # venv's
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+@pytest.mark.parametrize("variable", sorted(DROPPED))
+def test_a_dropped_variable_is_noticed_once(shell, variable, make_sandbox):
+    box = make_sandbox("dropped")
+    value = str(box.root / "some value")
+    first = box.run(shell, "lsvirtualenv -b; rc one\nlsvirtualenv -b; rc two\n",
+                    env={variable: value})  # fmt: skip
+    assert first.rc("one") == 0 and first.rc("two") == 0, first.describe()
+    notes = [line for line in first.stderr.splitlines() if variable in line]
+    assert notes == [
+        f"venvreg: note: {variable} is not used: {DROPPED[variable]} (shown once; see "
+        "docs/migration.md)"
+    ]
+    again = box.run(shell, "lsvirtualenv -b; rc three\n", env={variable: value})
+    assert again.rc("three") == 0 and variable not in again.stderr
+    assert not Path(value).exists()  # nothing is made from its value
+
+
+@pytest.fixture(scope="module")
+def honoured(sb):
+    """An env with a project named by .project and another by an alternative file name, and a
+    hook folder of its own."""
+    env = sb.plain_env("honoured")
+    project = sb.root / "honoured-project"
+    project.mkdir()
+    (env / ".project").write_text(f"{project}\n", encoding="utf-8")
+    alt = sb.root / "alt-project"
+    alt.mkdir()
+    (env / ".alt-project").write_text(f"{alt}\n", encoding="utf-8")
+    hooks = sb.root / "own-hooks"
+    hooks.mkdir()
+    (hooks / "postactivate").write_text("HOOKED=from-hook-dir\n", encoding="utf-8")
+    (hooks / "postactivate.fish").write_text("set -g HOOKED from-hook-dir\n", encoding="utf-8")
+    (hooks / "postdeactivate").write_text(
+        'LAST="$VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV"\n', encoding="utf-8"
+    )
+    (hooks / "postdeactivate.fish").write_text(
+        "set -g LAST $VIRTUALENVWRAPPER_LAST_VIRTUAL_ENV\n", encoding="utf-8"
+    )
+    return env, project, alt, hooks
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_virtualenvwrapper_hook_dir_and_last_virtual_env(shell, sb, honoured):
+    env, _, _, hooks = honoured
+    script = (
+        set_plain(shell, "VIRTUALENVWRAPPER_HOOK_DIR", sb.q(shell, str(hooks)))
+        + "workon -n honoured; showvar HOOKED; deactivate; showvar LAST\n"
+    )
+    run = sb.run(shell, script)
+    assert run["HOOKED"] == "from-hook-dir", run.describe()
+    assert run["LAST"] == str(env)
+    assert "note:" not in run.stderr
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+@pytest.mark.parametrize("cd", ("0", "1"))
+def test_virtualenvwrapper_workon_cd(shell, cd, sb, honoured):
+    _, project, _, _ = honoured
+    script = (
+        set_plain(shell, "VIRTUALENVWRAPPER_WORKON_CD", cd) + "workon honoured; show PWD $PWD\n"
+    )
+    run = sb.run(shell, script, cwd=sb.root)
+    assert run["PWD"] == (str(project) if cd == "1" else str(sb.root)), run.describe()
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_virtualenvwrapper_project_filename(shell, sb, honoured):
+    _, _, alt, _ = honoured
+    script = (
+        set_plain(shell, "VIRTUALENVWRAPPER_PROJECT_FILENAME", ".alt-project")
+        + "workon honoured; show PWD $PWD; cdproject; rc cdproject; show AFTER $PWD\n"
+    )
+    run = sb.run(shell, script, cwd=sb.root)
+    assert run["PWD"] == str(alt), run.describe()
+    assert run.rc("cdproject") == 0 and run["AFTER"] == str(alt)
