@@ -274,18 +274,18 @@ def test_unknown_options_are_passed_to_virtualenv(shell, sb):
 
 
 @pytest.mark.parametrize("shell", ALL_SHELLS)
-def test_the_venv_backend_refuses_what_it_cannot_take(shell, make_sandbox):
-    box = make_sandbox("venv-backend")
-    assert box.cli("config", "set", "backend", "venv").returncode == 0
+@pytest.mark.parametrize(("backend", "option"), [("venv", "--no-setuptools"), ("uv", "--copies")])
+def test_venv_and_uv_refuse_what_they_cannot_take(shell, backend, option, make_sandbox):
+    box = make_sandbox(f"{backend}-backend")
+    assert box.cli("config", "set", "backend", backend).returncode == 0
     script = (
-        "mkvirtualenv --no-setuptools refused-env; rc refused\n"
+        f"mkvirtualenv {option} refused-env; rc refused\n"
         + "mkvirtualenv --without-pip venv-env; rc ok\nshowvar VIRTUAL_ENV\ndeactivate\n"
     )
     run = box.run(shell, script)
     assert run.rc("refused") == 2, run.describe()
     assert (
-        "venvreg: the venv backend cannot take the virtualenv option '--no-setuptools'"
-        in run.stderr
+        f"venvreg: the {backend} backend cannot take the virtualenv option '{option}'" in run.stderr
     )
     assert not (box.workon_home / "refused-env").exists()
     assert registry_rows(box, "refused-env") == ""
@@ -293,7 +293,8 @@ def test_the_venv_backend_refuses_what_it_cannot_take(shell, make_sandbox):
     env = box.workon_home / "venv-env"
     assert run["VIRTUAL_ENV"] == str(env)
     assert not list(env.glob("lib/*/site-packages/pip"))
-    assert "\nvirtualenv =" not in (env / "pyvenv.cfg").read_text(encoding="utf-8")  # venv's
+    cfg = (env / "pyvenv.cfg").read_text(encoding="utf-8")
+    assert "\nvirtualenv =" not in cfg and ("\nuv =" in cfg) is (backend == "uv")
 
 
 @pytest.mark.parametrize("shell", ALL_SHELLS)
