@@ -73,7 +73,7 @@ def test_mkproject_refuses_an_existing_folder_and_reuses_it_with_f(shell, sb):
         f"mkproject exist-{shell}; rc plain\n"
         + "showvar VIRTUAL_ENV\n"
         + f"mkproject file-{shell}; rc file\n"
-        + f"mkproject -f exist-{shell}; rc force\n"
+        + f"mkproject -f --without-pip exist-{shell}; rc force\n"
         + "showvar VIRTUAL_ENV\n"
         + "show PWD $PWD\n"
         + "deactivate\n"
@@ -92,6 +92,7 @@ def test_mkproject_refuses_an_existing_folder_and_reuses_it_with_f(shell, sb):
     assert run.all("VIRTUAL_ENV")[1] == str(env)
     assert run["PWD"] == str(folder)
     assert (folder / "kept.txt").read_text(encoding="utf-8") == "mine\n"
+    assert not list(env.glob("lib/*/site-packages/pip"))  # its virtualenv option passed on
     assert (env / ".project").read_text(encoding="utf-8").strip() == str(folder)
     assert f"Setting project for exist-{shell} to {folder}" in run.text()
 
