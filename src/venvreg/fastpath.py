@@ -54,6 +54,17 @@ def _handler(command: str) -> Handler:
     return found
 
 
+def _notices() -> None:
+    """The once-only notices about virtualenvwrapper variables venvreg does not use."""
+    from .shellcmds.notices import DROPPED, notice_dropped_variables
+
+    if any(name in os.environ for name in DROPPED):
+        from .settings.paths import STATE_DIR_NAME
+        from .shellcmds.hot import home_root
+
+        notice_dropped_variables(os.path.join(home_root(), STATE_DIR_NAME))
+
+
 def _turn_signals_into_exceptions() -> None:
     """SIGTERM and SIGHUP raise Interrupted, so clean-up runs as for Ctrl-C."""
     import signal
@@ -85,6 +96,7 @@ def main(argv: list[str]) -> int:
     code_file = os.environ.pop(CODE_FILE_VARIABLE, "")
     try:
         shell, command, args = _split(argv)
+        _notices()
         code = _handler(command)(ShellRequest(shell, args))
         data = code.encode("utf-8", "surrogateescape")
         if code_file:

@@ -461,7 +461,7 @@ def test_commands_inside_the_active_env(cli, world: World, tmp_path: Path) -> No
     assert emitted(cli, "add2virtualenv", env=active) == [
         ("__venvreg_print", ["Usage: add2virtualenv dir [dir ...]"]),
         ("__venvreg_print", ["", "Existing paths:", str(extra)]),
-        ("__venvreg_status", ["1"]),
+        ("__venvreg_status", ["2"]),
     ]
     enabled = [("__venvreg_print", ["Enabled global site-packages"])]
     assert emitted(cli, "toggleglobalsitepackages", env=active) == enabled

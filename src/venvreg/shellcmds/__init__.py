@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import VenvregError
+from ..errors import EXIT_USAGE, VenvregError
 
 
 class ShellRequest:
@@ -32,6 +32,13 @@ def typed_path(shell: str, value: str) -> str:
 
 class WrapperError(VenvregError):
     """A failure reported with virtualenvwrapper's own wording (no `venvreg:` prefix)."""
+
+
+class WrapperUsage(WrapperError):
+    """A command line a shell command cannot take (a missing name, an option without its
+    value): exit status 2, as virtualenv's own parser gives virtualenvwrapper's mkvirtualenv."""
+
+    exit_code = EXIT_USAGE
 
 
 # command -> module in this package, for the commands that are not hot

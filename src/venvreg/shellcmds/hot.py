@@ -191,10 +191,11 @@ def lsvirtualenv(request: ShellRequest) -> str:
             elif flag == "l":
                 long_mode = True
             else:
-                code = ShellCode(request.shell).print(*LSVIRTUALENV_USAGE).status(1)
+                # -h returns 1 as virtualenvwrapper's does; an unknown option is a usage error
+                code = ShellCode(request.shell).print(*LSVIRTUALENV_USAGE)
                 if flag != "h":
                     print(f"Invalid option: -{flag}", file=sys.stderr)
-                return code.text()
+                return code.status(1 if flag == "h" else 2).text()
     root = home_root()
     conn = try_open_registry(root)
     names = env_names(root, conn)

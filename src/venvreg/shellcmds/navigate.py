@@ -95,7 +95,7 @@ def showvirtualenv(request: ShellRequest) -> str:
     name = request.args[0] if request.args else os.path.basename(os.environ.get("VIRTUAL_ENV", ""))
     code = ShellCode(request.shell)
     if not name:
-        return code.print("showvirtualenv [env]").status(1).text()
+        return code.print("showvirtualenv [env]").status(2).text()
     root = home_root()
     conn = try_open_registry(root)
     try:

@@ -35,7 +35,7 @@ def add2virtualenv(request: ShellRequest) -> str:
         existing = [line for line in lines if not line.startswith("import")]
         if existing:
             code.print("", "Existing paths:", *existing)
-        return code.status(1).text()
+        return code.status(2).text()
     if not lines:
         lines = [PTH_HEADER, PTH_FOOTER]
     for typed in args:
