@@ -49,9 +49,7 @@ class MkvirtualenvArgs:
     extra: list[str] = field(default_factory=list)
 
 
-def parse_mkvirtualenv(
-    args: list[str], shell: str = "", named: bool = True
-) -> MkvirtualenvArgs:
+def parse_mkvirtualenv(args: list[str], shell: str = "", named: bool = True) -> MkvirtualenvArgs:
     """The name is the last word that is not an option, as virtualenvwrapper's is the last
     word; every option venvreg does not use itself is passed through to virtualenv. With
     `named` false (mktmpenv), no word is taken for the name. `shell`: pwsh gets `~` expanded
