@@ -76,6 +76,22 @@ def validate_name(name: str) -> str:
     return name
 
 
+def env_folders(root: str, known: set[str]) -> list[str]:
+    """The env folders directly in `root` whose names follow the rules, other than the `known`
+    names (registered ones: no stat is spent on them)."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return []
+    return [
+        entry.name
+        for entry in entries
+        if entry.name not in known
+        and name_problem(entry.name) is None  # as in `venvreg ls`: such a folder is not an env
+        and looks_like_env(entry.path)
+    ]
+
+
 def env_folders_like(root: str, name: str) -> list[str]:
     """The exact names of the env folders directly in `root` whose names equal `name` after
     case folding and NFC normalisation: one at most on a case-insensitive disk, several

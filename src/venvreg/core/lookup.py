@@ -11,7 +11,7 @@ import os
 
 from ..envdir.identity import looks_like_env
 from ..errors import NotFound, VenvregError
-from ..names import did_you_mean, env_folders_like, name_problem
+from ..names import did_you_mean, env_folders, env_folders_like, name_problem
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -76,15 +76,8 @@ def not_found(context: Context, name: str) -> NotFound:
 
 def _known_names(context: Context) -> list[str]:
     """Registered names and env folders of WORKON_HOME not indexed yet: what a typo may mean."""
-    known = [name for name, _, _ in envs.names_keys_paths(context.conn)]
-    try:
-        with os.scandir(context.home.root) as entries:
-            known += [
-                e.name for e in entries if looks_like_env(e.path) and name_problem(e.name) is None
-            ]
-    except OSError:
-        pass
-    return known
+    known = {name for name, _, _ in envs.names_keys_paths(context.conn)}
+    return [*known, *env_folders(str(context.home.root), known)]
 
 
 def get_present_env(context: Context, name: str) -> EnvRecord:

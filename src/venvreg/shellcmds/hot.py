@@ -12,7 +12,7 @@ from ..envdir.identity import looks_like_env
 from ..envdir.project_file import read_project_file
 from ..errors import RegistryError, VenvregError
 from ..fs.smallfiles import parse_pyvenv_cfg, read_small_file
-from ..names import env_folders_like, name_key, name_problem, require_utf8
+from ..names import env_folders, env_folders_like, name_key, name_problem, require_utf8
 from ..registry import quick, uselog
 from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
@@ -46,15 +46,7 @@ def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
     """Every activatable env: the registry's plus any folder in WORKON_HOME not indexed (yet,
     or ever: a case twin of a registered name is listed under its own exact name)."""
     names = set(quick.names(conn)) if conn else set()
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        entries = []
-    for entry in entries:
-        if entry.name in names or name_problem(entry.name) is not None:
-            continue  # as in `venvreg ls`: a folder whose name breaks the rules is not an env
-        if looks_like_env(entry.path):
-            names.add(entry.name)
+    names.update(env_folders(root, names))
     return sorted(names, key=lambda name: (name_key(name), name))
 
 
