@@ -12,7 +12,7 @@ import os
 import sys
 
 from .errors import EXIT_FAILURE, Interrupted, UsageError, VenvregError
-from .shellcmds import ShellRequest, WrapperError
+from .shellcmds import DROPPED, ShellRequest, WrapperError
 from .text import quoted
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
@@ -56,11 +56,10 @@ def _handler(command: str) -> Handler:
 
 def _notices() -> None:
     """The once-only notices about virtualenvwrapper variables venvreg does not use."""
-    from .shellcmds.notices import DROPPED, notice_dropped_variables
-
     if any(name in os.environ for name in DROPPED):
         from .settings.paths import STATE_DIR_NAME
         from .shellcmds.hot import home_root
+        from .shellcmds.notices import notice_dropped_variables
 
         notice_dropped_variables(os.path.join(home_root(), STATE_DIR_NAME))
 

@@ -11,6 +11,19 @@ import os
 
 from ..errors import EXIT_USAGE, VenvregError
 
+# The virtualenvwrapper variables venvreg does not use -> what happens instead; notices.py
+# says so once (docs/migration.md has the same list). Here so that the check before every
+# shell command costs no import.
+DROPPED = {
+    "VIRTUALENVWRAPPER_PYTHON": "venvreg runs no Python of virtualenvwrapper's (no hook loader)",
+    "VIRTUALENVWRAPPER_VIRTUALENV_CLONE": (
+        "cpvirtualenv rebuilds the env instead of cloning its folder"
+    ),
+    "VIRTUALENVWRAPPER_LOG_FILE": "there is no hook loader to log; hooks' output goes to stderr",
+    "VIRTUALENVWRAPPER_TMPDIR": "venvreg writes no temporary hook scripts",
+    "VIRTUALENVWRAPPER_SCRIPT": "the functions come from `venvreg init`, not virtualenvwrapper.sh",
+}
+
 
 class ShellRequest:
     """One call from a shell function: which shell, and the user's arguments, untouched."""

@@ -1,25 +1,17 @@
 """The virtualenvwrapper variables venvreg does not use: a one-line notice the first time each
 is seen set in a WORKON_HOME, so that a setting carried over from virtualenvwrapper is never
-ignored in silence. Stdlib only (it runs before every shell command, workon included); a file
-in the state folder remembers what was noticed, so the usual cost is a few environ lookups."""
+ignored in silence. Stdlib only (it runs before a shell command, workon included); a file
+in the state folder remembers what was noticed. The list itself is in shellcmds/__init__.py,
+which every shell command imports anyway: this module is imported only when one is set."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-NOTICED_FILE = "noticed-variables"
+from . import DROPPED
 
-# variable -> what happens instead (docs/migration.md has the same list)
-DROPPED = {
-    "VIRTUALENVWRAPPER_PYTHON": "venvreg runs no Python of virtualenvwrapper's (no hook loader)",
-    "VIRTUALENVWRAPPER_VIRTUALENV_CLONE": (
-        "cpvirtualenv rebuilds the env instead of cloning its folder"
-    ),
-    "VIRTUALENVWRAPPER_LOG_FILE": "there is no hook loader to log; hooks' output goes to stderr",
-    "VIRTUALENVWRAPPER_TMPDIR": "venvreg writes no temporary hook scripts",
-    "VIRTUALENVWRAPPER_SCRIPT": "the functions come from `venvreg init`, not virtualenvwrapper.sh",
-}
+NOTICED_FILE = "noticed-variables"
 
 
 def notice_dropped_variables(state_dir: str) -> None:
