@@ -59,7 +59,8 @@ function __venvreg_export
     # virtualenvwrapper exports these too; the CLI must see values set without `-x`. A
     # universal one is exported where it lives: a global copy would shadow later `set -U`.
     for __venvreg_var in WORKON_HOME PROJECT_HOME VIRTUALENVWRAPPER_HOOK_DIR \
-        VIRTUALENVWRAPPER_WORKON_CD VIRTUALENVWRAPPER_PROJECT_FILENAME
+        VIRTUALENVWRAPPER_WORKON_CD VIRTUALENVWRAPPER_PROJECT_FILENAME \
+        VIRTUALENVWRAPPER_VIRTUALENV VIRTUALENVWRAPPER_VIRTUALENV_ARGS
         set -q $__venvreg_var; and not set -qx $__venvreg_var; or continue
         if set -qg $__venvreg_var
             set -gx $__venvreg_var $$__venvreg_var

@@ -9,7 +9,13 @@
 # nothing. Sourced hooks are the .ps1 variants (postactivate.ps1, ...); they run in a function
 # scope, so what they must leave behind goes through $env:, $global: or `function global:`.
 # Needs PowerShell 7.3 or newer for arguments to reach venvreg verbatim (older versions drop
-# empty arguments and mangle embedded double quotes when calling programs).
+# empty arguments and mangle embedded double quotes when calling programs): older ones,
+# Windows PowerShell 5.1 included, are refused here, before anything is defined.
+
+if ($PSVersionTable.PSVersion -lt [version]'7.3') {
+    [System.Console]::Error.WriteLine('venvreg: PowerShell 7.3 or newer is needed (this is ' + [string]$PSVersionTable.PSVersion + '); install it from https://aka.ms/powershell')
+    return
+}
 
 # --- The protocol ---
 
@@ -40,10 +46,11 @@ function global:__venvreg_native {
 }
 
 function global:__venvreg_application {
-    # The ApplicationInfo of the file at $Path (VENVREG_EXE), or $null. Command discovery
-    # expands wildcard characters in a path first, so a path holding [ab]*? is looked up as
-    # ./LEAF from inside its folder, and the result must be that very file.
-    param([string]$Path)
+    # The ApplicationInfo (or, for $Type ExternalScript, the ExternalScriptInfo) of the file at
+    # $Path, or $null. Command discovery expands wildcard characters in a path first, so a path
+    # holding [ab]*? is looked up as ./LEAF from inside its folder, and the result must be that
+    # very file.
+    param([string]$Path, [string]$Type = 'Application')
     try {
         if ([System.IO.Path]::IsPathRooted($Path)) {
             $full = [System.IO.Path]::GetFullPath($Path)
@@ -63,7 +70,7 @@ function global:__venvreg_application {
     $app = $null
     if (-not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($full)) {
         try {
-            $app = $ExecutionContext.InvokeCommand.GetCommand($full, 'Application')
+            $app = $ExecutionContext.InvokeCommand.GetCommand($full, $Type)
         }
         catch {
             $app = $null
@@ -75,7 +82,7 @@ function global:__venvreg_application {
             Microsoft.PowerShell.Management\Push-Location -LiteralPath $folder -StackName __venvreg -ErrorAction Stop
             try {
                 $relative = '.' + [System.IO.Path]::DirectorySeparatorChar + $leaf
-                $app = $ExecutionContext.InvokeCommand.GetCommand($relative, 'Application')
+                $app = $ExecutionContext.InvokeCommand.GetCommand($relative, $Type)
             }
             finally {
                 Microsoft.PowerShell.Management\Pop-Location -StackName __venvreg
@@ -119,9 +126,18 @@ function global:__venvreg_exe {
     }
 }
 
+function global:__venvreg_shim {
+    # Whether $App is a batch file: PowerShell runs those through cmd.exe, which parses the
+    # arguments again, so a name holding & or % would run commands.
+    param($App)
+    $extension = [System.IO.Path]::GetExtension([string]$App.Path)
+    return $extension -eq '.bat' -or $extension -eq '.cmd'
+}
+
 function global:__venvreg_call {
-    # Capture first, check the exit code, then evaluate: a venvreg that fails, is killed or is
-    # interrupted after printing half its code leaves nothing evaluated. The whole text is parsed
+    # Run, check the exit code, then evaluate: venvreg writes its code file only once all its
+    # work succeeded, so a venvreg that fails, is killed or is interrupted leaves nothing
+    # evaluated. The whole text is parsed
     # before any of it runs; it runs in this scope (the helpers set globals explicitly).
     param([string]$Command, [object[]]$Arguments)
     $__venvreg_argv = [System.Collections.Generic.List[string]]::new()
@@ -150,6 +166,11 @@ function global:__venvreg_call {
         $global:LASTEXITCODE = 127
         return
     }
+    if (__venvreg_shim $__venvreg_app) {
+        [System.Console]::Error.WriteLine('venvreg: ' + [string]$__venvreg_app.Path + ' is a .bat/.cmd shim, which cmd.exe would re-parse; set VENVREG_EXE to the real venvreg.exe')
+        $global:LASTEXITCODE = 126
+        return
+    }
     $global:__VenvregBusy++
     try {
         # venvreg writes UTF-8; PowerShell decodes a program's output with [Console]::OutputEncoding
@@ -167,8 +188,17 @@ function global:__venvreg_call {
         $__venvreg_pythonhome = [System.Environment]::GetEnvironmentVariable('PYTHONHOME')
         [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $null)
         $global:LASTEXITCODE = 0
+        # The code goes to a file venvreg names in VENVREG_CODE_FILE, never through a capture:
+        # a program whose output PowerShell collects is not standalone, and on Ctrl-C
+        # PowerShell kills it (Process.Kill) instead of letting it clean up.
+        $__venvreg_file = $null
         try {
-            $__venvreg_out = __venvreg_native $__venvreg_app $__venvreg_argv.ToArray()
+            $__venvreg_file = [System.IO.Path]::GetTempFileName()
+            [System.Environment]::SetEnvironmentVariable('VENVREG_CODE_FILE', $__venvreg_file)
+            __venvreg_native $__venvreg_app $__venvreg_argv.ToArray()
+            if ($global:LASTEXITCODE -eq 0) {
+                $__venvreg_text = [System.IO.File]::ReadAllText($__venvreg_file, [System.Text.UTF8Encoding]::new($false))
+            }
         }
         catch {
             [System.Console]::Error.WriteLine('venvreg: could not run ' + [string]$__venvreg_app.Path + ': ' + $_.Exception.Message)
@@ -176,6 +206,15 @@ function global:__venvreg_call {
             return
         }
         finally {
+            [System.Environment]::SetEnvironmentVariable('VENVREG_CODE_FILE', $null)
+            if ($null -ne $__venvreg_file) {
+                try {
+                    [System.IO.File]::Delete($__venvreg_file)
+                }
+                catch {
+                    $__venvreg_file = $null
+                }
+            }
             if ($null -ne $__venvreg_pythonhome) {
                 [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $__venvreg_pythonhome)
             }
@@ -192,7 +231,7 @@ function global:__venvreg_call {
             return
         }
         try {
-            $__venvreg_code = [scriptblock]::Create((@($__venvreg_out) -join "`n"))
+            $__venvreg_code = [scriptblock]::Create($__venvreg_text)
         }
         catch {
             [System.Console]::Error.WriteLine('venvreg: the code venvreg printed does not parse: ' + $_.Exception.Message)
@@ -324,17 +363,27 @@ function global:__venvreg_run_hook {
 
 function global:__venvreg_source_hook {
     # A "sourced" hook (FILE.ps1), given virtualenvwrapper's internal hook name and any more
-    # arguments as its $args. Read and run as a script block: no command lookup of its path.
+    # arguments as its $args. Dot-sourced as the script file it is (its ExternalScriptInfo,
+    # found as __venvreg_application finds venvreg): `exit` in it ends the hook only, and
+    # $PSScriptRoot and $PSCommandPath are set. Its exit code is not the command's status.
     param([string]$__venvreg_hook)
     if (-not [System.IO.File]::Exists($__venvreg_hook)) {
         return
     }
+    $__venvreg_script = __venvreg_application $__venvreg_hook 'ExternalScript'
+    if ($null -eq $__venvreg_script) {
+        [System.Console]::Error.WriteLine('venvreg: hook ' + $__venvreg_hook + ' cannot be run as a script; skipped')
+        return
+    }
+    $__venvreg_status = $global:LASTEXITCODE
     try {
-        $__venvreg_block = [scriptblock]::Create([System.IO.File]::ReadAllText($__venvreg_hook))
-        . $__venvreg_block @args
+        . $__venvreg_script @args
     }
     catch {
         [System.Console]::Error.WriteLine('venvreg: hook ' + $__venvreg_hook + ': ' + $_.Exception.Message)
+    }
+    finally {
+        $global:LASTEXITCODE = $__venvreg_status
     }
 }
 
@@ -471,7 +520,14 @@ function global:__venvreg_activate {
         }
     }
     function global:deactivate {
-        __venvreg_deactivate
+        # Busy: a cd made by a deactivate hook must not auto-activate in the middle of it.
+        $global:__VenvregBusy++
+        try {
+            __venvreg_deactivate
+        }
+        finally {
+            $global:__VenvregBusy--
+        }
     }
 
     if ($Cd -eq '1' -and $Project) {
@@ -558,8 +614,16 @@ function global:virtualenvwrapper { __venvreg_call 'virtualenvwrapper' $args }
 # --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
 
 function global:__venvreg_home {
-    if ($env:WORKON_HOME) {
-        return $env:WORKON_HOME
+    # A leading ~ is expanded as the CLI does ($env:WORKON_HOME = '~/.virtualenvs' keeps it).
+    $folder = $env:WORKON_HOME
+    if ($folder) {
+        if ($folder -eq '~') {
+            return $HOME
+        }
+        if ($folder.StartsWith('~/') -or $folder.StartsWith('~\')) {
+            return $HOME + $folder.Substring(1)
+        }
+        return $folder
     }
     $default = Microsoft.PowerShell.Utility\Get-Variable -Name __VenvregDefaultHome -Scope Global -ValueOnly -ErrorAction Ignore
     if ($default) {
@@ -690,14 +754,19 @@ function global:__venvreg_auto {
 }
 
 function global:__venvreg_location_changed {
+    # The user's $LASTEXITCODE is theirs: a cd that auto-activates leaves it as it was.
     if ($global:__VenvregBusy -gt 0) {
         return
     }
+    $status = $global:LASTEXITCODE
     try {
         __venvreg_auto
     }
     catch {
         [System.Console]::Error.WriteLine('venvreg: auto-activation: ' + $_.Exception.Message)
+    }
+    finally {
+        $global:LASTEXITCODE = $status
     }
 }
 
@@ -709,8 +778,7 @@ function global:__venvreg_location_changed {
             '__VenvregEnv', '__VenvregName', '__VenvregBin', '__VenvregAuto', '__VenvregHookDir',
             '__VenvregProject', '__VenvregOldPath', '__VenvregOldPythonHome', '__VenvregOldPrompt',
             '__VenvregPreviousPrompt', '__VenvregPromptText', '__VenvregPromptWrapped',
-            '__VenvregLastPwd', '__VenvregInAuto', '__VenvregLocationHook',
-            '__VenvregPreviousLocationAction')) {
+            '__VenvregLastPwd', '__VenvregInAuto', '__VenvregLocationHook')) {
         if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name $variable -Scope Global -ErrorAction Ignore)) {
             Microsoft.PowerShell.Utility\Set-Variable -Name $variable -Value $null -Scope Global
         }
@@ -720,25 +788,28 @@ function global:__venvreg_location_changed {
             Microsoft.PowerShell.Utility\Set-Variable -Name $variable -Value 0 -Scope Global
         }
     }
+    # Chained once per session: a handler installed by an earlier load stays (it calls the
+    # global __venvreg_location_changed, which this load redefined), so a handler that another
+    # module chained after it is never chained again behind a new one, which would recurse.
+    # Each handler keeps what it chains in its own closure.
     $commands = $ExecutionContext.SessionState.InvokeCommand
     $current = $commands.LocationChangedAction
-    if ($null -eq $global:__VenvregLocationHook -or -not [object]::ReferenceEquals($current, $global:__VenvregLocationHook)) {
-        $global:__VenvregPreviousLocationAction = $current
-    }
-    $handler = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
-        param($source, $change)
-        $previous = $global:__VenvregPreviousLocationAction
-        if ($null -ne $previous) {
-            try {
-                $previous.Invoke($source, $change)
+    if ($null -eq $global:__VenvregLocationHook -or $null -eq $current) {
+        $previous = $current
+        $handler = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
+            param($source, $change)
+            if ($null -ne $previous) {
+                try {
+                    $previous.Invoke($source, $change)
+                }
+                catch {
+                    [System.Console]::Error.WriteLine('venvreg: location hook: ' + $_.Exception.Message)
+                }
             }
-            catch {
-                $previous = $null
-            }
-        }
-        __venvreg_location_changed
+            __venvreg_location_changed
+        }.GetNewClosure()
+        $global:__VenvregLocationHook = $handler
+        $commands.LocationChangedAction = $handler
     }
-    $global:__VenvregLocationHook = $handler
-    $commands.LocationChangedAction = $handler
 }
 __venvreg_location_changed

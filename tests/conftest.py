@@ -86,7 +86,10 @@ def start_cli(isolated: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
 
     yield start
     for process in started:
-        # The whole group: what the CLI started (pip, venv) may outlive a CLI killed by the test.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        # A CLI still running (the test failed before it ended) is stopped with what it
+        # started. One that ended is left alone: a child it left behind is a leak, which the
+        # leftover-process check (tests/process_check.py) must see, not this fixture hide.
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
         process.communicate()

@@ -100,3 +100,50 @@ class Hold:
         (self.folder / "reached").unlink()
         with open(self.folder / "release", "w", encoding="utf-8") as fifo:
             fifo.write("go\n")
+
+
+class Asked:
+    """What a command asking on a terminal showed: its stdout up to the question (so a test
+    sees what the user saw before answering), then its status and whole output."""
+
+    def __init__(self, before: str, status: int, stdout: str, stderr: str) -> None:
+        self.before, self.status, self.stdout, self.stderr = before, status, stdout, stderr
+
+
+def answer_on_terminal(args: list[str], answer: str) -> Asked:
+    """Run the CLI with stdin on a pseudo-terminal and stdout and stderr on pipes, as in
+    `venvreg prune | tee log`; wait for its [y/N] question, take what stdout holds by then,
+    answer. The command is blocked reading the answer, so what stdout holds is final."""
+    import select
+
+    main, child_side = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "venvreg", *args],
+        stdin=child_side,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    os.close(child_side)
+    assert process.stdout is not None and process.stderr is not None
+    err = b""
+    while b"[y/N]" not in err:
+        chunk = os.read(process.stderr.fileno(), 65536)
+        if not chunk:
+            process.wait(timeout=120)
+            raise AssertionError(f"exited {process.returncode} without asking:\n{err!r}")
+        err += chunk
+    before = b""
+    while select.select([process.stdout], [], [], 0)[0]:
+        chunk = os.read(process.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        before += chunk
+    os.write(main, answer.encode() + b"\n")
+    out, rest = process.communicate(timeout=120)
+    os.close(main)
+
+    def text(data: bytes) -> str:
+        return data.decode("utf-8", "replace")
+
+    return Asked(text(before), process.returncode, text(before + out), text(err + rest))

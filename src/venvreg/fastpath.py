@@ -12,7 +12,7 @@ import os
 import sys
 
 from .errors import EXIT_FAILURE, Interrupted, UsageError, VenvregError
-from .shellcmds import ShellRequest, WrapperError
+from .shellcmds import DROPPED, ShellRequest, WrapperError
 from .text import quoted
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     Handler = Callable[[ShellRequest], str]
 
+
+CODE_FILE_VARIABLE = "VENVREG_CODE_FILE"
 
 # The shell commands that do not need WORKON_HOME (the others create it, with a notice).
 _WITHOUT_HOME = frozenset(["virtualenvwrapper"])
@@ -55,6 +57,16 @@ def _handler(command: str) -> Handler:
     return found
 
 
+def _notices() -> None:
+    """The once-only notices about virtualenvwrapper variables venvreg does not use."""
+    if any(name in os.environ for name in DROPPED):
+        from .settings.paths import STATE_DIR_NAME
+        from .shellcmds.hot import home_root
+        from .shellcmds.notices import notice_dropped_variables
+
+        notice_dropped_variables(os.path.join(home_root(), STATE_DIR_NAME))
+
+
 def _turn_signals_into_exceptions() -> None:
     """SIGTERM and SIGHUP raise Interrupted, so clean-up runs as for Ctrl-C."""
     import signal
@@ -80,8 +92,13 @@ def _report(error: BaseException) -> None:
 
 def main(argv: list[str]) -> int:
     """Run one shell command; returns the exit status, never raises, never prints a traceback."""
+    # PowerShell's functions name a file for the code: a program whose stdout PowerShell
+    # captures is killed outright on Ctrl-C, so its clean-up never runs. Not passed on to the
+    # programs and hooks a command starts.
+    code_file = os.environ.pop(CODE_FILE_VARIABLE, "")
     try:
         shell, command, args = _split(argv)
+        _notices()
         handler = _handler(command)
         if command not in _WITHOUT_HOME:
             from .shellcmds.hot import verify_home
@@ -89,6 +106,10 @@ def main(argv: list[str]) -> int:
             verify_home()
         code = handler(ShellRequest(shell, args))
         data = code.encode("utf-8", "surrogateescape")
+        if code_file:
+            with open(code_file, "wb") as out:
+                out.write(data)
+            return 0
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return 0

@@ -7,7 +7,7 @@ import unicodedata
 
 from .envdir.identity import looks_like_env
 from .errors import UsageError
-from .text import quoted
+from .text import is_utf8, quoted
 
 MAX_NAME_LENGTH = 100
 MAX_NAME_BYTES = 255  # NAME_MAX of ext4, APFS, NTFS (UTF-16 units there): one folder name
@@ -23,7 +23,7 @@ WINDOWS_DEVICE_NAMES = frozenset(
 def require_utf8(name: str) -> str:
     """Return `name`, or raise UsageError (exit 2) when it is not valid UTF-8: Python hands such
     argv bytes over as lone surrogates, which no registry row, lock or message could hold."""
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+    if not is_utf8(name):
         raise UsageError(f"invalid environment name {quoted(name)}: a name must be valid UTF-8")
     return name
 
@@ -43,7 +43,7 @@ def name_problem(name: str) -> str | None:
         return f"{quoted(name)} is not a name"
     if "\x00" in name:
         return "a name cannot contain a NUL character"
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+    if not is_utf8(name):
         return "a name must be valid UTF-8"
     if len(name) > MAX_NAME_LENGTH:
         return f"a name can have at most {MAX_NAME_LENGTH} characters, this one has {len(name)}"
@@ -76,6 +76,22 @@ def validate_name(name: str) -> str:
     return name
 
 
+def env_folders(root: str, known: set[str]) -> list[str]:
+    """The env folders directly in `root` whose names follow the rules, other than the `known`
+    names (registered ones: no stat is spent on them)."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return []
+    return [
+        entry.name
+        for entry in entries
+        if entry.name not in known
+        and name_problem(entry.name) is None  # as in `venvreg ls`: such a folder is not an env
+        and looks_like_env(entry.path)
+    ]
+
+
 def env_folders_like(root: str, name: str) -> list[str]:
     """The exact names of the env folders directly in `root` whose names equal `name` after
     case folding and NFC normalisation: one at most on a case-insensitive disk, several
@@ -94,3 +110,18 @@ def env_folders_like(root: str, name: str) -> list[str]:
         and name_key(entry.name) == key
         and looks_like_env(entry.path)
     )
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """`did you mean 'projectx'?` for a name that is a typo of up to three known ones (compared
+    as name keys, so case does not count), else an empty string. Only a failed lookup pays for
+    difflib."""
+    import difflib
+
+    keyed = {name_key(other): other for other in known if is_utf8(other)}
+    close = difflib.get_close_matches(name_key(name), list(keyed), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    shown = [quoted(keyed[key]) for key in close]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return f"did you mean {listed}?"

@@ -25,6 +25,24 @@ def escape_text(text: str) -> str:
     return "".join(out)
 
 
+def is_utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: argv words and file names with bytes that are not
+    UTF-8 reach Python as lone surrogates, which no registry row, file or message can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def no_envs_hint(workon_home: str) -> str:
+    """What an empty listing says (`venvreg ls`, `workon`): how to make or find envs."""
+    return (
+        f"no environments in {quoted(workon_home)} yet: make one with `mkvirtualenv NAME` or "
+        "`venvreg create NAME`, or find the ones already on this disk with `venvreg scan ~`"
+    )
+
+
 def quoted(text: str) -> str:
     """A name or path inside a message: escaped and in single quotes."""
     return "'" + escape_text(text) + "'"

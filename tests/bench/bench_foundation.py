@@ -723,7 +723,7 @@ def bench_remove(workspace: Workspace, rounds: Rounds) -> list[Row]:
     size_note = ""
     say("warm-up: one untimed venvreg create and rm")
     venvreg_rm("warm", grow=False)
-    workspace.vr(home, "trash", "empty")
+    workspace.vr(home, "trash", "empty", "--yes")
     say(f"timing venvreg rm (200 MiB), rm -rf (same folder), venvreg rm (tiny), x{rounds.rm}")
     for i in range(rounds.rm):
         if i % 2:
@@ -738,7 +738,7 @@ def bench_remove(workspace: Workspace, rounds: Rounds) -> list[Row]:
         if i % 2 == 0:
             elapsed, _ = venvreg_rm(f"tiny{i}", grow=False)
             tiny.append(elapsed)
-        workspace.vr(home, "trash", "empty")
+        workspace.vr(home, "trash", "empty", "--yes")
     du = size_note.split()[0] if size_note else "?"
     return [
         Row(

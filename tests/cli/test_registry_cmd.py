@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -112,7 +113,6 @@ def test_check_of_a_whole_registry(cli: Any, two_envs: Path) -> None:
         f"registry: {two_envs}",
         "integrity: ok",
         f"schema: {SCHEMA_VERSION} (current)",
-        "foreign keys: ok",
         "verdict: ok",
     ]
 
@@ -175,3 +175,57 @@ def test_the_registry_commands_load_sqlite_utils_when_migrating(cli: Any, two_en
     assert "sqlite_utils" in imported
     version = cli("registry", "query", "pragma user_version", "--json")
     assert json.loads(version.stdout) == [{"user_version": SCHEMA_VERSION}]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["pragma table_info(envs)", "select name from pragma_table_info('envs')",
+     "pragma index_list('envs')", "pragma quick_check"],
+)  # fmt: skip
+def test_a_pragma_naming_what_to_read_is_a_read(cli: Any, two_envs: Path, sql: str) -> None:
+    before = _digest(two_envs)
+    result = cli("registry", "query", sql, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows, sql
+    if "table_info" in sql:
+        assert {"name", "use_count", "project_path"} <= {row["name"] for row in rows}
+    assert _digest(two_envs) == before
+
+
+def test_sql_that_is_not_utf8_is_one_line_and_exit_2(two_envs: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "venvreg", "registry", "query", os.fsdecode(b"select '\xff'")],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "not valid UTF-8" in err and "\\xff" in err
+    assert result.stdout == b""
+
+
+def test_json_of_two_columns_with_one_name_is_refused(cli: Any, two_envs: Path) -> None:
+    refused = cli("registry", "query", "select name, 1 as name from envs", "--json")
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "'name'" in refused.stderr and "AS" in refused.stderr
+    assert refused.stdout == ""
+    as_csv = cli("registry", "query", "select name, 1 as name from envs order by 1", "--csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert as_csv.stdout.splitlines()[:2] == ["name,name", "alpha,1"]
+
+
+def test_json_with_csv_is_a_usage_error(cli: Any, two_envs: Path) -> None:
+    result = cli("registry", "query", "select name from envs", "--json", "--csv")
+    assert result.returncode == 2
+    assert "--json and --csv cannot be used together" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_registry_sqlite_cannot_read_is_exit_1_not_bad_sql(cli: Any, two_envs: Path) -> None:
+    """A file that is not a database is the registry's problem, not the statement's."""
+    two_envs.write_bytes(b"not a database " * 400)
+    result = cli("registry", "query", "select name from envs")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "bad SQL" not in result.stderr and "not a database" in result.stderr

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from support import answer_on_terminal
 from venvreg.core.session import open_context
 from venvreg.core.trash import TrashEntry, new_entry_id, write_entry
 from venvreg.names import name_problem
@@ -130,7 +131,7 @@ def test_a_symlink_inside_an_env_never_leads_deletion_outside(
         assert "deleted 'victim' for good" in result.stderr
     else:
         assert cli("rm", "victim", "--yes").returncode == 0
-        result = cli("trash", "empty")
+        result = cli("trash", "empty", "--yes")
     assert result.returncode == 0, result.stderr
     # The links a user put at the env's top level are not the env's (registry.md, the
     # boundary): they stay, unfollowed; everything the venv made is gone.
@@ -331,7 +332,7 @@ def test_trash_empty_older_than_keeps_recent_entries_and_reports_space_freed(
     by_name = {e["name"]: e["id"] for e in json.loads(cli("trash", "list", "--json").stdout)}
     _age_entry(workon_home, by_name["old"], days=10)
 
-    result = cli("trash", "empty", "--older-than", "7d")
+    result = cli("trash", "empty", "--older-than", "7d", "--yes")
     assert result.returncode == 0, result.stderr
     freed = re.search(r"deleted 1 entry, freed ([\d.]+) MB", result.stderr)
     assert freed is not None, result.stderr
@@ -340,9 +341,68 @@ def test_trash_empty_older_than_keeps_recent_entries_and_reports_space_freed(
     remaining = json.loads(cli("trash", "list", "--json").stdout)
     assert [e["name"] for e in remaining] == ["recent"]
 
-    result = cli("trash", "empty", "--older-than", "7d")
-    assert "deleted 0 entries, freed 0 B" in result.stderr
+    result = cli("trash", "empty", "--older-than", "7d", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "nothing to delete: no trash entries removed more than 7d ago" in result.stderr
     assert _trash_ids(workon_home) == [by_name["recent"]]
+
+
+@pytest.fixture
+def two_in_trash(cli: Any, workon_home: Path, env_in_home: Any) -> dict[str, str]:
+    """Two trash entries; their ids by name."""
+    env_in_home("first")
+    env_in_home("second")
+    cli("ls")
+    assert cli("rm", "first", "second", "--yes").returncode == 0
+    return {e["name"]: e["id"] for e in json.loads(cli("trash", "list", "--json").stdout)}
+
+
+def _shows_the_entries(stdout: str, ids: dict[str, str]) -> None:
+    lines = stdout.splitlines()
+    assert lines[0].split() == ["NAME", "REMOVED", "SIZE", "ID"]
+    assert sorted((line.split()[0], line.split()[-1]) for line in lines[1:]) == sorted(ids.items())
+
+
+def test_trash_empty_without_yes_off_a_terminal_lists_and_deletes_nothing(
+    cli: Any, workon_home: Path, two_in_trash: dict[str, str]
+) -> None:
+    result = cli("trash", "empty")  # stdin is a pipe, not a terminal
+    assert result.returncode == 1
+    _shows_the_entries(result.stdout, two_in_trash)
+    assert "2 entries" in result.stderr and "to free" in result.stderr
+    assert "nothing deleted: no terminal to confirm on (pass --yes to confirm)" in result.stderr
+    assert _trash_ids(workon_home) == sorted(two_in_trash.values())
+
+
+def test_trash_empty_dry_run_lists_and_deletes_nothing(
+    cli: Any, workon_home: Path, two_in_trash: dict[str, str]
+) -> None:
+    result = cli("trash", "empty", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    _shows_the_entries(result.stdout, two_in_trash)
+    assert "dry run: nothing deleted" in result.stderr
+    assert _trash_ids(workon_home) == sorted(two_in_trash.values())
+
+
+def test_trash_empty_on_a_terminal_shows_then_asks_then_acts(
+    workon_home: Path, two_in_trash: dict[str, str]
+) -> None:
+    declined = answer_on_terminal(["trash", "empty"], "n")
+    _shows_the_entries(declined.before, two_in_trash)  # on screen before the question
+    assert "delete 2 entries for good? They cannot be restored." in declined.stderr
+    assert declined.status == 1 and "nothing deleted" in declined.stderr
+    assert _trash_ids(workon_home) == sorted(two_in_trash.values())
+    accepted = answer_on_terminal(["trash", "empty"], "y")
+    assert accepted.status == 0, accepted.stderr
+    assert "deleted 2 entries" in accepted.stderr
+    assert _trash_ids(workon_home) == []
+
+
+def test_trash_empty_of_an_empty_trash_says_so(cli: Any, workon_home: Path) -> None:
+    result = cli("trash", "empty")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "venvreg: nothing to delete: no trash entries at all\n"
+    assert result.stdout == ""
 
 
 def test_trash_empty_refuses_a_bad_duration(cli: Any, workon_home: Path) -> None:

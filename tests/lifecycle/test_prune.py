@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from support import make_plain_venv
+from support import answer_on_terminal, make_plain_venv
 from venvreg.envdir.identity import identity_of
 
 from .conftest import DAY, backdate, insert_row, json_out, ok, row, rows, trash_ids
@@ -47,6 +47,19 @@ def test_without_yes_and_without_a_terminal_it_lists_deletes_nothing_and_fails(
     assert "unused for 200 days" in result.stdout
     assert "nothing removed: no terminal to confirm on (pass --yes to confirm)" in result.stderr
     assert (sorted(os.listdir(workon_home)), rows(workon_home)) == before
+    assert trash_ids(workon_home) == []
+
+
+def test_the_candidates_are_on_screen_before_the_question(
+    cli: CliRunner, workon_home: Path
+) -> None:
+    """`venvreg prune | tee log` on a terminal: the table is out before the question."""
+    _envs(workon_home, "old-a", "old-b")
+    ok(cli("ls"))
+    asked = answer_on_terminal(["prune"], "n")
+    assert [line.split()[0] for line in asked.before.splitlines()] == ["NAME", "old-a", "old-b"]
+    assert "move 2 environment(s)" in asked.stderr
+    assert asked.status == 1 and "nothing removed" in asked.stderr
     assert trash_ids(workon_home) == []
 
 
@@ -110,6 +123,33 @@ def test_missing_removes_only_the_row(cli: CliRunner, workon_home: Path, tmp_pat
     assert [r["name"] for r in rows(workon_home)] == ["kept"]
     assert (tmp_path / "moved-away" / "pyvenv.cfg").is_file() and kept.exists()
     assert trash_ids(workon_home) == []
+
+
+def test_a_bare_prune_that_finds_nothing_names_its_rule_and_the_other_selectors(
+    cli: CliRunner, workon_home: Path, tmp_path: Path
+) -> None:
+    broken, gone, _ = _envs(workon_home, "broken", "gone", "fine", age=1)
+    (broken / "bin" / "python").unlink()
+    (broken / "bin" / "python").symlink_to(tmp_path / "uninstalled" / "python3")
+    ok(cli("ls"))
+    shutil.move(str(gone), str(tmp_path / "moved-away"))
+    result = ok(cli("prune"))
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "venvreg: nothing to prune: no environment unused for 90 days (the prune.unused_days "
+        "setting; --unused-for to choose another)",
+        "venvreg: the registry knows of 1 broken, 1 missing: see `venvreg prune --broken "
+        "--missing`",
+    ]
+    report = json_out(ok(cli("prune", "--dry-run", "--json")))
+    assert (report["candidates"], report["other_selectors"]) == (
+        [],
+        {"--broken": 1, "--missing": 1},
+    )
+    hinted = _candidates(cli, "--broken", "--missing")
+    assert sorted(hinted) == ["broken", "gone"]  # the hint's command finds exactly those
+    chosen = cli("prune", "--broken", "--dry-run")
+    assert "the registry knows of 1 missing" not in chosen.stderr  # a candidate was found
 
 
 def test_broken_project_gone_and_size_policies(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import sysconfig
@@ -102,7 +101,7 @@ def _shell_wipeenv(env: Path) -> tuple[int, list[str], str]:
 
 @pytest.mark.parametrize("front_end", ["venvreg wipe", "wipeenv"])
 def test_wipe_and_wipeenv_do_the_same(
-    cli: CliRunner, make_env: Callable[..., Path], workon_home: Path, front_end: str
+    cli: CliRunner, make_env: Callable[..., Path], front_end: str
 ) -> None:
     """One operation (core/wipe.py) behind both front ends: a package snapshot first, then
     only the non-seed packages uninstalled with the env's own pip."""
@@ -117,9 +116,10 @@ def test_wipe_and_wipeenv_do_the_same(
     assert ok(cli("freeze", "api")).stdout == ""
     assert ok(env_python(env, "import pip; print('pip ok')")).stdout == "pip ok\n"
     assert json_out(ok(cli("show", "api", "--json")))["snapshots"] == 1
-    with sqlite3.connect(workon_home / ".venvreg" / "registry.sqlite3") as conn:
-        kept = conn.execute("SELECT reason, requirements FROM snapshots").fetchall()
-    assert [(reason, requirements.splitlines()) for reason, requirements in kept] == [
+    kept = json_out(
+        ok(cli("registry", "query", "select reason, requirements from snapshots", "--json"))
+    )
+    assert [(row["reason"], row["requirements"].splitlines()) for row in kept] == [
         ("wipe", ["six==1.17.0"])
     ]
 

@@ -116,8 +116,8 @@ def test_hostile_values_in_error_branches(shell, sb):
     err = run.stderr
     assert run.rc("workon") == 1
     assert (
-        f"ERROR: Environment '{missing}' does not exist. Create it with 'mkvirtualenv {missing}'."
-        in err
+        # `missing` is NAMES[0] and more: a typo of it, as far as workon can tell
+        f"ERROR: Environment '{missing}' does not exist. Did you mean '{NAMES[0]}'?" in err
     )
     assert run.rc("show") == 1 and f"ERROR: Environment '{missing}' does not exist." in err
     assert run.rc("cp") == 1 and "Please provide a valid virtualenv to copy." in err

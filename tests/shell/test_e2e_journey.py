@@ -304,7 +304,7 @@ def test_lsvirtualenv_and_showvirtualenv(shell, make_sandbox):
     assert f"path: {listing.workon_home / 'beta two'}" in show
     assert run.rc("help") == 1
     assert "lsvirtualenv [-blh]" in rest
-    assert run.rc("show_none") == 1
+    assert run.rc("show_none") == 2
     assert "showvirtualenv [env]" in rest
 
 
@@ -397,7 +397,7 @@ def test_add2virtualenv_and_toggleglobalsitepackages(shell, sb):
     assert run.rc("add") == 0, run.describe()
     assert (run["BEFORE"], run["ADDED"], run["REMOVED"]) == ("False", "True", "False")
     assert run.rc("remove") == 0
-    assert run.rc("usage") == 1
+    assert run.rc("usage") == 2
     assert "Usage: add2virtualenv dir [dir ...]" in run.text()
     assert run.rc("toggle1") == 0 and run.rc("toggle2") == 0 and run.rc("toggle3") == 0
     assert (run["GLOBAL0"], run["GLOBAL1"], run["GLOBAL2"]) == ("False", "True", "False")

@@ -250,6 +250,31 @@ def test_function_file_commands_cannot_be_hijacked() -> None:
             assert "-LiteralPath" in parameters, text_of(node)
 
 
+def ascii_expression_value(expression: str) -> str:
+    """The value of what quote_pwsh_ascii writes, read from tree-sitter's tree: single-quoted
+    strings and [char]0xHHHH casts joined by +, nothing else."""
+    assert expression.isascii(), expression
+    root = PARSER.parse(expression.encode("ascii")).root_node
+    assert syntax_problems(expression) == []
+    ordered = sorted(
+        nodes_of_type(root, "verbatim_string_characters") + nodes_of_type(root, "cast_expression"),
+        key=lambda node: node.start_byte,
+    )
+    units: list[str] = []
+    for node in ordered:
+        if node.type == "verbatim_string_characters":
+            units.append(powershell_string(text_of(node)))
+            continue
+        (kind,) = nodes_of_type(node, "type_literal")
+        (number,) = nodes_of_type(node, "hexadecimal_integer_literal")
+        assert text_of(kind) == "[char]"
+        units.append(chr(int(text_of(number), 16)))
+    operators = {text_of(n) for n in nodes_of_type(root, "+")}
+    assert operators <= {"+"}
+    joined = "".join(units).encode("utf-16-le", "surrogatepass")
+    return joined.decode("utf-16-le")
+
+
 def test_init_prints_the_default_home_and_the_file(cli, tmp_path: Path, monkeypatch) -> None:
     home = tmp_path / HOSTILE_FOLDER
     monkeypatch.setenv("WORKON_HOME", str(home))
@@ -259,7 +284,9 @@ def test_init_prints_the_default_home_and_the_file(cli, tmp_path: Path, monkeypa
     assert rest == FUNCTION_FILE.read_text(encoding="utf-8")
     assert syntax_problems(result.stdout) == []
     assert first.startswith("$global:__VenvregDefaultHome = ")
-    assert powershell_string(first.removeprefix("$global:__VenvregDefaultHome = ")) == str(home)
+    assert ascii_expression_value(first.removeprefix("$global:__VenvregDefaultHome = ")) == str(
+        home
+    )
     assert cli("init", "powershell").stdout == result.stdout
     path = cli("init", "pwsh", "--path")  # the installed copy: site-packages in CI
     assert Path(path.stdout.strip()).name == "venvreg.ps1"
@@ -434,7 +461,7 @@ def test_commands_inside_the_active_env(cli, world: World, tmp_path: Path) -> No
     assert emitted(cli, "add2virtualenv", env=active) == [
         ("__venvreg_print", ["Usage: add2virtualenv dir [dir ...]"]),
         ("__venvreg_print", ["", "Existing paths:", str(extra)]),
-        ("__venvreg_status", ["1"]),
+        ("__venvreg_status", ["2"]),
     ]
     enabled = [("__venvreg_print", ["Enabled global site-packages"])]
     assert emitted(cli, "toggleglobalsitepackages", env=active) == enabled
@@ -570,6 +597,14 @@ def test_real_pwsh_end_to_end(isolated: Path, tmp_path: Path, plain_venv) -> Non
             encoding="utf-8",
         )
         script.chmod(0o755)
+    # A hook that calls `exit`: it ends the hook only, never the session nor the command.
+    (other_env / "bin" / "postactivate.ps1").write_text(
+        HOOK_LOG_PS1.format(log=q(str(log)), label="'postactivate@otherbin ' + $PSCommandPath")
+        + "exit 7\n",
+        encoding="utf-8",
+    )
+    tilde_project = isolated / "tilde project"
+    tilde_project.mkdir()
     (home / ".venvreg").mkdir(exist_ok=True)
     auto_project = tmp_path / "auto \u2018p\u2019 [ab]*? $(touch PWNED)"
     (auto_project / "sub").mkdir(parents=True)
@@ -593,7 +628,19 @@ function global:venvreg {{ throw 'hijacked venvreg' }}
 $env:WORKON_HOME = {q(str(home))}
 $env:VENVREG_EXE = {q(venvreg_exe())}
 . {q(str(FUNCTION_FILE))}
-. {q(str(FUNCTION_FILE))}
+# Another module (zoxide-like) chains the handler, then the profile is loaded again, this
+# time as init prints it: the handler must not end up calling itself.
+$global:ForeignCount = 0
+$ic = $ExecutionContext.SessionState.InvokeCommand
+$foreignPrevious = $ic.LocationChangedAction
+$ic.LocationChangedAction = [EventHandler[Management.Automation.LocationChangedEventArgs]] {{
+    param($s, $e)
+    $global:ForeignCount++
+    if ($null -ne $foreignPrevious) {{ $foreignPrevious.Invoke($s, $e) }}
+}}.GetNewClosure()
+$initCode = & $env:VENVREG_EXE init pwsh | Microsoft.PowerShell.Utility\\Out-String
+Microsoft.PowerShell.Utility\\Invoke-Expression $initCode
+show DEFAULTHOME $global:__VenvregDefaultHome
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show PATH0 $env:PATH
 workon {q(name)}
@@ -629,6 +676,11 @@ Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(auto_project /
 show AUTO2 ([string]$env:VIRTUAL_ENV)
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show AUTO3 ([string]$env:VIRTUAL_ENV)
+$before = $global:ForeignCount
+Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
+show FOREIGN ($global:ForeignCount - $before)
+setvirtualenvproject {q(other)} '~/tilde project'
+show TILDE ([System.IO.File]::ReadAllText({q(str(other_env / ".project"))}).Trim())
 exit 0
 """
     environment = {
@@ -668,7 +720,10 @@ exit 0
     assert values["PROMPT1"] == f"({name}) base> "
     assert values["PATH1"] == f"{env / 'bin'}{sep}{path0}"
     assert values["LOC1"] == str(project)
-    assert values["rc2"] == "0", report
+    assert values["rc2"] == "0", report  # the hook's `exit 7` is not the status
+    assert values["DEFAULTHOME"] == str(home)
+    assert values["TILDE"] == str(tilde_project)
+    assert values["FOREIGN"] == "1", report
     assert values["VE2"] == str(other_env)
     assert values["PATH2"] == f"{other_env / 'bin'}{sep}{path0}"
     assert values["PROMPT2"] == f"({other}) base> "
@@ -698,12 +753,14 @@ exit 0
         f"postdeactivate@home post_deactivate,{name}",
         f"preactivate@home {other} {home}",
         "postactivate@home post_activate",
+        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
         # deactivate
         "predeactivate@home pre_deactivate",
         f"postdeactivate@home post_deactivate,{other}",
         # auto-activation: entering the project, then leaving it
         f"preactivate@home {other} {home}",
         "postactivate@home post_activate",
+        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
         "predeactivate@home pre_deactivate",
         f"postdeactivate@home post_deactivate,{other}",
     ]

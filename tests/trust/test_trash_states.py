@@ -66,7 +66,7 @@ def two_trashed(cli: Cli, env_in_home: Callable[[str], Path]) -> dict[str, Path]
 def test_trash_empty_killed_midway_lists_no_half_entry_and_is_finished(
     cli: Cli, start_cli: Start, hold: Hold, two_trashed: dict[str, Path], workon_home: Path
 ) -> None:
-    process = start_cli("trash", "empty", env=hold.env("delete-started"))
+    process = start_cli("trash", "empty", "--yes", env=hold.env("delete-started"))
     hold.kill_when_held(process)  # one entry is being deleted: entry.json gone, env not yet
 
     reported = cli("doctor", "--json")  # doctor reports it, and leaves it to the next command

@@ -15,6 +15,9 @@ from venvreg.settings.paths import is_within
         ("/a/bc", "/a/b", False, False),  # a prefix of the name is not a parent
         ("/a", "/a/b", False, False),
         ("/a/b/c", "/a/b/", True, True),  # a trailing separator on the folder changes nothing
+        ("/a/b", "/a/b/", False, True),  # ... nor on either side of the same folder
+        ("/a/b/", "/a/b", False, True),
+        ("/", "/", False, True),
         ("/anything", "/", True, True),  # the root holds every absolute path
         ("relative/x", "/a", False, False),
     ],

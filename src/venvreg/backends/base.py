@@ -25,6 +25,30 @@ class CreateOptions:
     interpreter: Path | None
     prompt: str | None
     system_site_packages: bool
+    # virtualenv options given to mkvirtualenv, mktmpenv or mkproject, passed through
+    extra: tuple[str, ...] = ()
+
+
+# The virtualenv options venv and uv can take, and what each becomes there. Any other is refused
+# before anything is made, naming the backend.
+TRANSLATED: dict[str, dict[str, tuple[str, ...]]] = {
+    "venv": {
+        "--without-pip": ("--without-pip",),
+        "--no-pip": ("--without-pip",),
+        "--no-seed": ("--without-pip",),
+        "--copies": ("--copies",),
+        "--always-copy": ("--copies",),
+        "--symlinks": ("--symlinks",),
+        "--system-site-packages": ("--system-site-packages",),
+    },
+    "uv": {
+        "--without-pip": (),  # uv seeds pip only when asked (--seed, dropped below)
+        "--no-pip": (),
+        "--no-seed": (),
+        "--symlinks": (),  # uv always links the interpreter
+        "--system-site-packages": ("--system-site-packages",),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -33,18 +57,37 @@ class Backend:
 
     name: str
 
+    def check_extra(self, extra: tuple[str, ...]) -> None:
+        """Refuse, before anything is made, a passed-through option this backend cannot take
+        (virtualenv itself judges its own options)."""
+        known = TRANSLATED.get(self.name)
+        if known is None:
+            return
+        for word in extra:
+            if word not in known:
+                raise UsageError(
+                    f"the {self.name} backend cannot take the virtualenv option {word!r}; "
+                    "use the virtualenv backend (venvreg config set backend virtualenv)"
+                )
+
     def command(self, options: CreateOptions) -> list[str]:
         """The child process for venv and uv (virtualenv runs in this process)."""
+        self.check_extra(options.extra)
+        known = TRANSLATED[self.name]
+        extra = [arg for word in options.extra for arg in known[word]]
         if self.name == "venv":
             argv = [str(options.interpreter or _base_python()), "-m", "venv"]
         else:
             # --allow-existing: the folder holds the creation marker (core/create.py); uv keeps it
-            argv = [_uv_binary(), "venv", "--seed", "--no-config", "--quiet", "--allow-existing"]
+            unseeded = {"--without-pip", "--no-pip", "--no-seed"} & set(options.extra)
+            seed = [] if unseeded else ["--seed"]
+            argv = [_uv_binary(), "venv", *seed, "--no-config", "--quiet", "--allow-existing"]
             argv += ["--python", str(options.interpreter or _base_python())]
         if options.prompt is not None:
             argv += ["--prompt", options.prompt]
         if options.system_site_packages:
             argv.append("--system-site-packages")
+        argv += [word for word in dict.fromkeys(extra) if word not in argv]
         return [*argv, "--", str(options.target)]
 
     def create(self, options: CreateOptions, sink: process.OutputSink) -> None:
@@ -55,8 +98,29 @@ class Backend:
         process.run(self.command(options), f"{self.name} creating the environment", sink, env)
 
 
+@dataclass(frozen=True)
+class ProgramBackend(Backend):
+    """The user's own creation program (VIRTUALENVWRAPPER_VIRTUALENV and its ARGS), run as
+    virtualenvwrapper runs it: `PROGRAM ARGS... [--python=X] WORDS... NAME` in WORKON_HOME.
+    `words` are the user's own (options and name); the folder it fills already holds the
+    creation marker, which virtualenv and venv leave alone."""
+
+    argv: tuple[str, ...] = ()
+    cwd: str = "."
+
+    def check_extra(self, extra: tuple[str, ...]) -> None:
+        return None  # the program judges its own options
+
+    def create(self, options: CreateOptions, sink: process.OutputSink) -> None:
+        process.run(self.argv, f"{self.name} creating the environment", sink, cwd=self.cwd)
+        if not (options.target / "pyvenv.cfg").is_file():
+            raise VenvregError(
+                f"{self.name} made no environment in {str(options.target)!r} (no pyvenv.cfg)"
+            )
+
+
 def _virtualenv_arguments(options: CreateOptions) -> list[str]:
-    argv = ["--no-periodic-update", "--no-download"]
+    argv = ["--no-periodic-update", "--no-download", *options.extra]
     if options.interpreter is not None:
         argv += ["--python", str(options.interpreter)]
     if options.prompt is not None:
@@ -74,8 +138,8 @@ def _virtualenv_in_process(options: CreateOptions) -> None:
 
     try:
         cli_run(_virtualenv_arguments(options), setup_logging=False)
-    except SystemExit as exit_:  # argparse refusing an argument
-        raise VenvregError(f"virtualenv refused the arguments (exit {exit_.code})") from None
+    except SystemExit as exit_:  # argparse refusing an argument (it printed why)
+        raise UsageError(f"virtualenv refused the arguments (exit {exit_.code})") from None
     except (RuntimeError, OSError, ValueError) as error:
         raise VenvregError(f"virtualenv creating the environment failed: {error}") from None
 

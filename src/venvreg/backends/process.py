@@ -82,6 +82,7 @@ def run(
     what: str,
     sink: OutputSink,
     env: dict[str, str] | None = None,
+    cwd: str | None = None,
 ) -> None:
     """Run `command`, passing each output line to `sink`; kill it if we are interrupted."""
     child_env = {**os.environ, **(env or {}), TOKEN_VARIABLE: " ".join(locks.held_tokens())}
@@ -92,6 +93,7 @@ def run(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=child_env,
+        cwd=cwd,
         pass_fds=locks.held_descriptors(),
         preexec_fn=_die_with_parent(),  # started from the main thread only: see its docstring
     )

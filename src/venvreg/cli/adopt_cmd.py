@@ -33,10 +33,11 @@ def adopt_command(
     project (never into a folder that holds more than an env, such as a project made with
     `python -m venv .`: adopt says so). Refused, with scan's reason: folders scan does not call
     an env (a lone pyvenv.cfg, anything inside a site-packages folder), envs already
-    registered, and envs directly in WORKON_HOME (registered automatically); an adopted env
-    whose folder was made again at its path is adopted again under its name. Then workon, ls,
+    registered (an adopted env whose folder was made again at its path stays registered, with
+    its history), and envs directly in WORKON_HOME (registered automatically). Then workon, ls,
     show and rm work as for any env.
 
+    \b
     Example: venvreg adopt ~/src/api/.venv ~/old/tool/venv
     """
     from ..core.adopt import adopt
@@ -70,9 +71,6 @@ def describe(result: AdoptResult) -> str:
     if record.name != result.wanted:
         renamed = f" ({quoted(result.wanted)} is taken)"
     verb = "adopted"
-    if result.replaced:
-        verb = "adopted again"
-        details.append("its folder was made again since: use history reset")
     if result.foreign:
         details.append(
             f"note: {holds_more(list(result.foreign))}; rm, prune and purge act on the "
@@ -91,6 +89,7 @@ def forget_command(
     automatically, so it would come back at the next listing; move it out of WORKON_HOME, or
     remove it with rm. A forgotten env shows up again, unregistered, in `venvreg scan`.
 
+    \b
     Example: venvreg forget old-api
     """
     from ..core.adopt import forget

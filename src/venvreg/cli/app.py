@@ -46,7 +46,7 @@ MODULES: dict[str, tuple[str, ...]] = {
 
 HELP = (
     "A central registry of Python virtual environments, in the spirit of "
-    "virtualenvwrapper.\n\nExample: venvreg create demo -p 3.12 && venvreg ls"
+    "virtualenvwrapper.\n\n\b\nExample: venvreg create demo -p 3.12 && venvreg ls"
 )
 
 
@@ -83,7 +83,7 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
         pass
 
     main_callback.__doc__ = HELP
-    word = next((arg for arg in argv or [] if not arg.startswith("-")), None)
+    word = _command_word(argv or [])
     wanted = [module for module, words in MODULES.items() if word in words]
     for name in wanted or list(MODULES):
         importlib.import_module(f"{__package__}.{name}").register(app)
@@ -91,6 +91,24 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
 
     guard_name_parameters(app)
     return app
+
+
+def _command_word(argv: list[str]) -> str | None:
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def _shell_function_error(word: str) -> str | None:
+    """The one line for `venvreg workon` and the like: those are shell functions, which the
+    user has not set up yet if they typed them after `venvreg`."""
+    from ..shellcmds import COLD_HANDLERS
+
+    if word not in {"workon", "lsvirtualenv", "deactivate", *COLD_HANDLERS}:
+        return None
+    return (
+        f"`{word}` is a shell function, not a venvreg command: put "
+        '`eval "$(venvreg init bash)"` (or zsh, fish, pwsh) in your shell\'s startup file '
+        "and open a new shell; `venvreg init --help` shows how"
+    )
 
 
 def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
@@ -105,6 +123,11 @@ def run(argv: list[str] | None = None) -> int:
             signal.signal(signum, _raise_interrupted)
     try:
         arguments = sys.argv[1:] if argv is None else argv
+        word = _command_word(arguments)
+        not_ours = _shell_function_error(word) if word is not None else None
+        if not_ours is not None:
+            message(f"error: {not_ours}")
+            return 2
         app = build_app(arguments)
         result = app(args=arguments, prog_name="venvreg", standalone_mode=False)
     except VenvregError as error:

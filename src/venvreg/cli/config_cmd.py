@@ -11,7 +11,8 @@ from ..text import quoted
 from .output import message, print_json, print_lines, print_table
 
 config_app = typer.Typer(
-    help="Settings in a TOML file (edited in place: your comments survive).",
+    help="Settings in a TOML file (edited in place: your comments survive).\n\n\b\n"
+    "Example: venvreg config set trash_days 14",
     no_args_is_help=True,
 )
 
@@ -28,6 +29,7 @@ def _show(value: Any) -> str:
 def config_path_command() -> None:
     """Print where the config file is (VENVREG_CONFIG overrides it).
 
+    \b
     Example: $EDITOR "$(venvreg config path)"
     """
     print_lines([str(config_path())])
@@ -39,6 +41,7 @@ def config_list(
 ) -> None:
     """Every key with its effective value and where it comes from.
 
+    \b
     Example: venvreg config list
     """
     settings = load_settings()
@@ -57,6 +60,7 @@ def config_list(
 def config_get(key: str = typer.Argument(..., help="Key, e.g. prune.unused_days.")) -> None:
     """Print one key's effective value.
 
+    \b
     Example: venvreg config get trash_days
     """
     lookup_key(key)
@@ -70,6 +74,7 @@ def config_set(
 ) -> None:
     """Set one key in the config file.
 
+    \b
     Example: venvreg config set prune.unused_days 60
     """
     from ..settings.config_edit import set_value
@@ -84,6 +89,7 @@ def config_set(
 def config_unset(key: str = typer.Argument(..., help="Key to remove from the file.")) -> None:
     """Remove one key from the config file, so its default applies again.
 
+    \b
     Example: venvreg config unset default_python
     """
     from ..settings.config_edit import unset_value

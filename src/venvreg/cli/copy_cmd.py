@@ -19,6 +19,7 @@ def copy_command(
     Never a file copy: venvs embed their absolute path, so a copied folder would still run
     the original's scripts. The packages are read from SOURCE's metadata and installed by pip.
 
+    \b
     Example: venvreg copy api api-experiment
     """
     from ..core.copy import copy_env
@@ -37,6 +38,7 @@ def rename_command(
     The project link, hook files and use history follow. All or nothing: if anything fails or
     is interrupted, OLD stays as it was and NEW does not exist.
 
+    \b
     Example: venvreg rename api api-legacy
     """
     from ..core.rename import rename_env

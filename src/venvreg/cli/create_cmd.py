@@ -40,6 +40,7 @@ def create_command(
     All or nothing: a failure or an interruption (Ctrl-C, SIGTERM, SIGHUP) leaves neither a
     folder nor a registry row. Progress goes to stderr.
 
+    \b
     Example: venvreg create api -p 3.12 -a ~/src/api -r ~/src/api/requirements.txt
     """
     from ..core.create import CreateRequest, create

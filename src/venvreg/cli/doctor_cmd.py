@@ -28,6 +28,7 @@ def doctor_command(
     folder is gone and env folders the registry does not know, and what interrupted creations,
     removals and rebuilds left behind. Read-only: it changes nothing and runs nothing it finds.
 
+    \b
     Example: venvreg doctor || venvreg rebuild --broken
     """
     from ..core.doctor import diagnose

@@ -27,6 +27,7 @@ def export_command(
     """Write a TOML manifest of every environment: name, Python version, backend, project
     folder and packages (read from metadata, nothing is run). `venvreg import` recreates them.
 
+    \b
     Example: venvreg export -o envs.toml   # then, on the new machine: venvreg import envs.toml
     """
     from ..core.manifest import export_manifest
@@ -67,6 +68,7 @@ def import_command(
     index, find-links, a trusted host, a nested requirements file) fails unless
     --allow-pip-options.
 
+    \b
     Example: venvreg import envs.toml --dry-run
     """
     from ..core.importer import CREATE, FAIL, REPLACE, SKIP, plan_import, run_step

@@ -24,6 +24,7 @@ def freeze_command(
 
     Editable and VCS installs come out as pip freeze writes them (from direct_url.json).
 
+    \b
     Example: venvreg freeze api -o requirements.lock
     """
     from ..core.freeze import freeze

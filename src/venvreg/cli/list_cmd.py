@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..core.sorting import SORT_KEYS
-from ..text import quoted
+from ..text import no_envs_hint, quoted
 from .common import ENV_HEADERS, env_json, env_row, opened, twin_row
 from .output import message, print_json, print_lines, print_table
 
@@ -22,6 +22,7 @@ def list_command(
     Folders made in WORKON_HOME by plain virtualenv or `python -m venv` appear without any
     command; folders deleted by hand show as missing.
 
+    \b
     Example: venvreg ls --sort size
     """
     from ..core.case_twins import case_twins
@@ -46,7 +47,9 @@ def list_command(
         for twin in twins:
             if twin.twin_of == record.name:
                 rows.append([twin.name] if brief else twin_row(twin))
-    if brief:
+    if not rows:
+        message(no_envs_hint(str(context.home.root)))
+    elif brief:
         print_lines([row[0] for row in rows])
     else:
         print_table(ENV_HEADERS, rows)

@@ -124,7 +124,9 @@ def stdin_is_terminal() -> bool:
 
 
 def confirm(question: str) -> bool:
-    """Ask on stderr, answer from stdin; anything but y/yes is no."""
+    """Ask on stderr, answer from stdin; anything but y/yes is no. What stdout holds so far
+    goes out first: `venvreg prune | tee log` shows the candidates before the question."""
+    sys.stdout.flush()
     print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline()
     return answer.strip().lower() in ("y", "yes")

@@ -9,7 +9,8 @@ from .common import opened
 from .output import message, print_lines
 
 project_app = typer.Typer(
-    help="The project folder linked to an environment (kept in step with its .project file).",
+    help="The project folder linked to an environment (kept in step with its .project file)."
+    "\n\n\b\nExample: venvreg project set api ~/src/api",
     no_args_is_help=True,
 )
 
@@ -21,6 +22,7 @@ def project_set(
 ) -> None:
     """Link NAME to FOLDER, in the registry and in the env's .project file.
 
+    \b
     Example: venvreg project set api ~/src/api
     """
     from ..core.project import set_project
@@ -35,6 +37,7 @@ def project_show(name: str = typer.Argument(..., help="Environment name.")) -> N
     """Print NAME's project folder; exit 1 when it has none. With auto_activate on, a note
     says when auto-activation does not follow the link (one the env brought along).
 
+    \b
     Example: cd "$(venvreg project show api)"
     """
     from ..core.project import show_project

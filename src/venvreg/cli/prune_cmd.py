@@ -67,6 +67,7 @@ def prune_command(
     WORKON_HOME unless --include-adopted (then each is confirmed on its own, on a terminal).
     Without --yes it asks; with no terminal to ask on it lists, removes nothing and exits 1.
 
+    \b
     Example: venvreg prune --unused-for 180d --larger-than 500M --dry-run
     """
     from ..core.prune import Policy, find_candidates, parse_size, prune
@@ -86,7 +87,7 @@ def prune_command(
             include_adopted=include_adopted,
         )
         plan = find_candidates(context, policy)
-        _show(plan, as_json)
+        _show(plan, as_json, default_rule=None if selected else days)
         chosen = _choose(plan, yes, dry_run, as_json)
         if not chosen:
             return
@@ -119,8 +120,28 @@ def _last_use(candidate: Candidate) -> str:
     return f"{ago(use.at)} ({use.source})" if use.source else "never"
 
 
-def _show(plan: PrunePlan, as_json: bool) -> None:
-    """The candidates on stdout (table or JSON), the envs left alone on stderr."""
+_SELECTOR_WORDS = {"--broken": "broken", "--missing": "missing", "--project-gone": "project gone"}
+
+
+def _nothing_found(plan: PrunePlan, default_rule: int | None) -> None:
+    """Say which rule found nothing, and what the other selectors would find."""
+    if default_rule is not None:
+        rule = (
+            f"no environment unused for {default_rule} days (the prune.unused_days setting; "
+            "--unused-for to choose another)"
+        )
+    else:
+        rule = "no environment matches the selectors given"
+    message(f"nothing to prune: {rule}")
+    others = plan.other_selectors
+    if others:
+        found = ", ".join(f"{count} {_SELECTOR_WORDS[flag]}" for flag, count in others.items())
+        message(f"the registry knows of {found}: see `venvreg prune {' '.join(others)}`")
+
+
+def _show(plan: PrunePlan, as_json: bool, default_rule: int | None) -> None:
+    """The candidates on stdout (table or JSON), the envs left alone on stderr.
+    `default_rule`: the days of the unused rule when no selector was given."""
     if as_json:
         print_json(_json(plan))
     elif plan.candidates:
@@ -139,7 +160,7 @@ def _show(plan: PrunePlan, as_json: bool) -> None:
                 f"{human_size(plan.reclaimable)} reclaimable"
             )
         else:
-            message("nothing to prune")
+            _nothing_found(plan, default_rule)
 
 
 def _json(plan: PrunePlan) -> dict[str, Any]:
@@ -159,6 +180,7 @@ def _json(plan: PrunePlan) -> dict[str, Any]:
             for c in plan.candidates
         ],
         "reclaimable_bytes": plan.reclaimable,
+        "other_selectors": plan.other_selectors,
         "left_alone": [{"name": record.name, "why": why} for record, why in plan.left_alone],
     }
 

@@ -34,6 +34,7 @@ def rebuild_command(
     `venvreg rm NAME && venvreg restore ID` rolls back. A failure or an interruption (Ctrl-C,
     SIGTERM) puts the old env back under its name, untouched.
 
+    \b
     Example: venvreg rebuild --broken        # after brew or pyenv upgraded Python
     """
     from ..core.rebuild import broken_envs, plan_rebuild, rebuild

@@ -31,6 +31,7 @@ def remove_command(
     link goes. Without --yes it asks; with no terminal to ask on it deletes nothing and
     exits 1.
 
+    \b
     Example: venvreg rm old-api scratch --yes
     """
     from ..core.remove import plan_removal, remove

@@ -29,6 +29,7 @@ def run_command(
     the other under a header, goes on when one fails, and exits 1 if any did (these runs are not
     counted as uses: maintenance is not use).
 
+    \b
     Example: venvreg run api -- python -m pytest -q
     """
     from ..core.lookup import get_present_env
@@ -101,6 +102,7 @@ def wipe_command(
     """Uninstall every package but pip, setuptools and wheel, with the env's own pip (what the
     shell's wipeenv does). The package list is kept as a snapshot in the registry first.
 
+    \b
     Example: venvreg wipe api --yes && venvreg run api -- pip install -r requirements.txt
     """
     from ..core.lookup import get_present_env

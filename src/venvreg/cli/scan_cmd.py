@@ -63,6 +63,7 @@ def scan_command(
     walk and prints what was found so far (exit 130). --adopt shows a numbered pick list (on a
     terminal; --all --yes in scripts, else nothing is adopted and the exit status is 1).
 
+    \b
     Example: venvreg scan ~/src --exclude 'archive*' --adopt
     """
     from ..core.scan import ScanOptions, scan

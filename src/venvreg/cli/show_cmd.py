@@ -15,6 +15,7 @@ def show_command(
 ) -> None:
     """Show everything the registry and the folder know, with the health verdict and its cause.
 
+    \b
     Example: venvreg show api --json
     """
     from ..core.show import show_env

@@ -6,13 +6,25 @@ from typing import Optional
 
 import typer
 
+from ..errors import EXIT_FAILURE
 from ..settings.durations import parse_duration
 from ..text import quoted
 from .common import opened
-from .output import ago, human_size, iso_time, message, print_json, print_table, progress
+from .output import (
+    ago,
+    confirm,
+    human_size,
+    iso_time,
+    message,
+    print_json,
+    print_table,
+    progress,
+    stdin_is_terminal,
+)
 
 trash_app = typer.Typer(
-    help="Removed environments waiting to expire (see the trash_days setting).",
+    help="Removed environments waiting to expire (see the trash_days setting).\n\n\b\n"
+    "Example: venvreg trash list",
     no_args_is_help=True,
 )
 
@@ -22,6 +34,7 @@ def restore_command(
 ) -> None:
     """Bring a removed environment back from the trash, where it was, with its history.
 
+    \b
     Example: venvreg restore old-api
     """
     from ..core.restore import restore
@@ -38,6 +51,7 @@ def trash_list(
 ) -> None:
     """List the trash, newest first.
 
+    \b
     Example: venvreg trash list --json
     """
     from ..core.restore import missing_part
@@ -74,25 +88,56 @@ def trash_list(
     print_table(["NAME", "REMOVED", "SIZE", "KIND", "WAS AT", "ID"], rows)
 
 
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
 @trash_app.command("empty")
 def trash_empty(
     older_than: Optional[str] = typer.Option(
         None, "--older-than", help="Only entries removed longer ago than this (e.g. 30d, 12h)."
     ),
+    yes: bool = typer.Option(False, "-y", "--yes", help="Do not ask for confirmation."),
+    dry_run: bool = typer.Option(False, "-n", "--dry-run", help="Show what would be deleted only."),
 ) -> None:
-    """Delete trash entries for good and report the space freed.
+    """Delete trash entries for good and report the space freed. It lists what goes and asks
+    first; with no terminal to ask on it lists, deletes nothing and exits 1 (pass --yes).
+    Deleted entries cannot be restored.
 
-    Example: venvreg trash empty --older-than 2w
+    \b
+    Example: venvreg trash empty --older-than 2w --dry-run
     """
-    from ..core.trash import empty_trash
+    from ..core.trash import delete_entries, entries_older_than, entry_size
 
     seconds = parse_duration(older_than) if older_than is not None else None
     with opened() as context:
-        result = empty_trash(context.home, seconds)
-    message(
-        f"deleted {len(result.removed)} entr{'y' if len(result.removed) == 1 else 'ies'}, "
-        f"freed {human_size(result.bytes_freed)}"
-    )
+        entries = entries_older_than(context.home, seconds)
+        if not entries:
+            scope = f"removed more than {older_than} ago" if older_than is not None else "at all"
+            message(f"nothing to delete: no trash entries {scope}")
+            return
+        sizes = [entry_size(context.home, entry) for entry in entries]
+        print_table(
+            ["NAME", "REMOVED", "SIZE", "ID"],
+            [
+                [e.name, ago(e.removed_at), human_size(size), e.id]
+                for e, size in zip(entries, sizes, strict=True)
+            ],
+        )
+        total = sum(sizes)
+        message(f"{_entries(len(entries))}, {human_size(total)} to free")
+        if dry_run:
+            message("dry run: nothing deleted")
+            return
+        if not yes and not stdin_is_terminal():
+            message("nothing deleted: no terminal to confirm on (pass --yes to confirm)")
+            raise typer.Exit(EXIT_FAILURE)
+        question = f"venvreg: delete {_entries(len(entries))} for good? They cannot be restored."
+        if not yes and not confirm(question):
+            message("nothing deleted")
+            raise typer.Exit(EXIT_FAILURE)
+        result = delete_entries(context.home, entries)
+    message(f"deleted {_entries(len(result.removed))}, freed {human_size(result.bytes_freed)}")
 
 
 def register(app: typer.Typer) -> None:

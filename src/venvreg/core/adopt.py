@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..envdir.boundary import foreign_entries, not_env_reason
-from ..envdir.identity import identity_of, looks_like_env, same_identity
+from ..envdir.identity import looks_like_env
 from ..envdir.owners import IN_PROJECT_NAMES, Ownership, ProjectFinder, classify
 from ..envdir.project_file import write_project_file
 from ..envdir.venv import inspect_venv
@@ -35,7 +35,7 @@ from ..registry import envs, tables
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord
 from ..settings.paths import is_within
-from ..text import quoted
+from ..text import is_utf8, quoted
 from .context import Context
 from .lookup import get_env
 from .reconcile import reconcile, record_for_folder
@@ -50,7 +50,6 @@ MAX_SUFFIX = 10_000
 class AdoptResult:
     """The new row; `wanted` is the name before any -N suffix; `project_written` when venvreg
     wrote the env's .project; `note` says what could not be done (the adoption still stands);
-    `replaced` when an adopted row was brought up to date with a folder made again;
     `foreign`: the folder's entries that no venv tool made (it is also a project)."""
 
     record: EnvRecord
@@ -58,7 +57,6 @@ class AdoptResult:
     ownership: Ownership
     project_written: bool
     note: str | None = None
-    replaced: bool = False
     foreign: tuple[str, ...] = ()
 
 
@@ -72,10 +70,7 @@ class ForgetResult:
 def sanitize_name(text: str) -> str:
     """`text` made into a legal name (see the module's rule); "env" when nothing is left."""
     cleaned = "".join(
-        "-"
-        if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") or 0xDC80 <= ord(c) <= 0xDCFF
-        else c
-        for c in text
+        "-" if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in text
     )
     cleaned = re.sub(r"-{2,}", "-", _FORBIDDEN.sub("-", cleaned))
     cleaned = cleaned.lstrip(".- ")[:MAX_NAME_LENGTH]
@@ -135,11 +130,12 @@ def registered_as(context: Context, path: str) -> EnvRecord | None:
     return None
 
 
-def check_adoptable(context: Context, path: str) -> tuple[str, EnvRecord | None]:
-    """The absolute path to register, and the adopted row whose folder was replaced at that
-    path since (deleted and made again, as `uv sync` does); or Refused/UsageError."""
+def check_adoptable(context: Context, path: str) -> str:
+    """The absolute path to register, or Refused/UsageError. An adopted env whose folder was
+    made again at its path (as `uv sync` does) is already registered: the listing that every
+    command starts with brings its row up to date and keeps its history."""
     env_path = os.path.abspath(os.path.expanduser(path))  # symlinks kept, as for WORKON_HOME
-    if any(0xDC80 <= ord(c) <= 0xDCFF for c in env_path):
+    if not is_utf8(env_path):
         raise UsageError(f"{quoted(path)} is not valid UTF-8; rename the folder to adopt it")
     reason = not_env_reason(env_path) if os.path.isdir(env_path) else "not a folder"
     if reason is not None:  # scan's own rule, so adopt takes exactly what scan calls an env
@@ -156,23 +152,9 @@ def check_adoptable(context: Context, path: str) -> tuple[str, EnvRecord | None]
             f"{quoted(env_path)} is in WORKON_HOME, where every environment is registered "
             f"automatically{known}; nothing to adopt"
         )
-    if existing is not None and _replaced(existing, env_path):
-        return env_path, existing
     if existing is not None:
         raise Refused(f"{quoted(env_path)} is already registered as {quoted(existing.name)}")
-    return env_path, None
-
-
-def _replaced(record: EnvRecord, env_path: str) -> bool:
-    """An adopted row whose folder is not the one registered any more: adopting it again
-    brings the row up to date (`list` re-indexes only WORKON_HOME's folders)."""
-    current = identity_of(env_path)
-    return (
-        record.origin == "adopted"
-        and record.path == env_path
-        and current is not None
-        and not same_identity(record.identity, env_path)
-    )
+    return env_path
 
 
 def plan_name(
@@ -191,15 +173,8 @@ def plan_name(
 def adopt(context: Context, path: str, name: str | None = None) -> AdoptResult:
     """Register the env at `path` in place, under `name` or a derived one (module's rule)."""
     reconcile(context)
-    env_path, replaced = check_adoptable(context, path)
-    if replaced is not None and name is not None and name_key(name) != name_key(replaced.name):
-        raise UsageError(
-            f"{quoted(env_path)} is registered as {quoted(replaced.name)} (its folder was made "
-            "again since); adopt it again without --name"
-        )
-    if replaced is not None:
-        name = replaced.name
-    elif name is not None:
+    env_path = check_adoptable(context, path)
+    if name is not None:
         validate_name(name)
         if envs.get_by_name(context.conn, name) is not None:
             raise UsageError(f"an environment named {quoted(name)} already exists")
@@ -223,16 +198,13 @@ def adopt(context: Context, path: str, name: str | None = None) -> AdoptResult:
                 f"file ({error.strerror}); `venvreg project set` can try again"
             )
     try:
-        if replaced is not None:
-            record = _refresh(context, replaced, ownership)
-        else:
-            record = _register(context, env_path, wanted, ownership, explicit=name is not None)
+        record = _register(context, env_path, wanted, ownership, explicit=name is not None)
     except BaseException:
         if written:
             write_project_file(env_path, None)  # leave the folder as we found it
         raise
     publish_index(context)
-    return AdoptResult(record, wanted, ownership, written, note, replaced is not None, foreign)
+    return AdoptResult(record, wanted, ownership, written, note, foreign)
 
 
 def _fresh_record(context: Context, env_path: str, name: str, ownership: Ownership) -> EnvRecord:
@@ -242,19 +214,6 @@ def _fresh_record(context: Context, env_path: str, name: str, ownership: Ownersh
     known = SizeCache.load(context.home).get(env_path, record.identity, record.site_packages)
     if known is not None:  # measured by a scan: `ls` need not walk it again
         record.size_bytes, record.size_measured_at = known
-    return record
-
-
-def _refresh(context: Context, old: EnvRecord, ownership: Ownership) -> EnvRecord:
-    """Re-register a replaced folder under its name, as `list` does for WORKON_HOME: what the
-    new folder says, and its use history reset (it is not the env that was used)."""
-    assert old.id is not None
-    record = _fresh_record(context, old.path, old.name, ownership)
-    changes = {k: v for k, v in record.as_dict().items() if k not in ("id", "name", "path")}
-    changes.update(last_used_at=None, use_count=0)
-    with write_transaction(context.conn):
-        tables.update_env(context.conn, old.id, changes)
-    record.id = old.id
     return record
 
 

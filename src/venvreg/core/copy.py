@@ -11,9 +11,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from ..envdir.project_file import read_project_file
 from ..envdir.venv import inspect_venv
-from ..errors import VenvregError
-from ..registry import links
+from ..errors import Refused, VenvregError
+from ..registry import envs, links
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
@@ -48,6 +49,34 @@ def copy_env(
     source = get_present_env(context, source_name)
     with env_lock(context, source.name):
         return _copy_locked(context, source, target_name, progress)
+
+
+def copy_folder(
+    context: Context, folder: str, target_name: str, progress: Callable[[str], None]
+) -> EnvRecord:
+    """Create `target_name` like the env in `folder`, which the registry need not know
+    (virtualenvwrapper's `cpvirtualenv /path/to/env NAME`). A registered folder is copied as
+    its env; an unknown one's project link comes along untrusted, as any copied link."""
+    path = os.path.abspath(folder)
+    registered = envs.get_by_path(context.conn, path)
+    if registered is not None:
+        return copy_env(context, registered.name, target_name, progress)
+    info = inspect_venv(Path(path))
+    if not info.is_venv:
+        raise Refused(
+            f"{quoted(path)} is not a virtual environment (no pyvenv.cfg); nothing copied"
+        )
+    source = EnvRecord(
+        id=None,
+        name=os.path.basename(path),
+        path=path,
+        status="ready",
+        origin="adopted",
+        created_at=0.0,
+        site_packages=str(info.site_packages) if info.site_packages else None,
+        project_path=read_project_file(path),
+    )
+    return _copy_locked(context, source, target_name, progress)
 
 
 def _copy_locked(

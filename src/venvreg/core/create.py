@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..backends import get_backend
-from ..backends.base import Backend, CreateOptions
+from ..backends.base import Backend, CreateOptions, ProgramBackend
 from ..backends.discovery import resolve_interpreter
 from ..backends.process import run
 from ..envdir.identity import identity_of, looks_like_env
@@ -64,6 +64,11 @@ class CreateRequest:
     # False when the project link is not the user's own choice (a copy of an env whose link
     # came with it): auto-activation will not follow it.
     project_trusted: bool = True
+    # virtualenv options passed through to the backend (mkvirtualenv's unknown options)
+    backend_args: list[str] = field(default_factory=list)
+    # The user's own creation command line (VIRTUALENVWRAPPER_VIRTUALENV), run in WORKON_HOME
+    # in place of the backend; it ends with the name.
+    program: list[str] | None = None
 
 
 def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path | None]:
@@ -108,7 +113,7 @@ def _name_taken(name: str, existing: str) -> UsageError:
 def create(context: Context, request: CreateRequest, progress: Progress) -> EnvRecord:
     """Create, install into and register one environment; all or nothing."""
     target, interpreter = check_request(context, request)
-    backend = get_backend(request.backend or context.settings["backend"])
+    backend = _backend_for(context, request)
     project = str(Path(request.project).absolute()) if request.project else None
     record = EnvRecord(
         id=None,
@@ -117,7 +122,7 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
         status="creating",
         origin="created",
         created_at=time.time(),
-        backend=backend.name,
+        backend=None if request.program else backend.name,
         project_path=project,
         user_project=project if request.project_trusted else None,
         creation_token=secrets.token_hex(16),
@@ -140,6 +145,28 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
     return record
 
 
+def _backend_for(context: Context, request: CreateRequest) -> Backend:
+    """The configured backend, checked to take the passed-through options; or the user's own
+    program (its first word is found on PATH as a shell would)."""
+    if request.program:
+        import shutil
+
+        found = shutil.which(request.program[0])
+        if found is None:
+            raise UsageError(
+                f"ERROR: could not find {request.program[0]!r} (VIRTUALENVWRAPPER_VIRTUALENV) "
+                "in your path"
+            )
+        return ProgramBackend(
+            name=os.path.basename(request.program[0]),
+            argv=(found, *request.program[1:]),
+            cwd=str(context.home.root),
+        )
+    backend = get_backend(request.backend or context.settings["backend"])
+    backend.check_extra(tuple(request.backend_args))
+    return backend
+
+
 def _build(
     context: Context,
     record: EnvRecord,
@@ -158,7 +185,13 @@ def _build(
         envs.update(context.conn, record.id, identity=record.identity)
     progress(f"creating {quoted(record.name)} with {backend.name} in {quoted(record.path)}")
     hold_point("create-building")  # the row and the folder exist, the env does not yet
-    options = CreateOptions(target, interpreter, request.prompt, request.system_site_packages)
+    options = CreateOptions(
+        target,
+        interpreter,
+        request.prompt,
+        request.system_site_packages,
+        tuple(request.backend_args),
+    )
     backend.create(options, progress)
     info = inspect_venv(target)
     if request.requirements or request.packages:

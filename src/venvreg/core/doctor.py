@@ -16,16 +16,15 @@ from ..envdir.identity import looks_like_env, same_identity
 from ..envdir.owners import MANAGED_OWNERS
 from ..envdir.project_file import read_project_file
 from ..envdir.venv import check_health, inspect_venv
-from ..errors import NotFound
 from ..fs import locks
 from ..names import name_key, name_problem
 from ..registry import envs
 from ..registry.envs import EnvRecord
-from ..text import quoted
 from . import journal as journals
 from .context import Context
 from .half_made import is_half_made
 from .leftovers import CREATION_MARKER, read_marker
+from .lookup import not_found
 from .trash import ENV_FOLDER, RESTORING, claimed_entries, read_entry
 
 # Finding kinds, in the order they are reported.
@@ -103,7 +102,7 @@ def diagnose(context: Context, names: list[str] | None = None) -> DoctorReport:
         for name in names:
             record = envs.get_by_name(context.conn, name)
             if record is None and not looks_like_env(context.home.env_path(name)):
-                raise NotFound(f"no environment named {quoted(name)} (see `venvreg list`)")
+                raise not_found(context, name)
             if record is not None and all(r.id != record.id for r in chosen):
                 chosen.append(record)
         records = chosen

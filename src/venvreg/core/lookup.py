@@ -11,7 +11,7 @@ import os
 
 from ..envdir.identity import looks_like_env
 from ..errors import NotFound, VenvregError
-from ..names import env_folders_like, name_problem
+from ..names import did_you_mean, env_folders, env_folders_like, name_problem
 from ..registry import envs
 from ..registry.envs import EnvRecord
 from ..text import quoted
@@ -64,8 +64,20 @@ def get_env(context: Context, name: str) -> EnvRecord:
     """The row for `name`, or NotFound."""
     record = find_record(context, name)
     if record is None or record.status == "creating":
-        raise NotFound(f"no environment named {quoted(name)} (see `venvreg list`)")
+        raise not_found(context, name)
     return record
+
+
+def not_found(context: Context, name: str) -> NotFound:
+    """The error for a name no env has, with the names a typo was probably meant as."""
+    hint = did_you_mean(name, _known_names(context)) or "see `venvreg list`"
+    return NotFound(f"no environment named {quoted(name)} ({hint})")
+
+
+def _known_names(context: Context) -> list[str]:
+    """Registered names and env folders of WORKON_HOME not indexed yet: what a typo may mean."""
+    known = {name for name, _, _ in envs.names_keys_paths(context.conn)}
+    return [*known, *env_folders(str(context.home.root), known)]
 
 
 def get_present_env(context: Context, name: str) -> EnvRecord:

@@ -79,6 +79,9 @@ class PrunePlan:
     left_alone: list[tuple[EnvRecord, str]]
     policy: Policy
     now: float
+    # How many envs each selector that was not asked for would match, from the verdicts the
+    # listing keeps ("--broken": 3): what a prune that found nothing points to.
+    other_selectors: dict[str, int] = field(default_factory=dict)
 
     @property
     def reclaimable(self) -> int:
@@ -135,9 +138,11 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
     reconcile(context)
     matched: list[tuple[EnvRecord, list[tuple[str, str]], LastUse]] = []
     left_alone: list[tuple[EnvRecord, str]] = []
+    others = {"--broken": 0, "--missing": 0, "--project-gone": 0}
     for record in envs.all_records(context.conn):
         if record.status not in ("ready", "missing"):
             continue
+        _count_other_selectors(record, policy, others)
         use = last_use(record)
         reasons = _reasons(record, policy, use, now)
         if reasons:
@@ -181,7 +186,22 @@ def find_candidates(context: Context, policy: Policy, now: float | None = None) 
             )
         )
     candidates.sort(key=lambda c: (-c.reclaimable, c.record.name))
-    return PrunePlan(candidates, left_alone, policy, now)
+    others = {flag: count for flag, count in others.items() if count}
+    return PrunePlan(candidates, left_alone, policy, now, others)
+
+
+def _count_other_selectors(record: EnvRecord, policy: Policy, counts: dict[str, int]) -> None:
+    """Count `record` under each selector the policy leaves out that it would match; the
+    cached health verdict stands in for --broken's fresh look, which runs only when asked."""
+    if record.status == "missing":
+        counts["--missing"] += not policy.missing
+        return
+    counts["--broken"] += not policy.broken and bool(record.problems)
+    counts["--project-gone"] += (
+        not policy.project_gone
+        and record.project_path is not None
+        and not os.path.isdir(record.project_path)
+    )
 
 
 def _in_use(user: RunningProcess) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..envdir.boundary import foreign_entries, holds_more, is_own_entry, own_entries
 from ..envdir.identity import same_folder, same_identity
-from ..errors import NotFound, Refused, VenvregError
+from ..errors import Refused, VenvregError
 from ..fs.holds import hold_point
 from ..names import validate_name
 from ..registry import envs
@@ -24,7 +24,7 @@ from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
 from .freeze import freeze
-from .lookup import find_record
+from .lookup import find_record, not_found
 from .safety import RemovalPlan, check_removable, env_lock
 from .shell_index import publish_index
 from .trash import (
@@ -58,7 +58,7 @@ def plan_removal(context: Context, name: str) -> RemovalPlan:
     validate_name(name)
     record = find_record(context, name)
     if record is None:
-        raise NotFound(f"no environment named {quoted(name)}")
+        raise not_found(context, name)
     return check_removable(context, record)
 
 

@@ -31,7 +31,7 @@ from ..registry import envs
 from ..registry.db import NETWORK_FILESYSTEMS, filesystem_type
 from ..registry.envs import EnvRecord
 from ..settings.paths import is_within
-from ..text import quoted
+from ..text import is_utf8, quoted
 from .context import Context
 from .reconcile import reconcile
 from .size_cache import SizeCache
@@ -144,7 +144,7 @@ class FoundEnv:
     @property
     def registrable_path(self) -> bool:
         """The registry stores text: a path with undecodable bytes cannot go in."""
-        return not any(0xDC80 <= ord(c) <= 0xDCFF for c in self.path)
+        return is_utf8(self.path)
 
     @property
     def adoptable(self) -> bool:

@@ -25,13 +25,14 @@ def _write_atomically(target: Path, text: str) -> None:
 def projects_text(context: Context) -> str:
     """Pairs of lines, project folder then env name, longest folder first, for the project
     links auto-activation may follow (registry/links.py: never a .project that an adopted or
-    found env brought along by itself); folders whose path holds a newline cannot be told
-    apart from the next line and are left out."""
+    found env brought along by itself); folders whose path holds a line break (LF, or CR,
+    which .NET's ReadAllLines also splits on) cannot be told apart from the next line and are
+    left out."""
     pairs = sorted(
         (
             (project, name)
             for project, name in links.trusted_projects(context.conn)
-            if "\n" not in project
+            if "\n" not in project and "\r" not in project
         ),
         key=lambda pair: -len(pair[0]),
     )

@@ -168,14 +168,33 @@ def delete_entry(home: Home, entry: TrashEntry) -> int:
     return size
 
 
+def entries_older_than(home: Home, older_than_seconds: float | None) -> list[TrashEntry]:
+    """The entries removed longer ago than `older_than_seconds` (all when None), newest first:
+    what `trash empty` shows before it asks."""
+    now = time.time()
+    return [
+        entry
+        for entry in list_entries(home)
+        if older_than_seconds is None or now - entry.removed_at >= older_than_seconds
+    ]
+
+
+def entry_size(home: Home, entry: TrashEntry) -> int:
+    """The bytes the entry takes: as recorded when it was made, else measured now."""
+    return entry.size_bytes if entry.size_bytes is not None else disk_usage(entry.folder(home))
+
+
 def empty_trash(home: Home, older_than_seconds: float | None = None) -> EmptyResult:
     """Delete entries removed longer ago than `older_than_seconds` (all when None)."""
-    now = time.time()
+    return delete_entries(home, entries_older_than(home, older_than_seconds))
+
+
+def delete_entries(home: Home, entries: list[TrashEntry]) -> EmptyResult:
+    """Delete these entries for good: the ones a user was shown, not any added since. One
+    restored or deleted by another command meanwhile is skipped."""
     removed: list[TrashEntry] = []
     freed = 0
-    for entry in list_entries(home):
-        if older_than_seconds is not None and now - entry.removed_at < older_than_seconds:
-            continue
+    for entry in entries:
         try:
             freed += delete_entry(home, entry)
         except Refused:  # another command is deleting or restoring it right now

@@ -35,11 +35,34 @@ def quote_fish(value: str) -> str:
 
 def quote_pwsh(value: str) -> str:
     """PowerShell: a single-quoted string, each kind of single quote doubled. A carriage return
-    is refused too: PowerShell splits a program's output at it, so it cannot come back intact."""
+    is refused too: PowerShell splits a program's piped output at it (the way
+    `venvreg init pwsh | Out-String` is read), so it cannot come back intact there."""
     _refuse_nul(value)
     if "\r" in value:
         raise UsageError("a value holding a carriage return cannot be passed to PowerShell")
     return "'" + "".join(c + c if c in _POWERSHELL_QUOTES else c for c in value) + "'"
+
+
+def quote_pwsh_ascii(value: str) -> str:
+    """PowerShell: an expression of ASCII characters only whose value is `value`: runs of
+    ASCII in single quotes, every other UTF-16 code unit as [char]0xHHHH. ASCII bytes mean the
+    same in every ANSI and OEM code page and in UTF-8, so the text survives whatever code page
+    PowerShell decodes a program's output with."""
+    parts: list[str] = []
+    run = ""
+    for char in value:
+        if ord(char) < 128:
+            run += char
+            continue
+        if run or not parts:
+            parts.append(quote_pwsh(run))
+            run = ""
+        data = char.encode("utf-16-le", "surrogatepass")
+        for i in range(0, len(data), 2):
+            parts.append(f"[char]0x{int.from_bytes(data[i : i + 2], 'little'):04X}")
+    if run or not parts:
+        parts.append(quote_pwsh(run))
+    return parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
 
 
 QUOTERS: dict[str, Callable[[str], str]] = {

@@ -10,7 +10,7 @@ import os
 import sys
 
 from ..errors import UsageError
-from ..text import quoted
+from ..text import is_utf8, quoted
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
@@ -38,7 +38,9 @@ def env_bin_dir(env: str) -> str:
 def is_within(child: str, parent: str, *, or_same: bool = False) -> bool:
     """Whether the path `child` lies inside the folder `parent` (or is it, with `or_same`): a
     comparison of the two strings as given, by whole path components, so /a/bc is not inside
-    /a/b. Callers normalise or resolve both first, as their rule needs."""
+    /a/b, and a trailing separator on either changes nothing. Callers normalise or resolve both
+    first, as their rule needs."""
+    child, parent = child.rstrip(os.sep) or os.sep, parent.rstrip(os.sep) or os.sep
     if child == parent:
         return or_same
     return child.startswith(parent.rstrip(os.sep) + os.sep)
@@ -65,7 +67,7 @@ def check_workon_home(value: str, source: str) -> str:
     """Validate a WORKON_HOME candidate, saying where a bad value came from; normalised."""
     if value == "" or value.strip() == "":
         raise UsageError(f"{source} is empty; set it to an absolute folder such as ~/.virtualenvs")
-    if "\x00" in value or any(0xDC80 <= ord(c) <= 0xDCFF for c in value):
+    if "\x00" in value or not is_utf8(value):
         raise UsageError(f"{source} {quoted(value)} is not a valid UTF-8 path")
     expanded = os.path.expanduser(value)
     if not os.path.isabs(expanded):

@@ -7,7 +7,22 @@ imports them.
 
 from __future__ import annotations
 
-from ..errors import VenvregError
+import os
+
+from ..errors import EXIT_USAGE, VenvregError
+
+# The virtualenvwrapper variables venvreg does not use -> what happens instead; notices.py
+# says so once (docs/migration.md has the same list). Here so that the check before every
+# shell command costs no import.
+DROPPED = {
+    "VIRTUALENVWRAPPER_PYTHON": "venvreg runs no Python of virtualenvwrapper's (no hook loader)",
+    "VIRTUALENVWRAPPER_VIRTUALENV_CLONE": (
+        "cpvirtualenv rebuilds the env instead of cloning its folder"
+    ),
+    "VIRTUALENVWRAPPER_LOG_FILE": "there is no hook loader to log; hooks' output goes to stderr",
+    "VIRTUALENVWRAPPER_TMPDIR": "venvreg writes no temporary hook scripts",
+    "VIRTUALENVWRAPPER_SCRIPT": "the functions come from `venvreg init`, not virtualenvwrapper.sh",
+}
 
 
 class ShellRequest:
@@ -20,8 +35,23 @@ class ShellRequest:
         self.args = args
 
 
+def typed_path(shell: str, value: str) -> str:
+    """A path the user typed, with a leading `~` expanded for PowerShell, which (unlike bash,
+    zsh and fish) hands a function's arguments over with the `~` still in them."""
+    if shell == "pwsh" and (value == "~" or value.startswith(("~/", "~\\"))):
+        return os.path.expanduser("~") + value[1:]
+    return value
+
+
 class WrapperError(VenvregError):
     """A failure reported with virtualenvwrapper's own wording (no `venvreg:` prefix)."""
+
+
+class WrapperUsage(WrapperError):
+    """A command line a shell command cannot take (a missing name, an option without its
+    value): exit status 2, as virtualenv's own parser gives virtualenvwrapper's mkvirtualenv."""
+
+    exit_code = EXIT_USAGE
 
 
 # command -> module in this package, for the commands that are not hot

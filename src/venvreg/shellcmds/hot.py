@@ -12,13 +12,13 @@ from ..envdir.identity import looks_like_env
 from ..envdir.project_file import read_project_file
 from ..errors import RegistryError, VenvregError
 from ..fs.smallfiles import parse_pyvenv_cfg, read_small_file
-from ..names import env_folders_like, name_key, name_problem, require_utf8
+from ..names import env_folders, env_folders_like, name_key, name_problem, require_utf8
 from ..registry import quick, uselog
 from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
 from ..settings.config import load_settings
 from ..settings.paths import STATE_DIR_NAME, ensure_home, env_bin_dir, workon_home_text
-from ..text import escape_text, quoted
+from ..text import escape_text, no_envs_hint, quoted
 from . import ShellRequest, WrapperError
 
 # Only the standard library and venvreg's lean modules are imported here: no pathlib, no
@@ -61,15 +61,7 @@ def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
     """Every activatable env: the registry's plus any folder in WORKON_HOME not indexed (yet,
     or ever: a case twin of a registered name is listed under its own exact name)."""
     names = set(quick.names(conn)) if conn else set()
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        entries = []
-    for entry in entries:
-        if entry.name in names or name_problem(entry.name) is not None:
-            continue  # as in `venvreg ls`: a folder whose name breaks the rules is not an env
-        if looks_like_env(entry.path):
-            names.add(entry.name)
+    names.update(env_folders(root, names))
     return sorted(names, key=lambda name: (name_key(name), name))
 
 
@@ -124,7 +116,14 @@ def case_twin_note(root: str, conn: sqlite3.Connection | None, name: str) -> str
     return f"(case twin of {twin_of}: not indexed by venvreg; `workon {name}` activates it)"
 
 
-def _missing(name: str) -> WrapperError:
+def _missing(name: str, known: list[str]) -> WrapperError:
+    """virtualenvwrapper's words, with the known names a typo was probably meant as."""
+    from ..names import did_you_mean
+
+    hint = did_you_mean(name, known)
+    if hint:
+        hint = hint[0].upper() + hint[1:]
+        return WrapperError(f"ERROR: Environment '{name}' does not exist. {hint}")
     return WrapperError(
         f"ERROR: Environment '{name}' does not exist. Create it with 'mkvirtualenv {name}'."
     )
@@ -146,13 +145,16 @@ def workon(request: ShellRequest) -> str:
     root = home_root()
     conn = try_open_registry(root)
     if not positional:
-        return ShellCode(request.shell).print(*env_names(root, conn)).status(1).text()
+        names = env_names(root, conn)
+        if not names:
+            print(f"venvreg: {no_envs_hint(root)}", file=sys.stderr)
+        return ShellCode(request.shell).print(*names).status(1).text()
     name = positional[0]
     if name == ".":
         name = os.path.basename(os.getcwd())
     record = find_env(root, conn, name)
     if record is None:
-        raise _missing(name)
+        raise _missing(name, env_names(root, conn))
     activation = activation_for(root, record.name, record.path, cd_mode)
     if conn is not None and record.id is not None:
         _record_use(conn, root, record.id, record.name)
@@ -196,10 +198,11 @@ def lsvirtualenv(request: ShellRequest) -> str:
             elif flag == "l":
                 long_mode = True
             else:
-                code = ShellCode(request.shell).print(*LSVIRTUALENV_USAGE).status(1)
+                # -h returns 1 as virtualenvwrapper's does; an unknown option is a usage error
+                code = ShellCode(request.shell).print(*LSVIRTUALENV_USAGE)
                 if flag != "h":
                     print(f"Invalid option: -{flag}", file=sys.stderr)
-                return code.text()
+                return code.status(1 if flag == "h" else 2).text()
     root = home_root()
     conn = try_open_registry(root)
     names = env_names(root, conn)

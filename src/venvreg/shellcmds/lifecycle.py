@@ -19,7 +19,7 @@ from ..emit.quoting import paste_word
 from ..errors import Interrupted, VenvregError
 from ..registry.envs import EnvRecord
 from ..settings.paths import env_bin_dir, is_within
-from . import ShellRequest, WrapperError
+from . import ShellRequest, WrapperError, WrapperUsage, typed_path
 from .common import err, hook_dir, make_local_hooks, run_hook, sourced_hook
 from .hot import activation_for
 
@@ -43,39 +43,55 @@ class MkvirtualenvArgs:
     system_site_packages: bool = False
     prompt: str | None = None
     help: bool = False
+    # what virtualenvwrapper hands to virtualenv: every word but -a, -i, -r, -p and their
+    # values, in order, the name included (for VIRTUALENVWRAPPER_VIRTUALENV)
+    words: list[str] = field(default_factory=list)
+    # the virtualenv options among them that venvreg does not use itself, for the backend
+    extra: list[str] = field(default_factory=list)
 
 
-def parse_mkvirtualenv(args: list[str]) -> MkvirtualenvArgs:
+def parse_mkvirtualenv(args: list[str], shell: str = "", named: bool = True) -> MkvirtualenvArgs:
+    """The name is the last word that is not an option, as virtualenvwrapper's is the last
+    word; every option venvreg does not use itself is passed through to virtualenv. With
+    `named` false (mktmpenv), no word is taken for the name. `shell`: pwsh gets `~` expanded
+    in the paths of -a and -r (typed_path)."""
     parsed = MkvirtualenvArgs()
-    positional: list[str] = []
     words = iter(args)
     for word in words:
         if word == "-a":
-            parsed.project = _value(words, word)
+            parsed.project = typed_path(shell, _value(words, word))
         elif word == "-i":
             parsed.packages.append(_value(words, word))
         elif word == "-r":
-            parsed.requirements.append(_value(words, word))
+            parsed.requirements.append(typed_path(shell, _value(words, word)))
         elif word in ("-p", "--python"):
             parsed.python = _value(words, word)
         elif word.startswith("--python="):
             parsed.python = word.split("=", 1)[1]
         elif word == "--prompt":
             parsed.prompt = _value(words, word)
+            parsed.words += [word, parsed.prompt]
         elif word.startswith("--prompt="):
             parsed.prompt = word.split("=", 1)[1]
+            parsed.words.append(word)
         elif word == "--system-site-packages":
             parsed.system_site_packages = True
+            parsed.words.append(word)
         elif word in ("-h", "--help"):
             parsed.help = True
-        elif word.startswith("-") and word != "-":
-            raise VenvregError(
-                f"mkvirtualenv: the virtualenv option {word!r} is not supported by venvreg "
+        elif word == "--clear":
+            raise WrapperUsage(
+                "mkvirtualenv: --clear is refused: venvreg never recreates an existing env "
                 "(see docs/migration.md)"
             )
         else:
-            positional.append(word)
-    parsed.name = positional[-1] if positional else None
+            parsed.words.append(word)
+            parsed.extra.append(word)
+    if named:
+        for index in range(len(parsed.extra) - 1, -1, -1):
+            if not parsed.extra[index].startswith("-"):
+                parsed.name = parsed.extra.pop(index)
+                break
     return parsed
 
 
@@ -83,7 +99,7 @@ def _value(words: object, option: str) -> str:
     try:
         return next(words)  # type: ignore[call-overload,no-any-return]
     except StopIteration:
-        raise WrapperError(f"mkvirtualenv: {option} needs a value") from None
+        raise WrapperUsage(f"mkvirtualenv: {option} needs a value") from None
 
 
 MKVIRTUALENV_USAGE = [
@@ -109,12 +125,22 @@ MKVIRTUALENV_USAGE = [
     "",
     "    The Python interpreter to use: a path, or a version such as 3.12.",
     "",
-    "Also understood: --system-site-packages, --prompt PROMPT.",
+    "Other options are passed to virtualenv (see `virtualenv --help`); the venv and uv",
+    "backends take --without-pip, --system-site-packages and a few more (docs/migration.md).",
 ]
 
 
 def _create_request(parsed: MkvirtualenvArgs, project: str | None) -> CreateRequest:
+    """VIRTUALENVWRAPPER_VIRTUALENV, when set, is run as virtualenvwrapper runs it (`PROGRAM
+    ARGS... --python=X WORDS... NAME`); else VIRTUALENVWRAPPER_VIRTUALENV_ARGS and the
+    passed-through options go to venvreg's backend."""
     assert parsed.name is not None
+    args = os.environ.get("VIRTUALENVWRAPPER_VIRTUALENV_ARGS", "").split()
+    program_name = os.environ.get("VIRTUALENVWRAPPER_VIRTUALENV", "")
+    program = None
+    if program_name:
+        python = [f"--python={parsed.python}"] if parsed.python else []
+        program = [program_name, *args, *python, *parsed.words]
     return CreateRequest(
         name=parsed.name,
         python=parsed.python,
@@ -123,6 +149,8 @@ def _create_request(parsed: MkvirtualenvArgs, project: str | None) -> CreateRequ
         packages=parsed.packages,
         system_site_packages=parsed.system_site_packages,
         prompt=parsed.prompt,
+        backend_args=[] if program else [*args, *parsed.extra],
+        program=program,
     )
 
 
@@ -174,12 +202,12 @@ def _left_after_interrupt(context: Context, name: str) -> str:
 
 
 def mkvirtualenv(request: ShellRequest) -> str:
-    parsed = parse_mkvirtualenv(request.args)
+    parsed = parse_mkvirtualenv(request.args, request.shell)
     code = ShellCode(request.shell)
     if parsed.help:
         return code.print(*MKVIRTUALENV_USAGE).text()
     if parsed.name is None:
-        raise WrapperError("mkvirtualenv: no environment name given\n" + MKVIRTUALENV_USAGE[0])
+        raise WrapperUsage("mkvirtualenv: no environment name given\n" + MKVIRTUALENV_USAGE[0])
     context = open_context()
     try:
         _make_env(context, parsed, code)
@@ -201,10 +229,13 @@ def mktmpenv(request: ShellRequest) -> str:
             cd = False
         else:
             rest.append(word)
-    parsed = parse_mkvirtualenv(rest)
-    if parsed.name is not None:
-        raise WrapperError("mktmpenv: it chooses the name itself; give options only")
+    parsed = parse_mkvirtualenv(rest, request.shell, named=False)
+    if parsed.extra and not parsed.extra[-1].startswith("-"):
+        before = parsed.extra[-2] if len(parsed.extra) > 1 else ""
+        if not before.startswith("-") or "=" in before:  # not an option's value: a name
+            raise WrapperUsage("mktmpenv: it chooses the name itself; give options only")
     parsed.name = "tmp-" + secrets.token_hex(8)[:15]
+    parsed.words.append(parsed.name)
     code = ShellCode(request.shell)
     context = open_context()
     try:
@@ -259,7 +290,7 @@ def rmvirtualenv(request: ShellRequest) -> str:
     from ..core.safety import is_active
 
     if not request.args:
-        raise WrapperError("Please specify an environment.")
+        raise WrapperUsage("Please specify an environment.")
     code = ShellCode(request.shell)
     context = open_context()
     cwd = os.path.realpath(os.getcwd())
@@ -300,28 +331,35 @@ def _leave(code: ShellCode, left_behind: bool, context: Context) -> ShellCode:
 
 
 def cpvirtualenv(request: ShellRequest) -> str:
-    """cpvirtualenv SRC [DST]: a new env with SRC's Python, packages, project and hooks."""
-    from ..core.copy import copy_env
+    """cpvirtualenv SRC [DST]: a new env with SRC's Python, packages, project and hooks. SRC is
+    a registered name or, as in virtualenvwrapper, the path of an env anywhere."""
+    from ..core.copy import copy_env, copy_folder
+    from ..registry import envs
 
     if not request.args or not request.args[0]:
-        raise WrapperError("Please provide a valid virtualenv to copy.")
+        raise WrapperUsage("Please provide a valid virtualenv to copy.")
     source = request.args[0]
-    target = request.args[1] if len(request.args) > 1 else os.path.basename(source)
-    code = ShellCode(request.shell)
     context = open_context()
     try:
-        from ..registry import envs
-
+        registered = envs.get_by_name(context.conn, source)
+        folder = None
+        if registered is None:
+            folder = os.path.abspath(os.path.expanduser(source))
+            if not os.path.isdir(folder):
+                raise WrapperError("Please provide a valid virtualenv to copy.")
+        source_name = os.path.basename(folder) if folder else source
+        target = request.args[1] if len(request.args) > 1 else source_name
         if envs.get_by_name(context.conn, target) is not None:
             raise WrapperError(f"{target} virtualenv already exists.")
-        if envs.get_by_name(context.conn, source) is None:
-            raise WrapperError("Please provide a valid virtualenv to copy.")
+        code = ShellCode(request.shell)
         hooks = hook_dir(context.home)
-        err(f"Copying {source} as {target}...")
-        record = copy_env(context, source, target, _progress)
-        source_path = envs.get_by_name(context.conn, source)
-        run_hook(hooks / "precpvirtualenv", context.home.root,
-                 source_path.path if source_path else source, record.name)  # fmt: skip
+        err(f"Copying {source_name} as {target}...")
+        if folder is None:
+            record = copy_env(context, source, target, _progress)
+        else:
+            record = copy_folder(context, folder, target, _progress)
+        source_path = registered.path if registered is not None else folder
+        run_hook(hooks / "precpvirtualenv", context.home.root, str(source_path), record.name)
         run_hook(hooks / "premkvirtualenv", context.home.root, record.name)
         activate_call(
             code, activation_for(str(context.home.root), record.name, record.path, "auto")
@@ -343,10 +381,10 @@ def mkproject(request: ShellRequest) -> str:
         if word in ("-f", "--force"):
             force = True
         elif word in ("-t", "--template") or word.startswith("--template="):
-            raise WrapperError("mkproject: venvreg does not support project templates (-t)")
+            raise WrapperUsage("mkproject: venvreg does not support project templates (-t)")
         else:
             rest.append(word)
-    parsed = parse_mkvirtualenv(rest)
+    parsed = parse_mkvirtualenv(rest, request.shell)
     code = ShellCode(request.shell)
     if parsed.help:
         return code.print("Usage: mkproject [-f|--force] [virtualenv options] project_name").text()
@@ -362,10 +400,12 @@ def mkproject(request: ShellRequest) -> str:
             "PROJECT_HOME to an existing directory."
         )
     if parsed.name is None:
-        raise WrapperError("mkproject: no project name given")
+        raise WrapperUsage("mkproject: no project name given")
     project = os.path.join(os.path.abspath(project_home), parsed.name)
     if os.path.isdir(project) and not force:
         raise WrapperError(f"Project {parsed.name} already exists.")
+    if os.path.lexists(project) and not os.path.isdir(project):
+        raise WrapperError(f"mkproject: {project} exists and is not a directory; nothing made")
     context = open_context()
     try:
         hooks = hook_dir(context.home)

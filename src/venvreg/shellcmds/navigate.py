@@ -11,7 +11,7 @@ from ..envdir.project_file import project_filename, read_project_file
 from ..envdir.venv import inspect_venv, read_small_file
 from ..settings.paths import env_bin_dir
 from ..text import escape_text
-from . import ShellRequest, WrapperError
+from . import ShellRequest, WrapperError, typed_path
 from .common import active_env
 from .hot import env_details, env_names, find_env, home_root, try_open_registry
 
@@ -66,8 +66,11 @@ def setvirtualenvproject(request: ShellRequest) -> str:
     from ..names import require_utf8
     from ..registry import envs
 
-    env = require_utf8(request.args[0] if request.args else os.environ.get("VIRTUAL_ENV", ""))
-    project = os.path.abspath(request.args[1]) if len(request.args) > 1 else os.getcwd()
+    given = typed_path(request.shell, request.args[0]) if request.args else ""
+    env = require_utf8(given or os.environ.get("VIRTUAL_ENV", ""))
+    project = os.getcwd()
+    if len(request.args) > 1:
+        project = os.path.abspath(typed_path(request.shell, request.args[1]))
     context = open_context()
     try:
         record = envs.get_by_path(context.conn, os.path.abspath(env)) if env else None
@@ -92,7 +95,7 @@ def showvirtualenv(request: ShellRequest) -> str:
     name = request.args[0] if request.args else os.path.basename(os.environ.get("VIRTUAL_ENV", ""))
     code = ShellCode(request.shell)
     if not name:
-        return code.print("showvirtualenv [env]").status(1).text()
+        return code.print("showvirtualenv [env]").status(2).text()
     root = home_root()
     conn = try_open_registry(root)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..emit.code import ShellCode
 from ..fs.atomic import write_text_atomically
 from ..text import quoted
-from . import ShellRequest, WrapperError
+from . import ShellRequest, WrapperError, typed_path
 from .common import active_env, err
 from .navigate import PATH_EXTENSIONS_FILE, site_packages_of
 
@@ -35,10 +35,11 @@ def add2virtualenv(request: ShellRequest) -> str:
         existing = [line for line in lines if not line.startswith("import")]
         if existing:
             code.print("", "Existing paths:", *existing)
-        return code.status(1).text()
+        return code.status(2).text()
     if not lines:
         lines = [PTH_HEADER, PTH_FOOTER]
-    for folder in args:
+    for typed in args:
+        folder = typed_path(request.shell, typed)
         if "\n" in folder or "\r" in folder:  # a .pth line starting with `import` would run
             raise WrapperError("add2virtualenv: a path holding a line break cannot be added")
         absolute = os.path.abspath(folder)
