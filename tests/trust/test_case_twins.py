@@ -198,7 +198,7 @@ def test_mkvirtualenv_and_rmvirtualenv_refuse_twins(shell: str, twin_sandbox: An
     assert "'OLDENV' is ambiguous" in run.stderr
     assert run.rc("setproject") == 1  # never linked to OldEnv instead
     assert not (sb.workon_home / "OldEnv" / ".project").exists()
-    assert sorted(p.name for p in sb.workon_home.iterdir() if not p.name.startswith(".")) == [
+    assert sorted(p.name for p in sb.workon_home.iterdir() if p.is_dir() and p.name[0] != ".") == [
         "OldEnv",
         "oldenv",
     ]

@@ -125,7 +125,8 @@ def home_with_env(workon_home: Path, env_in_home: Any, cli: Any, tmp_path: Path)
 
 
 def _listing(workon_home: Path) -> list[str]:
-    return sorted(os.listdir(workon_home))
+    """The folders of WORKON_HOME (the stock hook files the functions make are not envs)."""
+    return sorted(name for name in os.listdir(workon_home) if (workon_home / name).is_dir())
 
 
 @pytest.mark.parametrize(("label", "argv"), INVOCATIONS, ids=[c[0] for c in INVOCATIONS])
@@ -200,7 +201,9 @@ def test_the_shell_functions_pass_the_refusal_on(shell: str, make_sandbox: Any) 
     assert "Traceback" not in run.stderr
     refusals = [line for line in run.stderr.splitlines() if "must be valid UTF-8" in line]
     assert len(refusals) == 5 and all("bad\\xffname" in line for line in refusals), run.stderr
-    assert sorted(p.name for p in sb.workon_home.iterdir() if not p.name.startswith(".")) == [GOOD]
+    assert sorted(p.name for p in sb.workon_home.iterdir() if p.is_dir() and p.name[0] != ".") == [
+        GOOD
+    ]
 
 
 # --- a project folder that is not valid UTF-8 -------------------------------------------------

@@ -298,8 +298,8 @@ def rmvirtualenv(request: ShellRequest) -> str:
     try:
         hooks = hook_dir(context.home)
         for name in request.args:
+            record = find_record(context, name) if name else None  # a bad name: nothing said
             err(f"Removing {name}...")  # before the work, as virtualenvwrapper prints it
-            record = find_record(context, name) if name else None
             if record is not None and is_active(record.path):
                 err(f"ERROR: You cannot remove the active environment ('{name}').")
                 err("Either switch to another environment, or run 'deactivate'.")
