@@ -363,6 +363,8 @@ function __venvreg_make_hook_files
     # argv[1] the hook folder. Writes each stock file that is missing (a file of the user's is
     # never touched); once the mark exists, this is one stat.
     test -e "$argv[1]/postmkproject.fish"; and return 0
+    # fish reports a command missing from PATH past any redirection: look first.
+    command -q mkdir; and command -q chmod; or return 0
     command mkdir -p -- $argv[1] 2>/dev/null; or return 0
     set -l __venvreg_shell /bin/sh
     test -n "$SHELL"; and set __venvreg_shell $SHELL
