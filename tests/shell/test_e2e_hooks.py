@@ -387,3 +387,38 @@ def test_mkproject_hooks_and_their_arguments(shell, sb):
     ]
     assert lines[-1].endswith(f"pwd={projects / name}")
     assert run["HOOKED_G_postmkproject"] == "sourced"
+
+
+def test_premkvirtualenv_runs_before_the_packages_are_installed(shell, sb, wheel):
+    """virtualenvwrapper runs premkvirtualenv once virtualenv has made the env, then installs
+    -r and -i into it: the hook sees the env and its own hook files, not the package yet."""
+    root = sb.root / f"pre-install-{shell}"
+    root.mkdir()
+    seen = root / "seen.log"
+    hook_dir = root / "hooks"
+    hook_dir.mkdir()
+    hook = hook_dir / "premkvirtualenv"
+    q = lambda value: sb.q("bash", value)  # noqa: E731
+    hook.write_text(
+        "#!/bin/sh\n"
+        f'env="$WORKON_HOME/$1"\n'
+        f'ls "$env"/lib/python*/site-packages >> {q(str(seen))}\n'
+        f'[ -e "$env/bin/postactivate" ] || [ -e "$env/bin/postactivate.fish" ] '
+        f"&& echo LOCAL-HOOKS >> {q(str(seen))}\n",
+        encoding="utf-8",
+    )
+    hook.chmod(0o755)
+    name = f"pre-install-{shell}"
+    importable = 'importlib.util.find_spec("venvreg_e2e_pkg") is not None'
+    run = sb.run(
+        shell,
+        f"mkvirtualenv -i {sb.q(shell, str(wheel))} {sb.q(shell, name)}; rc mk\n"
+        + sb.py_show("AFTER", importable),
+        env={"VIRTUALENVWRAPPER_HOOK_DIR": str(hook_dir)},
+    )
+    assert run.rc("mk") == 0, run.describe()
+    listing = seen.read_text(encoding="utf-8").split()
+    assert "pip" in listing  # the env existed, with its seed packages
+    assert not [entry for entry in listing if entry.startswith("venvreg_e2e_pkg")], listing
+    assert "LOCAL-HOOKS" in listing
+    assert run["AFTER"] == "True"  # and -i installed it afterwards

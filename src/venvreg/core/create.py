@@ -47,6 +47,9 @@ from .reconcile import reconcile
 from .shell_index import publish_index
 
 Progress = Callable[[str], None]
+# Called with the new env's folder once the backend has made it, before any package is
+# installed: virtualenvwrapper's premkvirtualenv moment.
+BuiltHook = Callable[[Path], None]
 
 
 @dataclass
@@ -110,7 +113,12 @@ def _name_taken(name: str, existing: str) -> UsageError:
     )
 
 
-def create(context: Context, request: CreateRequest, progress: Progress) -> EnvRecord:
+def create(
+    context: Context,
+    request: CreateRequest,
+    progress: Progress,
+    on_built: BuiltHook | None = None,
+) -> EnvRecord:
     """Create, install into and register one environment; all or nothing."""
     target, interpreter = check_request(context, request)
     backend = _backend_for(context, request)
@@ -135,7 +143,7 @@ def create(context: Context, request: CreateRequest, progress: Progress) -> EnvR
             other = envs.get_by_name(context.conn, request.name)
             raise _name_taken(request.name, other.name if other else request.name) from None
         try:
-            _build(context, record, backend, interpreter, request, progress)
+            _build(context, record, backend, interpreter, request, progress, on_built)
         except BaseException:
             with contextlib.suppress(VenvregError, OSError):  # else the next command retries
                 discard_creation(context, record)
@@ -174,6 +182,7 @@ def _build(
     interpreter: Path | None,
     request: CreateRequest,
     progress: Progress,
+    on_built: BuiltHook | None,
 ) -> None:
     assert record.id is not None
     target = Path(record.path)
@@ -194,6 +203,8 @@ def _build(
     )
     backend.create(options, progress)
     info = inspect_venv(target)
+    if on_built is not None:
+        on_built(target)
     if request.requirements or request.packages:
         _install(info.interpreter, request, progress)
     if record.project_path:

@@ -172,13 +172,17 @@ def _make_env(
                 f"Cannot associate project with {parsed.project}, it is not a directory"
             )
         project = os.path.abspath(parsed.project)
+    def before_install(folder: Path) -> None:
+        # As virtualenvwrapper: the env's own hook files and premkvirtualenv once the env
+        # exists, before -r and -i install anything into it.
+        make_local_hooks(Path(env_bin_dir(str(folder))), code.shell)
+        run_hook(hook_dir(context.home) / "premkvirtualenv", context.home.root, folder.name)
+
     try:
-        record = create(context, _create_request(parsed, project), _progress)
+        record = create(context, _create_request(parsed, project), _progress, before_install)
     except (KeyboardInterrupt, Interrupted):
         err(_left_after_interrupt(context, parsed.name))
         raise
-    make_local_hooks(Path(env_bin_dir(record.path)), code.shell)
-    run_hook(hook_dir(context.home) / "premkvirtualenv", context.home.root, record.name)
     if project is not None:
         code.print(f"Setting project for {record.name} to {project}")
     activate_call(code, activation_for(str(context.home.root), record.name, record.path, cd_mode))
