@@ -181,7 +181,20 @@ workon() { __venvreg_call workon -- "$@"; }
 mkvirtualenv() { __venvreg_call mkvirtualenv -- "$@"; }
 mktmpenv() { __venvreg_call mktmpenv -- "$@"; }
 rmvirtualenv() { __venvreg_call rmvirtualenv -- "$@"; }
-lsvirtualenv() { __venvreg_call lsvirtualenv -- "$@"; }
+lsvirtualenv() {
+    # -b prints the listing the CLI left while WORKON_HOME has not changed since: no Python.
+    if [ "$#" -eq 1 ] && [ "$1" = "-b" ]; then
+        \builtin local __venvreg_brief __venvreg_line
+        __venvreg_brief="$(__venvreg_home)"
+        if [ "$__venvreg_brief/.venvreg/brief" -nt "$__venvreg_brief" ]; then
+            while IFS= \builtin read -r __venvreg_line; do
+                \builtin printf '%s\n' "$__venvreg_line"
+            done < "$__venvreg_brief/.venvreg/brief"
+            return 0
+        fi
+    fi
+    __venvreg_call lsvirtualenv -- "$@"
+}
 showvirtualenv() { __venvreg_call showvirtualenv -- "$@"; }
 cpvirtualenv() { __venvreg_call cpvirtualenv -- "$@"; }
 allvirtualenv() { __venvreg_call allvirtualenv -- "$@"; }

@@ -255,6 +255,16 @@ function rmvirtualenv
     __venvreg_call rmvirtualenv -- $argv
 end
 function lsvirtualenv
+    # -b prints the listing the CLI left while WORKON_HOME has not changed since: no Python.
+    if test (count $argv) -eq 1; and test "$argv[1]" = -b
+        set -l __venvreg_home (__venvreg_home | string collect -N)
+        if test "$__venvreg_home/.venvreg/brief" -nt "$__venvreg_home"
+            while read -l __venvreg_line
+                builtin printf '%s\n' $__venvreg_line
+            end <"$__venvreg_home/.venvreg/brief"
+            return 0
+        end
+    end
     __venvreg_call lsvirtualenv -- $argv
 end
 function showvirtualenv

@@ -35,6 +35,11 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
+def listing_order(names: set[str] | list[str]) -> list[str]:
+    """Names as every listing shows them: by name key, exact name breaking ties (case twins)."""
+    return sorted(names, key=lambda name: (name_key(name), name))
+
+
 def name_problem(name: str) -> str | None:
     """Why `name` cannot be an environment name, or None when it can."""
     if name == "":

@@ -1,5 +1,6 @@
 """The files the shell functions read without starting Python, rewritten on every registry
-change: `names` (completion) and, when auto_activate is on, `projects` (auto-activation)."""
+change: `names` (completion), `brief` (`lsvirtualenv -b`, fs/brief.py) and, when
+auto_activate is on, `projects` (auto-activation)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import contextlib
 from pathlib import Path
 
 from ..fs.atomic import write_text_atomically
+from ..fs.brief import home_stamp, publish_brief
+from ..names import env_folders, listing_order
 from ..registry import envs, links
 from .case_twins import case_twins
 from .context import Context
@@ -40,12 +43,19 @@ def projects_text(context: Context) -> str:
 
 
 def publish_index(context: Context) -> None:
-    """Rewrite $WORKON_HOME/.venvreg/names, and .../projects while auto_activate is on (else
-    remove it), atomically."""
+    """Rewrite $WORKON_HOME/.venvreg/names and .../brief, and .../projects while auto_activate
+    is on (else remove it), atomically."""
     state = context.home.state
-    every = [*envs.names(context.conn), *(twin.name for twin in case_twins(context))]
+    root = str(context.home.root)
+    stamp = home_stamp(root)
+    registered = envs.names(context.conn)
+    every = [*registered, *(twin.name for twin in case_twins(context))]
     names = "".join(f"{name}\n" for name in every)
     _write_atomically(state / "names", names)
+    # lsvirtualenv -b's text, when every env folder in WORKON_HOME is registered (else the
+    # functions ask the CLI, which lists the others and notes case twins)
+    unregistered = env_folders(root, set(registered))
+    publish_brief(root, str(state), None if unregistered else listing_order(registered), stamp)
     projects = state / "projects"
     if context.settings["auto_activate"]:
         _write_atomically(projects, projects_text(context))

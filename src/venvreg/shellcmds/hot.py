@@ -11,8 +11,15 @@ from ..emit.code import ShellCode
 from ..envdir.identity import looks_like_env
 from ..envdir.project_file import read_project_file
 from ..errors import RegistryError, VenvregError
+from ..fs.brief import home_stamp, publish_brief
 from ..fs.smallfiles import parse_pyvenv_cfg, read_small_file
-from ..names import env_folders, env_folders_like, name_key, name_problem, require_utf8
+from ..names import (
+    env_folders,
+    env_folders_like,
+    listing_order,
+    name_problem,
+    require_utf8,
+)
 from ..registry import quick, uselog
 from ..registry.db import open_registry_in
 from ..registry.quick import EnvRef
@@ -62,7 +69,7 @@ def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
     or ever: a case twin of a registered name is listed under its own exact name)."""
     names = set(quick.names(conn)) if conn else set()
     names.update(env_folders(root, names))
-    return sorted(names, key=lambda name: (name_key(name), name))
+    return listing_order(names)
 
 
 def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | None:
@@ -204,10 +211,15 @@ def lsvirtualenv(request: ShellRequest) -> str:
                     print(f"Invalid option: -{flag}", file=sys.stderr)
                 return code.status(1 if flag == "h" else 2).text()
     root = home_root()
+    stamp = home_stamp(root)
     conn = try_open_registry(root)
     names = env_names(root, conn)
     code = ShellCode(request.shell)
     if not long_mode:
+        registered = set(quick.names(conn)) if conn else set()
+        # what the functions print next time without Python, while WORKON_HOME stays as it is
+        brief = names if conn is not None and registered.issuperset(names) else None
+        publish_brief(root, os.path.join(root, STATE_DIR_NAME), brief, stamp)
         for name in names:
             note = case_twin_note(root, conn, name)
             if note:
