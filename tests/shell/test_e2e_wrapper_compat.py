@@ -157,8 +157,9 @@ def test_cpvirtualenv_from_a_bad_path_makes_nothing(shell, sb):
     run = sb.run(shell, script)
     assert run.rc("missing") == 1 and run.rc("not_env") == 1, run.describe()
     lines = run.stderr.strip().splitlines()
-    assert lines == [
+    assert lines == [  # as in virtualenvwrapper, the copy is announced, then found impossible
         "Please provide a valid virtualenv to copy.",
+        f"Copying {not_env.name} as bad-two...",
         f"venvreg: '{not_env}' is not a virtual environment (no pyvenv.cfg); nothing copied",
     ]
     assert run["VIRTUAL_ENV"] == "<unset>"
