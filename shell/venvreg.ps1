@@ -485,7 +485,8 @@ function global:__venvreg_invoke {
     # prompt: a word shaped like a parameter (-Force, -Path:, -Depth:2) binds as that parameter,
     # every other word is one string value. Splatting an array would bind every element as a
     # positional value ('-Force' as a path), so the call is written out: a parameter name, which
-    # the pattern allows to hold only letters, digits and _, as itself; every value as
+    # the pattern allows to hold only ASCII letters, digits and _ (or be -?), as itself; every
+    # value as
     # "$($__venvreg_values[i])", an index, never its text.
     param($Command, [string[]]$Argv)
     $__venvreg_command = $Command
@@ -493,7 +494,7 @@ function global:__venvreg_invoke {
     $__venvreg_words = [System.Collections.Generic.List[string]]::new()
     $__venvreg_words.Add('& $__venvreg_command')
     foreach ($__venvreg_word in $Argv) {
-        if ($__venvreg_word -cmatch '^(-[\p{L}_?][\p{L}\p{N}_]*)(:?)(.*)$' -and ($Matches[2] -or -not $Matches[3])) {
+        if ($__venvreg_word -cmatch '^(-(?:\?|[A-Za-z_][A-Za-z0-9_]*))(:?)(.*)$' -and ($Matches[2] -or -not $Matches[3])) {
             $__venvreg_text = $Matches[1] + $Matches[2]
             if ($Matches[3]) {
                 $__venvreg_text += '"$($__venvreg_values[' + $__venvreg_values.Count + '])"'
