@@ -596,11 +596,12 @@ function global:__venvreg_activate {
                     Microsoft.PowerShell.Utility\Write-Information -MessageData $message -Tags $record.Tags
                     continue
                 }
+                # Colours as recorded; a host's "default" (-1 on Unix) is left to the host.
                 $colors = @{}
-                if ($null -ne $message.ForegroundColor) {
+                if ($null -ne $message.ForegroundColor -and [System.Enum]::IsDefined([System.ConsoleColor], $message.ForegroundColor)) {
                     $colors.ForegroundColor = $message.ForegroundColor
                 }
-                if ($null -ne $message.BackgroundColor) {
+                if ($null -ne $message.BackgroundColor -and [System.Enum]::IsDefined([System.ConsoleColor], $message.BackgroundColor)) {
                     $colors.BackgroundColor = $message.BackgroundColor
                 }
                 Microsoft.PowerShell.Utility\Write-Host -Object $message.Message -NoNewline:([bool]$message.NoNewLine) @colors
