@@ -663,7 +663,11 @@ allvirtualenv Probe-Args -Force -Rest:'a b'
 $savedPrompt = ${{function:global:prompt}}
 function global:prompt {{ Microsoft.PowerShell.Utility\\Write-Host 'drawn>' -NoNewline; ' ' }}
 workon -n {q(name)}
-show DRAWN ((prompt 6>&1 | Microsoft.PowerShell.Core\\ForEach-Object {{ [string]$_ }}) -join '')
+$drawn = prompt 6>&1 | Microsoft.PowerShell.Core\\ForEach-Object {{
+    if ($_ -is [System.Management.Automation.InformationRecord]) {{ $_.MessageData.Message }}
+    else {{ $_ }}
+}}
+show DRAWN (-join $drawn)
 deactivate
 ${{function:global:prompt}} = $savedPrompt
 exit 0
@@ -889,7 +893,7 @@ class Terminal:
         return self.screen.decode("utf-8", "replace")
 
     def close(self) -> int:
-        self.type(b"exit\r")
+        self.type(b"exit 0\r")
         try:
             while self.process.poll() is None:
                 import select
@@ -960,6 +964,8 @@ def test_real_pwsh_scripts_parse(tmp_path: Path) -> None:
         other=HOSTILE_NAMES[8], other_env=home / HOSTILE_NAMES[8],
         auto_project=tmp_path / "auto",
     )  # fmt: skip
-    hook = HOOK_LOG_PS1.format(log=quote_pwsh(str(tmp_path / "log")), label="'x'")
-    for source in (script, hook, TERMINAL_SETUP, *TERMINAL_LINES):
+    log = quote_pwsh(str(tmp_path / "log"))
+    hook = HOOK_LOG_PS1.format(log=log, label="'x'")
+    exiting = HOOK_LOG_PS1.format(log=log, label="'x ' + $PSCommandPath") + "exit 7\n"
+    for source in (script, hook, exiting, TERMINAL_SETUP, *TERMINAL_LINES):
         assert syntax_problems(source) == [], source
