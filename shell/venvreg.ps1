@@ -486,8 +486,7 @@ function global:__venvreg_invoke {
     # every other word is one string value. Splatting an array would bind every element as a
     # positional value ('-Force' as a path), so the call is written out: a parameter name, which
     # the pattern allows to hold only ASCII letters, digits and _ (or be -?), as itself; every
-    # value as
-    # "$($__venvreg_values[i])", an index, never its text.
+    # value as "$($__venvreg_values[i])", an index, never its text.
     param($Command, [string[]]$Argv)
     $__venvreg_command = $Command
     $__venvreg_values = [System.Collections.Generic.List[string]]::new()
