@@ -651,6 +651,13 @@ show AUTO3 ([string]$env:VIRTUAL_ENV)
 $before = $global:ForeignCount
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show FOREIGN ($global:ForeignCount - $before)
+# A direct deactivate of an auto-activated env, whose hook leaves the project.
+Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(auto_project))}
+show AUTO4 ([string]$env:VIRTUAL_ENV)
+deactivate
+show DEACT4 ([string]$env:VIRTUAL_ENV)
+show DEACTPATH4 $env:PATH
+show DEACTLOC4 $ExecutionContext.SessionState.Path.CurrentLocation.ProviderPath
 setvirtualenvproject {q(other)} '~/tilde project'
 show TILDE ([System.IO.File]::ReadAllText({q(str(other_env / ".project"))}).Trim())
 # -Force and -Rest:value reach a function run in each env as parameters, not as values.
@@ -707,6 +714,13 @@ def test_real_pwsh_end_to_end(isolated: Path, tmp_path: Path, plain_venv) -> Non
     (other_env / "bin" / "postactivate.ps1").write_text(
         HOOK_LOG_PS1.format(log=q(str(log)), label="'postactivate@otherbin ' + $PSCommandPath")
         + "exit 7\n",
+        encoding="utf-8",
+    )
+    # A predeactivate hook that leaves the folder: with auto-activation on, that location
+    # change must not deactivate the env again from inside deactivate.
+    (other_env / "bin" / "predeactivate.ps1").write_text(
+        HOOK_LOG_PS1.format(log=q(str(log)), label="'predeactivate@otherbin'")
+        + f"Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}\n",
         encoding="utf-8",
     )
     tilde_project = isolated / "tilde project"
@@ -788,21 +802,31 @@ def test_real_pwsh_end_to_end(isolated: Path, tmp_path: Path, plain_venv) -> Non
         f"postdeactivate@bin post_deactivate,{name}",
         f"postdeactivate@home post_deactivate,{name}",
     ]
+    other_on = [
+        f"preactivate@home {other} {home}",
+        "postactivate@home post_activate",
+        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
+    ]
+    other_off = [
+        "predeactivate@otherbin pre_deactivate",
+        "predeactivate@home pre_deactivate",
+        f"postdeactivate@home post_deactivate,{other}",
+    ]
+    assert values["AUTO4"] == str(other_env), report
+    assert [values["DEACT4"], values["DEACTPATH4"]] == ["", path0], report
+    assert values["DEACTLOC4"] == str(tmp_path), report
     assert log.read_text(encoding="utf-8").splitlines() == [
         # workon NAME, then workon other: the first env is deactivated first
         *first_env_round,
-        f"preactivate@home {other} {home}",
-        "postactivate@home post_activate",
-        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
+        *other_on,
         # deactivate
-        "predeactivate@home pre_deactivate",
-        f"postdeactivate@home post_deactivate,{other}",
+        *other_off,
         # auto-activation: entering the project, then leaving it
-        f"preactivate@home {other} {home}",
-        "postactivate@home post_activate",
-        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
-        "predeactivate@home pre_deactivate",
-        f"postdeactivate@home post_deactivate,{other}",
+        *other_on,
+        *other_off,
+        # auto-activation again, then a direct deactivate: each hook once
+        *other_on,
+        *other_off,
         # workon -n under a Write-Host prompt, then deactivate
         *first_env_round,
     ]
