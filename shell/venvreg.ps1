@@ -116,6 +116,11 @@ function global:__venvreg_exe {
         $exe = 'venvreg'
     }
     if ($exe.IndexOfAny([char[]]@('/', '\')) -ge 0) {
+        # Windows starts only files with an extension; a path without one means NAME.exe, the
+        # program pip and uv install (a .bat/.cmd is refused by __venvreg_shim, whatever its name).
+        if ($IsWindows -and [System.IO.Path]::GetExtension($exe) -eq '') {
+            $exe = $exe + '.exe'
+        }
         return __venvreg_application $exe
     }
     try {
@@ -322,19 +327,41 @@ function global:__venvreg_exec {
 function global:__venvreg_run_hook {
     # A "run" hook: executed (not sourced) in $Cwd, its status ignored. Started by .NET from its
     # literal path: no command lookup, no wildcard expansion of [ab]*? in WORKON_HOME, every
-    # argument verbatim; its output goes straight to the terminal, as in bash.
+    # argument verbatim; its output goes straight to the terminal, as in bash. $Hook is the name
+    # virtualenvwrapper uses (no extension); Windows starts only files with an extension, so
+    # there it is $Hook.ps1 (run by this PowerShell, as a new process: -NoProfile -File) or
+    # $Hook.exe. A .bat/.cmd hook is refused: cmd.exe would parse the env name again.
     param([string]$Hook, [string]$Cwd)
     $rest = [string[]]$args
-    if (-not [System.IO.File]::Exists($Hook)) {
+    $file = __venvreg_run_hook_file $Hook
+    if ($null -eq $file) {
+        return
+    }
+    $extension = [System.IO.Path]::GetExtension($file).ToLowerInvariant()
+    if ($IsWindows -and $extension -ne '.ps1' -and $extension -ne '.exe') {
+        if ($extension -eq '.bat' -or $extension -eq '.cmd') {
+            [System.Console]::Error.WriteLine('venvreg: hook ' + $file + ' is a batch file, which cmd.exe would re-parse; write it as ' + $Hook + '.ps1; skipped')
+        }
+        else {
+            [System.Console]::Error.WriteLine('venvreg: hook ' + $file + ' is not a program Windows can start; name it ' + $Hook + '.ps1 or ' + $Hook + '.exe; skipped')
+        }
         return
     }
     if (-not [System.IO.Directory]::Exists($Cwd)) {
-        [System.Console]::Error.WriteLine('venvreg: hook ' + $Hook + ': no folder ' + $Cwd + ' to run it in')
+        [System.Console]::Error.WriteLine('venvreg: hook ' + $file + ': no folder ' + $Cwd + ' to run it in')
         return
     }
     $status = $global:LASTEXITCODE
     try {
-        $start = [System.Diagnostics.ProcessStartInfo]::new($Hook)
+        if ($IsWindows -and $extension -eq '.ps1') {
+            $start = [System.Diagnostics.ProcessStartInfo]::new([System.IO.Path]::Combine($PSHOME, 'pwsh.exe'))
+            foreach ($word in @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $file)) {
+                $start.ArgumentList.Add($word)
+            }
+        }
+        else {
+            $start = [System.Diagnostics.ProcessStartInfo]::new($file)
+        }
         $start.UseShellExecute = $false
         $start.WorkingDirectory = $Cwd
         foreach ($word in $rest) {
@@ -350,15 +377,31 @@ function global:__venvreg_run_hook {
             $problem = $problem.InnerException
         }
         if ($problem -is [System.ComponentModel.Win32Exception]) {
-            [System.Console]::Error.WriteLine('venvreg: hook ' + $Hook + ' is not executable; skipped')
+            [System.Console]::Error.WriteLine('venvreg: hook ' + $file + ' is not executable; skipped')
         }
         else {
-            [System.Console]::Error.WriteLine('venvreg: hook ' + $Hook + ': ' + $problem.Message)
+            [System.Console]::Error.WriteLine('venvreg: hook ' + $file + ': ' + $problem.Message)
         }
     }
     finally {
         $global:LASTEXITCODE = $status
     }
+}
+
+function global:__venvreg_run_hook_file {
+    # The file of the run hook $Hook, or $null: $Hook itself on Unix; on Windows the first of
+    # $Hook.ps1, $Hook.exe, $Hook.bat, $Hook.cmd, $Hook that exists (the last three refused).
+    param([string]$Hook)
+    $candidates = @($Hook)
+    if ($IsWindows) {
+        $candidates = @(($Hook + '.ps1'), ($Hook + '.exe'), ($Hook + '.bat'), ($Hook + '.cmd'), $Hook)
+    }
+    foreach ($candidate in $candidates) {
+        if ([System.IO.File]::Exists($candidate)) {
+            return $candidate
+        }
+    }
+    return $null
 }
 
 function global:__venvreg_source_hook {
@@ -418,7 +461,7 @@ function global:__venvreg_in_env {
                 __venvreg_native $command $rest
             }
             else {
-                & $command @rest
+                __venvreg_invoke $command $rest
             }
         }
         finally {
@@ -435,6 +478,35 @@ function global:__venvreg_in_env {
         $global:__VenvregBusy--
         $global:LASTEXITCODE = $status
     }
+}
+
+function global:__venvreg_invoke {
+    # Run the cmdlet, function, alias or script $Command with the words of $Argv as typed at the
+    # prompt: a word shaped like a parameter (-Force, -Path:, -Depth:2) binds as that parameter,
+    # every other word is one string value. Splatting an array would bind every element as a
+    # positional value ('-Force' as a path), so the call is written out: a parameter name, which
+    # the pattern allows to hold only ASCII letters, digits and _ (or be -?), as itself; every
+    # value as "$($__venvreg_values[i])", an index, never its text.
+    param($Command, [string[]]$Argv)
+    $__venvreg_command = $Command
+    $__venvreg_values = [System.Collections.Generic.List[string]]::new()
+    $__venvreg_words = [System.Collections.Generic.List[string]]::new()
+    $__venvreg_words.Add('& $__venvreg_command')
+    foreach ($__venvreg_word in $Argv) {
+        if ($__venvreg_word -cmatch '^(-(?:\?|[A-Za-z_][A-Za-z0-9_]*))(:?)(.*)$' -and ($Matches[2] -or -not $Matches[3])) {
+            $__venvreg_text = $Matches[1] + $Matches[2]
+            if ($Matches[3]) {
+                $__venvreg_text += '"$($__venvreg_values[' + $__venvreg_values.Count + '])"'
+                $__venvreg_values.Add($Matches[3])
+            }
+            $__venvreg_words.Add($__venvreg_text)
+        }
+        else {
+            $__venvreg_words.Add('"$($__venvreg_values[' + $__venvreg_values.Count + '])"')
+            $__venvreg_values.Add($__venvreg_word)
+        }
+    }
+    . ([scriptblock]::Create($__venvreg_words -join ' '))
 }
 
 function global:__venvreg_join {
@@ -507,8 +579,33 @@ function global:__venvreg_activate {
         $global:__VenvregPromptWrapped = $true
         function global:prompt {
             # The old prompt runs first, so it still sees the $? of the user's last command.
-            $previous = & $global:__VenvregPreviousPrompt
-            '(' + $global:__VenvregPromptText + ') ' + (-join $previous)
+            # What it draws with Write-Host (information records tagged PSHOST, caught by 6>&1)
+            # is drawn again after the prefix, so the prefix comes first however it draws.
+            $previous = & $global:__VenvregPreviousPrompt 6>&1
+            $prefix = '(' + $global:__VenvregPromptText + ') '
+            $drawn = @($previous | Microsoft.PowerShell.Core\Where-Object { $_ -is [System.Management.Automation.InformationRecord] })
+            $text = -join @($previous | Microsoft.PowerShell.Core\Where-Object { $_ -isnot [System.Management.Automation.InformationRecord] })
+            if ($drawn.Count -eq 0) {
+                return $prefix + $text
+            }
+            Microsoft.PowerShell.Utility\Write-Host -Object $prefix -NoNewline
+            foreach ($record in $drawn) {
+                $message = $record.MessageData
+                if ($message -isnot [System.Management.Automation.HostInformationMessage]) {
+                    Microsoft.PowerShell.Utility\Write-Information -MessageData $message -Tags $record.Tags
+                    continue
+                }
+                # Colours as recorded; a host's "default" (-1 on Unix) is left to the host.
+                $colors = @{}
+                if ($null -ne $message.ForegroundColor -and [System.Enum]::IsDefined([System.ConsoleColor], $message.ForegroundColor)) {
+                    $colors.ForegroundColor = $message.ForegroundColor
+                }
+                if ($null -ne $message.BackgroundColor -and [System.Enum]::IsDefined([System.ConsoleColor], $message.BackgroundColor)) {
+                    $colors.BackgroundColor = $message.BackgroundColor
+                }
+                Microsoft.PowerShell.Utility\Write-Host -Object $message.Message -NoNewline:([bool]$message.NoNewLine) @colors
+            }
+            $text
         }
         if ($null -ne $global:__VenvregOldPrompt) {
             $global:__VenvregPreviousPrompt = $global:__VenvregOldPrompt

@@ -9,6 +9,7 @@ pwsh exists.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import pytest
 import tree_sitter_powershell
 from tree_sitter import Language, Node, Parser
 
+from support import Hold
 from venvreg.emit.code import HELPERS
 from venvreg.emit.quoting import quote_pwsh
 from venvreg.envdir.venv import inspect_venv
@@ -568,49 +570,13 @@ def venvreg_exe() -> str:
     return found
 
 
-@pytest.mark.skipif(PWSH is None, reason=PWSH_SKIP)
-def test_real_pwsh_end_to_end(isolated: Path, tmp_path: Path, plain_venv) -> None:
+def file_script(
+    *, exe: str, home: Path, tmp_path: Path, name: str, other: str, other_env: Path,
+    auto_project: Path,
+) -> str:  # fmt: skip
+    """The script the real-pwsh test runs with -File (built apart, so it is parsed everywhere)."""
     q = quote_pwsh
-    home = tmp_path / HOSTILE_FOLDER
-    home.mkdir()
-    project = tmp_path / HOSTILE_PROJECT
-    project.mkdir()
-    name, other = HOSTILE_NAMES[0], HOSTILE_NAMES[8]
-    env, other_env = plain_venv(home / name), plain_venv(home / other)
-    (env / ".project").write_text(f"{project}\n", encoding="utf-8")
-    log = tmp_path / "hooks.log"
-
-    # Hooks everywhere virtualenvwrapper looks, each logging its place and arguments.
-    (project / ".virtualenvwrapper").mkdir()
-    for folder, place in (
-        (home, "home"),
-        (env / "bin", "bin"),
-        (project / ".virtualenvwrapper", "project"),
-    ):
-        for hook in ("postactivate", "predeactivate", "postdeactivate"):
-            text = HOOK_LOG_PS1.format(log=q(str(log)), label=q(f"{hook}@{place}"))
-            (folder / f"{hook}.ps1").write_text(text, encoding="utf-8")
-    for folder, place in ((home, "home"), (env / "bin", "bin")):
-        script = folder / "preactivate"
-        script.write_text(
-            f"#!/bin/sh\nprintf 'preactivate@{place} %s %s\\n' \"$1\" \"$PWD\" >> '{log}'\n",
-            encoding="utf-8",
-        )
-        script.chmod(0o755)
-    # A hook that calls `exit`: it ends the hook only, never the session nor the command.
-    (other_env / "bin" / "postactivate.ps1").write_text(
-        HOOK_LOG_PS1.format(log=q(str(log)), label="'postactivate@otherbin ' + $PSCommandPath")
-        + "exit 7\n",
-        encoding="utf-8",
-    )
-    tilde_project = isolated / "tilde project"
-    tilde_project.mkdir()
-    (home / ".venvreg").mkdir(exist_ok=True)
-    auto_project = tmp_path / "auto \u2018p\u2019 [ab]*? $(touch PWNED)"
-    (auto_project / "sub").mkdir(parents=True)
-
-    sep = os.pathsep
-    script = f"""
+    return f"""
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 function show([string]$Key, $Value) {{
@@ -626,7 +592,7 @@ function global:Remove-Item {{ throw 'hijacked Remove-Item' }}
 function global:ls {{ throw 'hijacked ls' }}
 function global:venvreg {{ throw 'hijacked venvreg' }}
 $env:WORKON_HOME = {q(str(home))}
-$env:VENVREG_EXE = {q(venvreg_exe())}
+$env:VENVREG_EXE = {q(exe)}
 . {q(str(FUNCTION_FILE))}
 # Another module (zoxide-like) chains the handler, then the profile is loaded again, this
 # time as init prints it: the handler must not end up calling itself.
@@ -679,10 +645,89 @@ show AUTO3 ([string]$env:VIRTUAL_ENV)
 $before = $global:ForeignCount
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}
 show FOREIGN ($global:ForeignCount - $before)
+# A direct deactivate of an auto-activated env, whose hook leaves the project.
+Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(auto_project))}
+show AUTO4 ([string]$env:VIRTUAL_ENV)
+deactivate
+show DEACT4 ([string]$env:VIRTUAL_ENV)
+show DEACTPATH4 $env:PATH
+show DEACTLOC4 $ExecutionContext.SessionState.Path.CurrentLocation.ProviderPath
 setvirtualenvproject {q(other)} '~/tilde project'
 show TILDE ([System.IO.File]::ReadAllText({q(str(other_env / ".project"))}).Trim())
+# -Force and -Rest:value reach a function run in each env as parameters, not as values.
+function global:Probe-Args {{
+    param([switch]$Force, [string]$Rest)
+    show PROBE ([string]$Force.IsPresent + ',' + $Rest)
+}}
+allvirtualenv Probe-Args -Force -Rest:'a b'
+# A prompt drawn with Write-Host: the prefix comes before what it draws.
+$savedPrompt = ${{function:global:prompt}}
+function global:prompt {{ Microsoft.PowerShell.Utility\\Write-Host 'drawn>' -NoNewline; ' ' }}
+workon -n {q(name)}
+$drawn = prompt 6>&1 | Microsoft.PowerShell.Core\\ForEach-Object {{
+    if ($_ -is [System.Management.Automation.InformationRecord]) {{ $_.MessageData.Message }}
+    else {{ $_ }}
+}}
+show DRAWN (-join $drawn)
+deactivate
+${{function:global:prompt}} = $savedPrompt
 exit 0
 """
+
+
+@pytest.mark.skipif(PWSH is None, reason=PWSH_SKIP)
+def test_real_pwsh_end_to_end(isolated: Path, tmp_path: Path, plain_venv) -> None:
+    q = quote_pwsh
+    home = tmp_path / HOSTILE_FOLDER
+    home.mkdir()
+    project = tmp_path / HOSTILE_PROJECT
+    project.mkdir()
+    name, other = HOSTILE_NAMES[0], HOSTILE_NAMES[8]
+    env, other_env = plain_venv(home / name), plain_venv(home / other)
+    (env / ".project").write_text(f"{project}\n", encoding="utf-8")
+    log = tmp_path / "hooks.log"
+
+    # Hooks everywhere virtualenvwrapper looks, each logging its place and arguments.
+    (project / ".virtualenvwrapper").mkdir()
+    for folder, place in (
+        (home, "home"),
+        (env / "bin", "bin"),
+        (project / ".virtualenvwrapper", "project"),
+    ):
+        for hook in ("postactivate", "predeactivate", "postdeactivate"):
+            text = HOOK_LOG_PS1.format(log=q(str(log)), label=q(f"{hook}@{place}"))
+            (folder / f"{hook}.ps1").write_text(text, encoding="utf-8")
+    for folder, place in ((home, "home"), (env / "bin", "bin")):
+        script = folder / "preactivate"
+        script.write_text(
+            f"#!/bin/sh\nprintf 'preactivate@{place} %s %s\\n' \"$1\" \"$PWD\" >> '{log}'\n",
+            encoding="utf-8",
+        )
+        script.chmod(0o755)
+    # A hook that calls `exit`: it ends the hook only, never the session nor the command.
+    (other_env / "bin" / "postactivate.ps1").write_text(
+        HOOK_LOG_PS1.format(log=q(str(log)), label="'postactivate@otherbin ' + $PSCommandPath")
+        + "exit 7\n",
+        encoding="utf-8",
+    )
+    # A predeactivate hook that leaves the folder: with auto-activation on, that location
+    # change must not deactivate the env again from inside deactivate.
+    (other_env / "bin" / "predeactivate.ps1").write_text(
+        HOOK_LOG_PS1.format(log=q(str(log)), label="'predeactivate@otherbin'")
+        + f"Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(tmp_path))}\n",
+        encoding="utf-8",
+    )
+    tilde_project = isolated / "tilde project"
+    tilde_project.mkdir()
+    (home / ".venvreg").mkdir(exist_ok=True)
+    auto_project = tmp_path / "auto \u2018p\u2019 [ab]*? $(touch PWNED)"
+    (auto_project / "sub").mkdir(parents=True)
+
+    sep = os.pathsep
+    script = file_script(
+        exe=venvreg_exe(), home=home, tmp_path=tmp_path, name=name, other=other,
+        other_env=other_env, auto_project=auto_project,
+    )  # fmt: skip
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -739,29 +784,206 @@ exit 0
     assert "Environment '~' does not exist" in proc.stderr, report
     assert values["COMPLETE"] == quote_pwsh(name)
     assert [values["AUTO1"], values["AUTO2"], values["AUTO3"]] == [str(other_env)] * 2 + [""]
-    assert log.read_text(encoding="utf-8").splitlines() == [
+    first_env_round = [
         f"preactivate@home {name} {home}",
         f"preactivate@bin {name} {home}",
         "postactivate@project post_activate",
         "postactivate@home post_activate",
         "postactivate@bin post_activate",
-        # workon other: the first env is deactivated first
         "predeactivate@project pre_deactivate",
         "predeactivate@bin pre_deactivate",
         "predeactivate@home pre_deactivate",
         f"postdeactivate@bin post_deactivate,{name}",
         f"postdeactivate@home post_deactivate,{name}",
+    ]
+    other_on = [
         f"preactivate@home {other} {home}",
         "postactivate@home post_activate",
         f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
-        # deactivate
-        "predeactivate@home pre_deactivate",
-        f"postdeactivate@home post_deactivate,{other}",
-        # auto-activation: entering the project, then leaving it
-        f"preactivate@home {other} {home}",
-        "postactivate@home post_activate",
-        f"postactivate@otherbin {other_env / 'bin' / 'postactivate.ps1'} post_activate",
+    ]
+    other_off = [
+        "predeactivate@otherbin pre_deactivate",
         "predeactivate@home pre_deactivate",
         f"postdeactivate@home post_deactivate,{other}",
     ]
+    assert values["AUTO4"] == str(other_env), report
+    assert [values["DEACT4"], values["DEACTPATH4"]] == ["", path0], report
+    assert values["DEACTLOC4"] == str(tmp_path), report
+    assert log.read_text(encoding="utf-8").splitlines() == [
+        # workon NAME, then workon other: the first env is deactivated first
+        *first_env_round,
+        *other_on,
+        # deactivate
+        *other_off,
+        # auto-activation: entering the project, then leaving it
+        *other_on,
+        *other_off,
+        # auto-activation again, then a direct deactivate: each hook once
+        *other_on,
+        *other_off,
+        # workon -n under a Write-Host prompt, then deactivate
+        *first_env_round,
+    ]
+    assert values["PROBE"] == "True,a b", report
+    assert values["DRAWN"] == f"({name}) drawn> ", report
     assert list(tmp_path.rglob("PWNED")) == []
+    terminal_session(isolated, tmp_path, environment)
+
+
+# --- Real pwsh on a terminal: Ctrl-C, a non-ASCII home, ~ paths, the profile loaded twice ---
+
+# What the session runs first (pwsh -NoExit -File): PowerShell's own line editor, not
+# PSReadLine, and the profile in both of its forms, the second over the first.
+TERMINAL_SETUP = """Microsoft.PowerShell.Core\\Remove-Module PSReadLine -ErrorAction Ignore
+function global:show([string]$Key, $Value) {
+    [Console]::Out.Write([string][char]0x1e + $Key + [char]0x1f + [string]$Value + [char]0x1e)
+}
+function global:prompt { 'term> ' }
+. (& $env:VENVREG_EXE init pwsh --path)
+$initCode = & $env:VENVREG_EXE init pwsh | Microsoft.PowerShell.Utility\\Out-String
+Microsoft.PowerShell.Utility\\Invoke-Expression $initCode
+show LOADED $global:__VenvregDefaultHome
+"""
+# Typed after Ctrl-C stopped `mkvirtualenv victim`, one line at a time, each ending in the
+# marker it is waited for.
+TERMINAL_LINES = [
+    "show BUSY $global:__VenvregBusy",
+    "show CODEFILE ([string]$env:VENVREG_CODE_FILE)",
+    "show VE0 ([string]$env:VIRTUAL_ENV)",
+    "$env:VENVREG_TEST_HOLD = $null; show CLEARED 1",
+    "mkvirtualenv -a '~/proj x' kept; show RC $LASTEXITCODE",
+    "show VE $env:VIRTUAL_ENV",
+    "show PROJ ([System.IO.File]::ReadAllText($env:VIRTUAL_ENV + '/.project').Trim())",
+    "cdproject; show LOC $PWD.ProviderPath",
+    "show COMPLETE (((TabExpansion2 -inputScript 'workon ke' -cursorColumn 9).CompletionMatches"
+    " | Microsoft.PowerShell.Core\\ForEach-Object CompletionText) -join '|')",
+]
+MARK = re.compile("\x1e([^\x1e\x1f]*)\x1f([^\x1e]*)\x1e")
+
+
+class Terminal:
+    """pwsh on a pseudo-terminal that is its controlling terminal, as in a user's window: Ctrl-C
+    typed there is SIGINT for the foreground process group, pwsh and what it runs."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
+        import fcntl
+        import pty
+        import termios
+
+        self.master, child = pty.openpty()
+
+        def controlling_terminal() -> None:
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen(
+            argv, stdin=child, stdout=child, stderr=child, env=env, cwd=cwd,
+            preexec_fn=controlling_terminal,
+        )  # fmt: skip
+        os.close(child)
+        self.screen = b""
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def wait_for(self, key: str) -> dict[str, str]:
+        """Read until the marker `key` has been printed; every marker so far."""
+        import select
+        import time
+
+        deadline = time.monotonic() + 120  # a guard against hangs, not a timing assertion
+        while key not in self.values():
+            assert time.monotonic() < deadline, f"no {key}:\n{self.text()[-3000:]}"
+            assert self.process.poll() is None, f"pwsh exited:\n{self.text()[-3000:]}"
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if ready:
+                chunk = os.read(self.master, 65536)
+                # .NET asks the terminal where the cursor is; answer as a terminal would.
+                for _ in range(chunk.count(b"\x1b[6n")):
+                    self.type(b"\x1b[1;1R")
+                self.screen += chunk
+        return self.values()
+
+    def values(self) -> dict[str, str]:
+        return dict(MARK.findall(self.text()))
+
+    def text(self) -> str:
+        return self.screen.decode("utf-8", "replace")
+
+    def close(self) -> int:
+        self.type(b"exit 0\r")
+        try:
+            while self.process.poll() is None:
+                import select
+
+                ready, _, _ = select.select([self.master], [], [], 0.5)
+                if ready:
+                    try:
+                        self.screen += os.read(self.master, 65536)
+                    except OSError:
+                        break
+            return self.process.wait(timeout=60)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            os.close(self.master)
+
+
+def terminal_session(isolated: Path, tmp_path: Path, environment: dict[str, str]) -> None:
+    """Ctrl-C while mkvirtualenv builds (held at create-building) reaches venvreg as SIGINT:
+    it removes its half-made env and row, and the session goes on. The home is not ASCII and
+    holds WORKON_HOME's default; the profile is loaded twice; `~` paths are expanded."""
+    home = tmp_path / "Jos\u00e9 \u4e2d \U0001f692"
+    (home / "proj x").mkdir(parents=True)
+    setup = tmp_path / "setup.ps1"
+    setup.write_text(TERMINAL_SETUP, encoding="utf-8-sig")
+    hold = Hold(tmp_path / "terminal-hold")
+    env = {key: value for key, value in environment.items() if key != "WORKON_HOME"}
+    env |= {"HOME": str(home), "VENVREG_CONFIG": str(tmp_path / "terminal.toml")}
+    env |= {"TERM": "dumb", "VENVREG_EXE": venvreg_exe(), **hold.env("create-building")}
+    assert PWSH is not None
+    argv = [PWSH, "-NoLogo", "-NoProfile", "-NoExit", "-File", str(setup)]
+    terminal = Terminal(argv, env, home)
+    try:
+        default_home = home / ".virtualenvs"
+        assert terminal.wait_for("LOADED")["LOADED"] == str(default_home)
+        terminal.type(b"mkvirtualenv victim\r")
+        hold.wait_held(terminal.process, "create-building")
+        assert (default_home / "victim").is_dir()
+        terminal.type(b"\x03")
+        for line in TERMINAL_LINES:
+            terminal.type(line.encode("utf-8") + b"\r")
+            values = terminal.wait_for(line.rpartition("show ")[2].split(" ")[0])
+    finally:
+        status = terminal.close()
+    report = terminal.text()[-3000:]
+    assert status == 0, report
+    # Its clean-up ran (pwsh did not kill it): no folder, no row, and the function's own
+    # clean-up ran too.
+    assert not (default_home / "victim").exists(), report
+    assert [values["BUSY"], values["CODEFILE"], values["VE0"]] == ["0", "", ""], report
+    assert values["RC"] == "0", report
+    assert values["VE"] == str(default_home / "kept")
+    assert values["PROJ"] == values["LOC"] == str(home / "proj x")
+    assert values["COMPLETE"] == "kept"
+    listed = subprocess.run(
+        [venvreg_exe(), "ls", "--json"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert [row["name"] for row in json.loads(listed.stdout)] == ["kept"], listed.stderr
+
+
+def test_real_pwsh_scripts_parse(tmp_path: Path) -> None:
+    """What the real-pwsh test runs, parsed here where pwsh cannot run: every script, hook and
+    typed line is valid PowerShell."""
+    home = tmp_path / HOSTILE_FOLDER
+    script = file_script(
+        exe=venvreg_exe(), home=home, tmp_path=tmp_path, name=HOSTILE_NAMES[0],
+        other=HOSTILE_NAMES[8], other_env=home / HOSTILE_NAMES[8],
+        auto_project=tmp_path / "auto",
+    )  # fmt: skip
+    log = quote_pwsh(str(tmp_path / "log"))
+    hook = HOOK_LOG_PS1.format(log=log, label="'x'")
+    exiting = HOOK_LOG_PS1.format(log=log, label="'x ' + $PSCommandPath") + "exit 7\n"
+    for source in (script, hook, exiting, TERMINAL_SETUP, *TERMINAL_LINES):
+        assert syntax_problems(source) == [], source

@@ -4,17 +4,21 @@ shell/venvreg.ps1 or on what the CLI writes for pwsh (pwsh itself cannot run her
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_powershell import (
     FUNCTION_FILE,
+    PARSER,
     ascii_expression_value,
     emitted,
     function_tree,
     helper_calls,
     nodes_of_type,
+    syntax_problems,
     text_of,
 )
 from tree_sitter import Node
@@ -31,12 +35,13 @@ def function_body(name: str) -> Node:
 
 
 def commands_named(root: Node, name: str) -> list[Node]:
+    """The commands called `name` under `root`, in the order they appear."""
     found = []
     for node in nodes_of_type(root, "command"):
         names = [c for c in node.children if c.type == "command_name"]
         if names and text_of(names[0]) == name:
             found.append(node)
-    return found
+    return sorted(found, key=lambda node: node.start_byte)
 
 
 def enclosing(node: Node, kind: str) -> Node | None:
@@ -262,3 +267,139 @@ def test_deactivate_is_busy_and_location_changes_keep_the_status() -> None:
     changed = function_body("__venvreg_location_changed")
     finals = [text_of(f) for f in nodes_of_type(changed, "finally_clause")]
     assert any("$global:LASTEXITCODE = $status" in f for f in finals)
+
+
+# --- 9: allvirtualenv passes -Name words to a cmdlet or function as parameters ---
+
+
+def parameter_pattern() -> re.Pattern[str]:
+    body = function_body("__venvreg_invoke")
+    (match,) = [n for n in nodes_of_type(body, "comparison_expression") if "-cmatch" in text_of(n)]
+    (pattern,) = [text_of(n) for n in nodes_of_type(match, "verbatim_string_characters")]
+    return re.compile(pattern[1:-1])  # ASCII classes only: the same in .NET and Python
+
+
+def written_call(words: list[str]) -> str:
+    """The call __venvreg_invoke writes for `words`, by its rule: a parameter-shaped word as
+    itself (with its value, for -Name:value, by index), every other word by index."""
+    pattern, parts, values = parameter_pattern(), ["& $__venvreg_command"], 0
+    for word in words:
+        found = pattern.fullmatch(word)
+        if found and (found.group(2) or not found.group(3)):
+            text = found.group(1) + found.group(2)
+            if found.group(3):
+                text += f'"$($__venvreg_values[{values}])"'
+                values += 1
+            parts.append(text)
+        else:
+            parts.append(f'"$($__venvreg_values[{values}])"')
+            values += 1
+    return " ".join(parts)
+
+
+def test_allvirtualenv_binds_parameters_not_splatted_values() -> None:
+    in_env = function_body("__venvreg_in_env")
+    # Splatting an array binds every element as a positional value: '-Force' as a path.
+    assert not [c for c in nodes_of_type(in_env, "command") if "@rest" in text_of(c)]
+    assert len(commands_named(in_env, "__venvreg_invoke")) == 1
+    words = ["-Force", "-Path:", "-Depth:2", "-?", "x", "-1", "--%", "--", "-a-b", "-a'b"]
+    words += ["-$(touch PWNED)", "-x;y", "-a b", "-\u00e9t\u00e9", ""]
+    call = written_call(words)
+    assert syntax_problems(call) == [], call
+    root = PARSER.parse(call.encode("utf-8")).root_node
+    parameters = [text_of(n) for n in nodes_of_type(root, "command_parameter")]
+    assert sorted(parameters) == sorted(["-Force", "-Path", "-Depth", "-?"])
+    # Every other word, hostile ones included, is one expandable string holding an index only.
+    found = sorted(nodes_of_type(root, "expandable_string_literal"), key=lambda n: n.start_byte)
+    strings = [text_of(n) for n in found]
+    assert strings == [f'"$($__venvreg_values[{i}])"' for i in range(len(strings))]
+    assert len(strings) == len(words) - 3  # -Path: takes no value of its own; -Depth:2 one
+
+
+# --- 9: run hooks on Windows: NAME.ps1 or NAME.exe, never a batch file ---
+
+
+def test_run_hooks_on_windows_are_ps1_or_exe() -> None:
+    finder = function_body("__venvreg_run_hook_file")
+    (windows,) = [n for n in nodes_of_type(finder, "if_statement") if "$IsWindows" in text_of(n)]
+    found = sorted(nodes_of_type(windows, "verbatim_string_characters"), key=lambda n: n.start_byte)
+    assert [text_of(n) for n in found] == ["'.ps1'", "'.exe'", "'.bat'", "'.cmd'"]
+    runner = function_body("__venvreg_run_hook")
+    assert len(commands_named(runner, "__venvreg_run_hook_file")) == 1
+    text = text_of(runner)
+    # A .ps1 is run by this PowerShell's own pwsh, as a new process, not sourced.
+    assert "[System.IO.Path]::Combine($PSHOME, 'pwsh.exe')" in text
+    assert "@('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $file)" in text
+    assert "is a batch file, which cmd.exe would re-parse" in text
+    # Not the plain extension-less name of before, which Windows cannot start.
+    assert "[System.IO.File]::Exists($Hook)" not in text
+
+
+@pytest.mark.parametrize("windows", [True, False], ids=["windows", "posix"])
+def test_run_hook_files(tmp_path: Path, windows: bool) -> None:
+    from venvreg.shellcmds.runhooks import run_hook_argv, run_hook_file
+
+    base = str(tmp_path / "premkvirtualenv")
+    assert run_hook_file(base, windows) is None
+    assert run_hook_argv(base, ("e",), windows, "pwsh") == (None, "")
+    Path(base).write_text("#!/bin/sh\n", encoding="utf-8")
+    Path(base).chmod(0o755)
+    if not windows:
+        assert run_hook_argv(base, ("e",), windows) == ([base, "e"], "")
+        Path(base + ".ps1").write_text("", encoding="utf-8")
+        assert run_hook_file(base, windows) == base  # no .ps1 run hooks on Unix
+        return
+    argv, problem = run_hook_argv(base, ("e",), windows, "pwsh")
+    assert argv is None and "not a program Windows can start" in problem
+    assert f"name it {base}.ps1 or {base}.exe" in problem
+    Path(base + ".cmd").write_text("@echo off\n", encoding="utf-8")
+    argv, problem = run_hook_argv(base, ("a&b",), windows, "pwsh")
+    assert argv is None and "is a batch file, which cmd.exe would re-parse" in problem
+    Path(base + ".exe").write_bytes(b"MZ")
+    assert run_hook_argv(base, ("a&b",), windows, "pwsh") == ([base + ".exe", "a&b"], "")
+    Path(base + ".ps1").write_text("", encoding="utf-8")
+    pwsh_argv = ["pwsh", "-NoLogo", "-NoProfile", "-NonInteractive", "-File", base + ".ps1", "e"]
+    assert run_hook_argv(base, ("e",), windows, "pwsh") == (pwsh_argv, "")
+    argv, problem = run_hook_argv(base, ("e",), windows, None)
+    assert argv is None and "needs pwsh (PowerShell 7) on PATH" in problem
+
+
+# --- 9: VENVREG_EXE given without .exe on Windows ---
+
+
+def test_venvreg_exe_without_extension_means_exe_on_windows() -> None:
+    body = function_body("__venvreg_exe")
+    ifs = nodes_of_type(body, "if_statement")
+    (windows,) = [n for n in ifs if "$IsWindows" in text_of(n.named_children[0])]
+    condition = text_of(windows.named_children[0])
+    assert "[System.IO.Path]::GetExtension($exe) -eq ''" in condition
+    assert "$exe = $exe + '.exe'" in text_of(windows)
+    (lookup,) = commands_named(body, "__venvreg_application")
+    assert windows.end_byte < lookup.start_byte
+    # The shim check still runs on whatever was found.
+    call = function_body("__venvreg_call")
+    assert commands_named(call, "__venvreg_exe")[0].start_byte < (
+        commands_named(call, "__venvreg_shim")[0].start_byte
+    )
+
+
+# --- 9: the (env) prefix comes before what a prompt draws with Write-Host ---
+
+
+def test_the_prefix_is_drawn_before_write_host_output() -> None:
+    prompt = function_body("prompt")
+    (statements,) = prompt.named_children[0].named_children
+    first = statements.named_children[0]
+    # The old prompt runs first (its $? is the user's), its information stream caught.
+    assert text_of(first) == "$previous = & $global:__VenvregPreviousPrompt 6>&1"
+    assert [text_of(r) for r in nodes_of_type(first, "redirection")] == ["6>&1"]
+    writes = commands_named(prompt, "Microsoft.PowerShell.Utility\\Write-Host")
+    assert (
+        text_of(writes[0]) == "Microsoft.PowerShell.Utility\\Write-Host -Object $prefix -NoNewline"
+    )
+    loops = nodes_of_type(prompt, "foreach_statement")
+    assert len(loops) == 1 and writes[0].end_byte < loops[0].start_byte
+    assert "HostInformationMessage" in text_of(loops[0])
+    assert "-NoNewline:([bool]$message.NoNewLine) @colors" in text_of(writes[1])
+    # A prompt that only returns its text gets the prefix in that text, as before.
+    assert "return $prefix + $text" in text_of(prompt)

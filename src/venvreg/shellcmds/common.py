@@ -10,6 +10,7 @@ from pathlib import Path
 from ..settings.paths import Home
 from ..text import escape_text
 from . import WrapperError
+from .runhooks import run_hook_argv
 
 # The suffix of a *sourced* hook per shell: fish and PowerShell read their own variants.
 SOURCED_HOOK_SUFFIX = {"bash": "", "zsh": "", "fish": ".fish", "pwsh": ".ps1"}
@@ -59,14 +60,17 @@ def sourced_hook(folder: Path | str, name: str, shell: str) -> str:
 
 def run_hook(hook: Path, cwd: Path, *args: str) -> None:
     """Run a "run" hook as virtualenvwrapper does (a subprocess in WORKON_HOME, its status
-    ignored); its output goes to stderr, since stdout carries shell code."""
-    if not hook.is_file():
-        return
-    if not os.access(hook, os.X_OK):
-        err(f"venvreg: hook {hook} is not executable; skipped")
+    ignored); its output goes to stderr, since stdout carries shell code. On Windows `hook`
+    is NAME.ps1 or NAME.exe (runhooks.py)."""
+    import shutil
+
+    argv, problem = run_hook_argv(str(hook), args, pwsh=shutil.which("pwsh"))
+    if argv is None:
+        if problem:
+            err(problem)
         return
     try:
-        subprocess.run([str(hook), *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=sys.stderr)
+        subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=sys.stderr)
     except OSError as error:
         err(f"venvreg: could not run hook {hook}: {error.strerror}")
 

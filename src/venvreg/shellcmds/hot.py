@@ -27,6 +27,7 @@ from ..settings.config import load_settings
 from ..settings.paths import STATE_DIR_NAME, ensure_home, env_bin_dir, workon_home_text
 from ..text import escape_text, no_envs_hint, quoted
 from . import ShellRequest, WrapperError
+from .runhooks import run_hook_file
 
 # Only the standard library and venvreg's lean modules are imported here: no pathlib, no
 # dataclasses (tests/unit/test_hot_path.py keeps it so).
@@ -242,7 +243,7 @@ def env_details(
     hooks = os.environ.get("VIRTUALENVWRAPPER_HOOK_DIR") or root
     bin_dir = env_bin_dir(record.path)
     for hook in (os.path.join(hooks, "get_env_details"), os.path.join(bin_dir, "get_env_details")):
-        if os.path.isfile(hook):
+        if run_hook_file(hook) is not None:
             code.call(
                 "__venvreg_in_env", record.path, bin_dir, "__venvreg_run_hook", hook,
                 root, record.name,
