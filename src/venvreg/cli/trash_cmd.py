@@ -9,7 +9,8 @@ import typer
 from ..errors import EXIT_FAILURE
 from ..settings.durations import parse_duration
 from ..text import quoted
-from .common import opened
+from .common import opened, wide_option
+from .fit import FIXED, KEY, PATH, TEXT, Column
 from .output import (
     ago,
     confirm,
@@ -48,6 +49,7 @@ def restore_command(
 @trash_app.command("list")
 def trash_list(
     as_json: bool = typer.Option(False, "--json", help="JSON array (schema: docs/json.md)."),
+    wide: bool = wide_option(),
 ) -> None:
     """List the trash, newest first.
 
@@ -85,7 +87,15 @@ def trash_list(
          entry.original_path, entry.id]
         for entry in entries
     ]  # fmt: skip
-    print_table(["NAME", "REMOVED", "SIZE", "KIND", "WAS AT", "ID"], rows)
+    columns = [
+        Column("NAME", KEY),
+        Column("REMOVED", FIXED, 50),
+        Column("SIZE", FIXED, 60),
+        Column("KIND", TEXT, 30),
+        Column("WAS AT", PATH, 40),
+        Column("ID", KEY),
+    ]
+    print_table(columns, rows)
 
 
 def _entries(count: int) -> str:
@@ -99,6 +109,7 @@ def trash_empty(
     ),
     yes: bool = typer.Option(False, "-y", "--yes", help="Do not ask for confirmation."),
     dry_run: bool = typer.Option(False, "-n", "--dry-run", help="Show what would be deleted only."),
+    wide: bool = wide_option(),
 ) -> None:
     """Delete trash entries for good and report the space freed. It lists what goes and asks
     first; with no terminal to ask on it lists, deletes nothing and exits 1 (pass --yes).
@@ -118,7 +129,7 @@ def trash_empty(
             return
         sizes = [entry_size(context.home, entry) for entry in entries]
         print_table(
-            ["NAME", "REMOVED", "SIZE", "ID"],
+            [Column("NAME", KEY), Column("REMOVED"), Column("SIZE", FIXED, 60), Column("ID", KEY)],
             [
                 [e.name, ago(e.removed_at), human_size(size), e.id]
                 for e, size in zip(entries, sizes, strict=True)
