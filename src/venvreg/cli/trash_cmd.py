@@ -57,11 +57,12 @@ def trash_list(
     Example: venvreg trash list --json
     """
     from ..core.restore import missing_part
-    from ..core.trash import list_entries
+    from ..core.trash import entry_sizes, list_entries
 
     with opened() as context:
         entries = list_entries(context.home)
         lacking = {e.id: missing_part(e.folder(context.home), e) for e in entries}
+        sizes = entry_sizes(context, entries)
     if as_json:
         print_json(
             [
@@ -71,7 +72,7 @@ def trash_list(
                     "original_path": entry.original_path,
                     "removed_at": iso_time(entry.removed_at),
                     "kind": entry.kind,
-                    "size_bytes": entry.size_bytes,
+                    "size_bytes": sizes[entry.id],
                     "python_version": entry.python_version,
                     "packages": len(entry.requirements),
                     "restorable": lacking[entry.id] is None,
@@ -82,7 +83,7 @@ def trash_list(
         )
         return
     rows = [
-        [entry.name, ago(entry.removed_at), human_size(entry.size_bytes),
+        [entry.name, ago(entry.removed_at), human_size(sizes[entry.id]),
          entry.kind if lacking[entry.id] is None else f"incomplete ({lacking[entry.id]} gone)",
          entry.original_path, entry.id]
         for entry in entries
@@ -118,7 +119,7 @@ def trash_empty(
     \b
     Example: venvreg trash empty --older-than 2w --dry-run
     """
-    from ..core.trash import delete_entries, entries_older_than, entry_size
+    from ..core.trash import delete_entries, entries_older_than, entry_sizes
 
     seconds = parse_duration(older_than) if older_than is not None else None
     with opened() as context:
@@ -127,7 +128,8 @@ def trash_empty(
             scope = f"removed more than {older_than} ago" if older_than is not None else "at all"
             message(f"nothing to delete: no trash entries {scope}")
             return
-        sizes = [entry_size(context.home, entry) for entry in entries]
+        known = entry_sizes(context, entries)
+        sizes = [known[entry.id] for entry in entries]
         print_table(
             [Column("NAME", KEY), Column("REMOVED"), Column("SIZE", FIXED, 60), Column("ID", KEY)],
             [
