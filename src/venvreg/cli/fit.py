@@ -3,7 +3,7 @@ or an emoji takes two): every table, `show`'s fields and the scan's progress lin
 
 Each column has a kind and a priority. A KEY column (a name, a trash ID, a row number) is never
 shortened, wrapped or left out: it must stay whole and pasteable. A PATH is shortened in the
-middle (`~/src/…/api/.venv`), with the home folder shown as `~`. TEXT wraps at spaces. FIXED
+middle (`~/…/api/.venv`), with the home folder shown as `~`. TEXT wraps at spaces. FIXED
 values are short and kept whole. When the columns still do not fit, the lowest-priority
 column that is not a KEY is left out, and stderr says which ones `--wide` would show.
 `--wide` turns all of this off: every cell in full, lines as long as they are.
@@ -107,12 +107,25 @@ def shorten_end(text: str, cells: int) -> str:
     return _take(text, max(cells - 1, 0)) + ELLIPSIS if cells > 0 else ""
 
 
+def shorten_path(path: str, cells: int) -> str:
+    """`path` in at most `cells` cells: its first part, `…`, and as many of its last folders
+    as fit (`~/…/backend/.venv`); when not even the last one fits, the middle is cut."""
+    if cell_len(path) <= cells:
+        return path
+    parts = path.split("/")
+    for start in range(2, len(parts)):
+        shortened = "/".join([parts[0], ELLIPSIS, *parts[start:]])
+        if cell_len(shortened) <= cells:
+            return shortened
+    return shorten_middle(path, cells)
+
+
 def fit_path(path: str, cells: int | None) -> str:
-    """A path as a terminal shows it: `~` for home, then the middle shortened to fit."""
+    """A path as a terminal shows it: `~` for home, then shortened to fit."""
     if _wide:
         return path
     short = home_short(path)
-    return short if cells is None else shorten_middle(short, cells)
+    return short if cells is None else shorten_path(short, cells)
 
 
 def wrap_words(text: str, cells: int) -> list[str]:
@@ -192,7 +205,7 @@ def _shrink(columns: Sequence[Column], natural: Sequence[int], width: int) -> li
 def fit_cell(text: str, column: Column, width: int) -> list[str]:
     """One cell laid out in `width` cells: its lines."""
     if column.kind == PATH:
-        return [shorten_middle(text, width)]
+        return [shorten_path(text, width)]
     if column.kind == TEXT:
         return wrap_words(text, width)
     return [text]

@@ -14,7 +14,7 @@ from ..envdir.boundary import holds_more
 from ..envdir.venv import BROKEN, env_state
 from ..text import escape_text
 from .common import state_label
-from .fit import FIXED, KEY, PATH, TEXT, Column, cell_len, home_short, shorten_end, shorten_middle
+from .fit import FIXED, KEY, PATH, TEXT, Column, cell_len, home_short, shorten_end, shorten_path
 from .output import ago, human_size, iso_time, print_table, print_wrapped
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class ProgressLine:
         # --wide: a line longer than the terminal cannot be rewritten in place.
         room = self.width() - 1
         head = shorten_end(head, room)
-        current = shorten_middle(home_short(escape_text(state.current)), room - cell_len(head))
+        current = shorten_path(home_short(escape_text(state.current)), room - cell_len(head))
         self.stream.write("\r" + head + current + "\x1b[K")
         self.stream.flush()
         self.shown = True
