@@ -20,6 +20,7 @@ ELLIPSIS = "…"
 GAP = 2  # cells between two columns
 # A PATH or TEXT column is not made narrower than this (a shorter path says too little).
 FLOORS = {PATH: 20, TEXT: 12}
+WORD_ROOM = 20  # a TEXT column stays this wide for a long word before the word is shortened
 
 _wide = False
 
@@ -137,7 +138,7 @@ def wrap_words(text: str, cells: int) -> list[str]:
     line = ""
     for word in text.split(" "):
         if cell_len(word) > cells:
-            word = shorten_middle(word, cells)
+            word = shorten_path(word, cells) if "/" in word else shorten_middle(word, cells)
         candidate = f"{line} {word}" if line else word
         if cell_len(candidate) <= cells:
             line = candidate
@@ -165,9 +166,14 @@ def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
         max([cell_len(column.header)] + [cell_len(row[i]) for row in cells])
         for i, column in enumerate(columns)
     ]
+    floors = [
+        _floor(column, natural[i], [row[i] for row in cells]) for i, column in enumerate(columns)
+    ]
     keep = list(range(len(columns)))
     while True:
-        widths = _shrink([columns[i] for i in keep], [natural[i] for i in keep], width)
+        widths = _shrink(
+            [columns[i] for i in keep], [natural[i] for i in keep], [floors[i] for i in keep], width
+        )
         if widths is not None:
             break
         droppable = [i for i in keep if columns[i].kind != KEY]
@@ -179,7 +185,22 @@ def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
     return Fitted(keep, widths, dropped)
 
 
-def _shrink(columns: Sequence[Column], natural: Sequence[int], width: int) -> list[int] | None:
+def _floor(column: Column, natural: int, values: Sequence[str]) -> int:
+    """How narrow a column may get: none for KEY and FIXED; for PATH and TEXT their kind's
+    floor or the header, and for TEXT also its longest word up to WORD_ROOM cells
+    (`(site-packages)` stays whole; a longer word, such as a path in a cause, is shortened)."""
+    if column.kind not in FLOORS:
+        return natural
+    floor = max(FLOORS[column.kind], cell_len(column.header))
+    if column.kind == TEXT:
+        longest = max((cell_len(word) for value in values for word in value.split(" ")), default=0)
+        floor = max(floor, min(longest, WORD_ROOM))
+    return min(natural, floor)
+
+
+def _shrink(
+    columns: Sequence[Column], natural: Sequence[int], floors: Sequence[int], width: int
+) -> list[int] | None:
     """Widths that fit `width` by narrowing PATH and TEXT columns, or None if they cannot.
     First each gives up to half of what it has above its floor, lowest priority first; then,
     in the same order, down to its floor: no column is starved while another keeps all."""
@@ -189,9 +210,6 @@ def _shrink(columns: Sequence[Column], natural: Sequence[int], width: int) -> li
         (i for i, column in enumerate(columns) if column.kind in FLOORS),
         key=lambda i: columns[i].priority,
     )
-    floors = {
-        i: min(natural[i], max(FLOORS[columns[i].kind], cell_len(columns[i].header))) for i in order
-    }
     for share in (2, 1):
         for i in order:
             if over <= 0:

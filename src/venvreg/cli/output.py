@@ -74,16 +74,27 @@ def terminal_width() -> int:
     return int(_console(stderr=False).width)
 
 
+def _home_as_tilde(cell: str, kind: str) -> str:
+    """A PATH cell, or the words of a TEXT cell that are paths, with the home folder as `~`
+    (not with --wide)."""
+    from .fit import fit_path, home_short, is_wide
+
+    if kind == PATH:
+        return fit_path(cell, None)
+    if kind == TEXT and not is_wide() and "/" in cell:
+        return " ".join(home_short(word) for word in cell.split(" "))
+    return cell
+
+
 def _print_fitted(specs: list[Column], cells: list[list[str]], title: str | None) -> None:
     from rich.text import Text
 
-    from .fit import GAP, fit_cell, fit_path, is_wide, layout, pad
+    from .fit import GAP, fit_cell, is_wide, layout, pad
 
     console = _console(stderr=False)
-    paths = [spec.kind == PATH for spec in specs]
+    kinds = [spec.kind for spec in specs]
     cells = [
-        [fit_path(cell, None) if path else cell for cell, path in zip(row, paths, strict=True)]
-        for row in cells
+        [_home_as_tilde(cell, kind) for cell, kind in zip(row, kinds, strict=True)] for row in cells
     ]
     width = console.width
     fitted = layout(specs, cells, 1 << 30 if is_wide() else width)
