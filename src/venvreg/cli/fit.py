@@ -166,13 +166,13 @@ def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
         max([cell_len(column.header)] + [cell_len(row[i]) for row in cells])
         for i, column in enumerate(columns)
     ]
-    floors = [
-        _floor(column, natural[i], [row[i] for row in cells]) for i, column in enumerate(columns)
+    limits = [
+        _floors(column, natural[i], [row[i] for row in cells]) for i, column in enumerate(columns)
     ]
     keep = list(range(len(columns)))
     while True:
         widths = _shrink(
-            [columns[i] for i in keep], [natural[i] for i in keep], [floors[i] for i in keep], width
+            [columns[i] for i in keep], [natural[i] for i in keep], [limits[i] for i in keep], width
         )
         if widths is not None:
             break
@@ -185,36 +185,42 @@ def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
     return Fitted(keep, widths, dropped)
 
 
-def _floor(column: Column, natural: int, values: Sequence[str]) -> int:
-    """How narrow a column may get: none for KEY and FIXED; for PATH and TEXT their kind's
-    floor or the header, and for TEXT also its longest word up to WORD_ROOM cells
-    (`(site-packages)` stays whole; a longer word, such as a path in a cause, is shortened)."""
+def _floors(column: Column, natural: int, values: Sequence[str]) -> tuple[int, int]:
+    """How narrow a column may get: (without cutting a word, at all). KEY and FIXED columns
+    keep their width. PATH and TEXT go down to their kind's floor or their header; a TEXT
+    column first only as far as its longest word, then to the floor or WORD_ROOM cells,
+    whichever is wider (`(site-packages)` stays whole; a path in a cause is shortened)."""
     if column.kind not in FLOORS:
-        return natural
+        return natural, natural
     floor = max(FLOORS[column.kind], cell_len(column.header))
-    if column.kind == TEXT:
-        longest = max((cell_len(word) for value in values for word in value.split(" ")), default=0)
-        floor = max(floor, min(longest, WORD_ROOM))
-    return min(natural, floor)
+    if column.kind != TEXT:
+        return min(natural, floor), min(natural, floor)
+    longest = max((cell_len(word) for value in values for word in value.split(" ")), default=0)
+    return min(natural, max(floor, longest)), min(natural, max(floor, min(longest, WORD_ROOM)))
 
 
 def _shrink(
-    columns: Sequence[Column], natural: Sequence[int], floors: Sequence[int], width: int
+    columns: Sequence[Column],
+    natural: Sequence[int],
+    limits: Sequence[tuple[int, int]],
+    width: int,
 ) -> list[int] | None:
     """Widths that fit `width` by narrowing PATH and TEXT columns, or None if they cannot.
-    First each gives up to half of what it has above its floor, lowest priority first; then,
-    in the same order, down to its floor: no column is starved while another keeps all."""
+    Lowest priority first, each column gives up to half of what it has above the width where
+    a word would be cut, then all of that, then what it has above its floor: no column is
+    starved while another keeps all, and words are cut last."""
     widths = list(natural)
     over = sum(widths) + GAP * (len(columns) - 1) - width
     order = sorted(
         (i for i, column in enumerate(columns) if column.kind in FLOORS),
         key=lambda i: columns[i].priority,
     )
-    for share in (2, 1):
+    for level, share in ((0, 2), (0, 1), (1, 1)):
         for i in order:
             if over <= 0:
                 return widths
-            cut = min(over, (natural[i] - floors[i]) // share, widths[i] - floors[i])
+            limit = limits[i][level]
+            cut = max(0, min(over, (natural[i] - limit) // share, widths[i] - limit))
             widths[i] -= cut
             over -= cut
     return widths if over <= 0 else None
