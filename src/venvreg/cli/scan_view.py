@@ -61,9 +61,10 @@ class ProgressLine:
 
     def width(self) -> int:
         try:
-            return os.get_terminal_size(self.stream.fileno()).columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError):
-            return 80
+            columns = 0
+        return columns or 80  # a pseudo-terminal nobody sized says 0
 
     def __call__(self, state: ScanState) -> None:
         now = time.monotonic()
