@@ -37,6 +37,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "adopt_cmd": ("adopt", "forget"),
     "doctor_cmd": ("doctor",),
     "prune_cmd": ("prune",),
+    "du_cmd": ("du",),
     "rebuild_cmd": ("rebuild",),
     "copy_cmd": ("copy", "rename"),
     "export_cmd": ("export", "import"),

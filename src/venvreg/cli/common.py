@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..envdir.venv import BROKEN, env_state
 from ..names import require_utf8
 from ..registry.envs import EnvRecord
+from .fit import FIXED, KEY, PATH, TEXT, Column, set_wide
 from .output import ago, human_size, iso_time
 
 if TYPE_CHECKING:
@@ -86,7 +87,32 @@ def twin_row(twin: CaseTwin) -> list[str]:
     return [twin.name, "?", read_project_file(twin.path) or "", "", "", twin.note]
 
 
-ENV_HEADERS = ["NAME", "PYTHON", "PROJECT", "LAST USED", "SIZE", "STATUS"]
+ENV_COLUMNS = [
+    Column("NAME", KEY, 100),
+    Column("PYTHON", FIXED, 40),
+    Column("PROJECT", PATH, 20),
+    Column("LAST USED", FIXED, 30),
+    Column("SIZE", FIXED, 60),
+    Column("STATUS", TEXT, 80),
+]
+
+
+def _set_wide(value: bool) -> bool:
+    set_wide(value)
+    return value
+
+
+def wide_option() -> Any:
+    """`-l`/`--wide`, the same on every command that prints a table."""
+    import typer
+
+    return typer.Option(
+        False,
+        "-l",
+        "--wide",
+        help="On a terminal, show every column and value in full (no fitting to its width).",
+        callback=_set_wide,
+    )
 
 
 def _refuse_non_utf8(value: Any) -> Any:

@@ -8,7 +8,9 @@ import typer
 
 from ..envdir.venv import env_state
 from ..errors import EXIT_FAILURE
-from .output import message, print_json, print_lines, print_table
+from .common import wide_option
+from .fit import KEY, TEXT, Column
+from .output import message, print_json, print_table, print_wrapped
 
 if TYPE_CHECKING:
     from ..core.doctor import DoctorReport
@@ -19,6 +21,7 @@ def doctor_command(
         None, help="Environments to check (default: all, and the registry's own state)."
     ),
     as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    wide: bool = wide_option(),
 ) -> None:
     """Check every environment and the registry; print each problem with the command that
     fixes it. Exit 1 when anything is wrong.
@@ -73,12 +76,13 @@ def _render(report: DoctorReport) -> None:
         verdict = env_state(check.problems, check.record.status)
         rows.append([check.record.name, verdict, "; ".join(check.problems)])
     if rows:
-        print_table(["NAME", "HEALTH", "CAUSE"], rows)
+        columns = [Column("NAME", KEY), Column("HEALTH", TEXT, 60), Column("CAUSE", TEXT, 40)]
+        print_table(columns, rows)
     lines: list[str] = []
     for finding in report.findings:
         subject = finding.name if finding.name is not None else finding.path
         lines += ["", f"{finding.kind}: {subject}: {finding.detail}", f"  fix: {finding.fix}"]
-    print_lines(lines)
+    print_wrapped(lines)
     for operation in report.running:
         message(f"running now: {operation}")
     count = len(report.findings)

@@ -48,11 +48,10 @@ class _RichProgress(EnvProgress):
         self.bar.update(self.task, description=f"{self.verb} {escape_text(name)}", status="")
 
     def line(self, text: str) -> None:
+        from .fit import shorten_end
+
         room = max(10, self.bar.console.width - 60)  # the name and the bar keep their room
-        status = escape_text(text.strip())
-        self.bar.update(
-            self.task, status=status if len(status) <= room else status[: room - 1] + "…"
-        )
+        self.bar.update(self.task, status=shorten_end(escape_text(text.strip()), room))
 
     def note(self, text: str) -> None:
         from rich.text import Text

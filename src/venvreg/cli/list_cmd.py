@@ -6,7 +6,7 @@ import typer
 
 from ..core.sorting import SORT_KEYS
 from ..text import no_envs_hint, quoted
-from .common import ENV_HEADERS, env_json, env_row, opened, twin_row
+from .common import ENV_COLUMNS, env_json, env_row, opened, twin_row, wide_option
 from .output import message, print_json, print_lines, print_table
 
 
@@ -16,6 +16,7 @@ def list_command(
     sort: str = typer.Option(
         "name", "--sort", help=f"Order: {', '.join(SORT_KEYS)}.", metavar="|".join(SORT_KEYS)
     ),
+    wide: bool = wide_option(),
 ) -> None:
     """List every environment (alias: ls), reconciled with what is on disk.
 
@@ -52,7 +53,7 @@ def list_command(
     elif brief:
         print_lines([row[0] for row in rows])
     else:
-        print_table(ENV_HEADERS, rows)
+        print_table(ENV_COLUMNS, rows)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..text import escape_text
+from .fit import PATH, TEXT, Column
 
 
 def stdout_is_terminal() -> bool:
@@ -48,21 +49,16 @@ def print_lines(lines: Sequence[str]) -> None:
 
 
 def print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None
+    columns: Sequence[Column | str], rows: Sequence[Sequence[str]], title: str | None = None
 ) -> None:
-    """A rich table on a terminal; otherwise plain, space-aligned columns, escaped."""
+    """A table fitted to the terminal (cli/fit.py); otherwise plain, space-aligned columns,
+    escaped and whole. A header given as a plain string is a TEXT column."""
+    specs = [Column(c, TEXT) if isinstance(c, str) else c for c in columns]
     cells = [[escape_text(cell) for cell in row] for row in rows]
     if stdout_is_terminal():
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title=title, header_style="bold", box=None, pad_edge=False)
-        for header in headers:
-            table.add_column(header, overflow="fold")
-        for row in cells:
-            table.add_row(*(Text(cell) for cell in row))
-        _console(stderr=False).print(table)
+        _print_fitted(specs, cells, title)
         return
+    headers = [spec.header for spec in specs]
     widths = [
         max([len(header)] + [len(row[i]) for row in cells]) for i, header in enumerate(headers)
     ]
@@ -73,11 +69,97 @@ def print_table(
         )
 
 
-def print_fields(pairs: Sequence[tuple[str, str]]) -> None:
-    """`key: value` lines for one object (show)."""
+def terminal_width() -> int:
+    """The width of the terminal stdout is on (COLUMNS first, as rich reads it)."""
+    return int(_console(stderr=False).width)
+
+
+def _home_as_tilde(cell: str, kind: str) -> str:
+    """A PATH cell, or the words of a TEXT cell that are paths, with the home folder as `~`
+    (not with --wide)."""
+    from .fit import fit_path, home_short, is_wide
+
+    if kind == PATH:
+        return fit_path(cell, None)
+    if kind == TEXT and not is_wide() and "/" in cell:
+        return " ".join(home_short(word) for word in cell.split(" "))
+    return cell
+
+
+def _print_fitted(specs: list[Column], cells: list[list[str]], title: str | None) -> None:
+    from rich.text import Text
+
+    from .fit import GAP, fit_cell, is_wide, layout, pad
+
+    console = _console(stderr=False)
+    kinds = [spec.kind for spec in specs]
+    cells = [
+        [_home_as_tilde(cell, kind) for cell, kind in zip(row, kinds, strict=True)] for row in cells
+    ]
+    width = console.width
+    fitted = layout(specs, cells, 1 << 30 if is_wide() else width)
+    kept = [specs[i] for i in fitted.keep]
+    gap = " " * GAP
+    if title:
+        console.print(Text(title, style="bold"), soft_wrap=True)
+    header = gap.join(pad(s.header, w) for s, w in zip(kept, fitted.widths, strict=True))
+    console.print(Text(header.rstrip(), style="bold"), soft_wrap=True)
+    for row in cells:
+        parts = [
+            fit_cell(row[i], spec, w) if not is_wide() else [row[i]]
+            for i, spec, w in zip(fitted.keep, kept, fitted.widths, strict=True)
+        ]
+        for n in range(max(len(lines) for lines in parts)):
+            line = gap.join(
+                pad(lines[n] if n < len(lines) else "", w)
+                for lines, w in zip(parts, fitted.widths, strict=True)
+            )
+            console.print(Text(line.rstrip()), soft_wrap=True)
+    if fitted.dropped:
+        message(f"columns left out: {', '.join(fitted.dropped)} (--wide shows them)")
+
+
+def print_fields(pairs: Sequence[tuple[str, str]], paths: frozenset[str] = frozenset()) -> None:
+    """`key: value` lines for one object (show). On a terminal a value fits the width: the
+    values of the keys in `paths` shortened in the middle, the others wrapped at spaces."""
     width = max(len(key) for key, _ in pairs)
+    fit = stdout_is_terminal()
+    if fit:
+        from .fit import fit_path, is_wide, wrap_words
+
+        fit = not is_wide()
+        room = terminal_width() - width - 2
     for key, value in pairs:
-        sys.stdout.write(f"{key + ':':<{width + 1}} {escape_text(value)}\n")
+        text = escape_text(value)
+        lines = [text]
+        if fit:
+            lines = [fit_path(text, room)] if key in paths else wrap_words(text, room)
+        sys.stdout.write(f"{key + ':':<{width + 1}} {lines[0]}\n")
+        for line in lines[1:]:
+            sys.stdout.write(" " * (width + 2) + line + "\n")
+
+
+def print_wrapped(lines: Sequence[str]) -> None:
+    """Lines of prose on stdout; on a terminal each is wrapped at spaces to its width, the
+    continuation indented two more than the line."""
+    if not stdout_is_terminal():
+        print_lines(lines)
+        return
+    from .fit import is_wide, wrap_words
+
+    width = terminal_width()
+    out: list[str] = []
+    for line in lines:
+        text = escape_text(line)
+        if is_wide():
+            out.append(text)
+            continue
+        body = text.lstrip(" ")
+        lead = len(text) - len(body)
+        first, *rest = wrap_words(body, width - lead - 2)
+        out.append(" " * lead + first)
+        out.extend(" " * (lead + 2) + more for more in rest)
+    sys.stdout.write("".join(line + "\n" for line in out))
 
 
 def iso_time(timestamp: float | None) -> str | None:

@@ -8,7 +8,8 @@ import typer
 
 from ..errors import EXIT_FAILURE
 from ..text import quoted
-from .common import opened
+from .common import opened, wide_option
+from .fit import FIXED, KEY, TEXT, Column
 from .output import (
     ago,
     confirm,
@@ -50,6 +51,7 @@ def prune_command(
     yes: bool = typer.Option(False, "-y", "--yes", help="Do not ask for confirmation."),
     dry_run: bool = typer.Option(False, "-n", "--dry-run", help="Show the candidates only."),
     as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    wide: bool = wide_option(),
 ) -> None:
     """Remove forgotten or broken environments, each with its reasons and evidence.
 
@@ -149,7 +151,13 @@ def _show(plan: PrunePlan, as_json: bool, default_rule: int | None) -> None:
             [c.record.name, human_size(c.reclaimable), _last_use(c), _reasons(c)]
             for c in plan.candidates
         ]
-        print_table(["NAME", "SIZE", "LAST USE", "REASONS"], rows)
+        columns = [
+            Column("NAME", KEY),
+            Column("SIZE", FIXED, 70),
+            Column("LAST USE", TEXT, 40),
+            Column("REASONS", TEXT, 60),
+        ]
+        print_table(columns, rows)
     for record, why in plan.left_alone:
         message(f"left alone: {quoted(record.name)}: {why}")
     if not as_json:

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import EXIT_FAILURE, EXIT_OK, UsageError, VenvregError
 from ..text import quoted
-from .common import opened
+from .common import opened, wide_option
 from .output import confirm, message, stdin_is_terminal
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def scan_command(
     include_managed: bool = typer.Option(
         False, "--include-managed", help="With --adopt --all: envs of poetry, pipx, tox... too."
     ),
+    wide: bool = wide_option(),
 ) -> None:
     """Find the Python environments on disk: owner, Python, health, size, project, last change.
 

@@ -14,7 +14,8 @@ from ..envdir.boundary import holds_more
 from ..envdir.venv import BROKEN, env_state
 from ..text import escape_text
 from .common import state_label
-from .output import ago, human_size, iso_time, print_table
+from .fit import FIXED, KEY, PATH, TEXT, Column, cell_len, home_short, shorten_end, shorten_path
+from .output import ago, human_size, iso_time, print_table, print_wrapped
 
 if TYPE_CHECKING:
     from ..core.scan import FoundEnv, ScanReport, ScanState
@@ -35,7 +36,17 @@ _SKIP_WORDS = {
     "inside_site_packages": "envs inside site-packages, ignored",
 }
 _LONE_SURROGATE = re.compile("[\udc80-\udcff]")
-HEADERS = ["#", "SIZE", "OWNER", "PYTHON", "HEALTH", "MODIFIED", "REGISTERED", "PROJECT", "PATH"]
+COLUMNS = [
+    Column("#", KEY),
+    Column("SIZE", FIXED, 70),
+    Column("OWNER", FIXED, 55),
+    Column("PYTHON", FIXED, 40),
+    Column("HEALTH", TEXT, 60),
+    Column("MODIFIED", TEXT, 20),
+    Column("REGISTERED", KEY),
+    Column("PROJECT", PATH, 10),
+    Column("PATH", PATH, 90),
+]
 
 
 class ProgressLine:
@@ -50,9 +61,10 @@ class ProgressLine:
 
     def width(self) -> int:
         try:
-            return os.get_terminal_size(self.stream.fileno()).columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError):
-            return 80
+            columns = 0
+        return columns or 80  # a pseudo-terminal nobody sized says 0
 
     def __call__(self, state: ScanState) -> None:
         now = time.monotonic()
@@ -66,10 +78,11 @@ class ProgressLine:
             head = f"scanning: {visited:,} folders ({rate:,.0f}/s), {found} env(s) found  "
         else:
             head = f"measuring sizes: {state.sized}/{state.to_size}  "
-        room = self.width() - 1 - len(head)
-        current = escape_text(state.current)
-        if len(current) > room:
-            current = "..." + current[len(current) - max(room - 3, 0) :] if room > 3 else ""
+        # One cell short of the width: a full last column would wrap on some terminals. Never
+        # --wide: a line longer than the terminal cannot be rewritten in place.
+        room = self.width() - 1
+        head = shorten_end(head, room)
+        current = shorten_path(home_short(escape_text(state.current)), room - cell_len(head))
         self.stream.write("\r" + head + current + "\x1b[K")
         self.stream.flush()
         self.shown = True
@@ -173,7 +186,7 @@ def print_report_table(report: ScanReport, rows: list[FoundEnv]) -> None:
     """The table (numbered: --adopt picks by these numbers) and the totals, on stdout."""
     if rows:
         print_table(
-            HEADERS,
+            COLUMNS,
             [
                 [
                     str(number),
@@ -189,14 +202,13 @@ def print_report_table(report: ScanReport, rows: list[FoundEnv]) -> None:
                 for number, env in enumerate(rows, 1)
             ],
         )
-    for number, env in enumerate(rows, 1):
-        if env.foreign:
-            line = f"note: {number}) {env.path}: {holds_more(list(env.foreign))}; " + (
-                "rm, prune and purge act on the environment's own entries only"
-            )
-            sys.stdout.write(escape_text(line) + "\n")
-    for line in summary_lines(report):
-        sys.stdout.write(escape_text(line) + "\n")
+    notes = [
+        f"note: {number}) {env.path}: {holds_more(list(env.foreign))}; "
+        "rm, prune and purge act on the environment's own entries only"
+        for number, env in enumerate(rows, 1)
+        if env.foreign
+    ]
+    print_wrapped(notes + summary_lines(report))
 
 
 def summary_lines(report: ScanReport) -> list[str]:

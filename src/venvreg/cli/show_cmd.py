@@ -5,13 +5,16 @@ from __future__ import annotations
 import typer
 
 from ..envdir.venv import env_state
-from .common import env_json, opened
+from .common import env_json, opened, wide_option
 from .output import ago, human_size, iso_time, print_fields, print_json
+
+PATH_FIELDS = frozenset({"path", "interpreter", "base python", "site-packages", "project"})
 
 
 def show_command(
     name: str = typer.Argument(..., help="Environment name."),
     as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    wide: bool = wide_option(),
 ) -> None:
     """Show everything the registry and the folder know, with the health verdict and its cause.
 
@@ -62,7 +65,8 @@ def show_command(
             ("latest use", f"{ago(use.at)} (from {use.source or 'nothing'})"),
             ("size", human_size(record.size_bytes)),
             ("snapshots", str(details.snapshots)),
-        ]
+        ],
+        paths=PATH_FIELDS,
     )
 
 

@@ -9,7 +9,8 @@ import typer
 from ..errors import EXIT_FAILURE
 from ..settings.durations import parse_duration
 from ..text import quoted
-from .common import opened
+from .common import opened, wide_option
+from .fit import FIXED, KEY, PATH, TEXT, Column
 from .output import (
     ago,
     confirm,
@@ -48,6 +49,7 @@ def restore_command(
 @trash_app.command("list")
 def trash_list(
     as_json: bool = typer.Option(False, "--json", help="JSON array (schema: docs/json.md)."),
+    wide: bool = wide_option(),
 ) -> None:
     """List the trash, newest first.
 
@@ -55,11 +57,12 @@ def trash_list(
     Example: venvreg trash list --json
     """
     from ..core.restore import missing_part
-    from ..core.trash import list_entries
+    from ..core.trash import entry_sizes, list_entries
 
     with opened() as context:
         entries = list_entries(context.home)
         lacking = {e.id: missing_part(e.folder(context.home), e) for e in entries}
+        sizes = entry_sizes(context, entries)
     if as_json:
         print_json(
             [
@@ -69,7 +72,7 @@ def trash_list(
                     "original_path": entry.original_path,
                     "removed_at": iso_time(entry.removed_at),
                     "kind": entry.kind,
-                    "size_bytes": entry.size_bytes,
+                    "size_bytes": sizes[entry.id],
                     "python_version": entry.python_version,
                     "packages": len(entry.requirements),
                     "restorable": lacking[entry.id] is None,
@@ -80,12 +83,20 @@ def trash_list(
         )
         return
     rows = [
-        [entry.name, ago(entry.removed_at), human_size(entry.size_bytes),
+        [entry.name, ago(entry.removed_at), human_size(sizes[entry.id]),
          entry.kind if lacking[entry.id] is None else f"incomplete ({lacking[entry.id]} gone)",
          entry.original_path, entry.id]
         for entry in entries
     ]  # fmt: skip
-    print_table(["NAME", "REMOVED", "SIZE", "KIND", "WAS AT", "ID"], rows)
+    columns = [
+        Column("NAME", KEY),
+        Column("REMOVED", FIXED, 50),
+        Column("SIZE", FIXED, 60),
+        Column("KIND", TEXT, 30),
+        Column("WAS AT", PATH, 40),
+        Column("ID", KEY),
+    ]
+    print_table(columns, rows)
 
 
 def _entries(count: int) -> str:
@@ -99,6 +110,7 @@ def trash_empty(
     ),
     yes: bool = typer.Option(False, "-y", "--yes", help="Do not ask for confirmation."),
     dry_run: bool = typer.Option(False, "-n", "--dry-run", help="Show what would be deleted only."),
+    wide: bool = wide_option(),
 ) -> None:
     """Delete trash entries for good and report the space freed. It lists what goes and asks
     first; with no terminal to ask on it lists, deletes nothing and exits 1 (pass --yes).
@@ -107,7 +119,7 @@ def trash_empty(
     \b
     Example: venvreg trash empty --older-than 2w --dry-run
     """
-    from ..core.trash import delete_entries, entries_older_than, entry_size
+    from ..core.trash import delete_entries, entries_older_than, entry_sizes
 
     seconds = parse_duration(older_than) if older_than is not None else None
     with opened() as context:
@@ -116,9 +128,10 @@ def trash_empty(
             scope = f"removed more than {older_than} ago" if older_than is not None else "at all"
             message(f"nothing to delete: no trash entries {scope}")
             return
-        sizes = [entry_size(context.home, entry) for entry in entries]
+        known = entry_sizes(context, entries)
+        sizes = [known[entry.id] for entry in entries]
         print_table(
-            ["NAME", "REMOVED", "SIZE", "ID"],
+            [Column("NAME", KEY), Column("REMOVED"), Column("SIZE", FIXED, 60), Column("ID", KEY)],
             [
                 [e.name, ago(e.removed_at), human_size(size), e.id]
                 for e, size in zip(entries, sizes, strict=True)

@@ -26,14 +26,18 @@ from ..envdir.venv import disk_usage, read_small_file
 from ..errors import Refused, VenvregError
 from ..fs.atomic import write_text_atomically
 from ..fs.holds import hold_point
+from ..registry import envs
+from ..registry.db import write_transaction
 from ..settings.paths import Home
 from ..text import quoted
+from .context import Context
 from .safety import trash_lock
 
 ENTRY_FILE = "entry.json"
 ENV_FOLDER = "env"
 BUSY_FOLDER = "trash-busy"
 DELETING, RESTORING = "delete", "restore"
+SIZES_KEY = "trash_sizes"  # the registry's meta key of the measured sizes (entry_sizes)
 EntryKind = Literal["folder", "link", "snapshot", "entries"]
 
 
@@ -88,14 +92,17 @@ def read_entry(folder: Path) -> TrashEntry | None:
         return None
 
 
+def _entry_folders(home: Home) -> list[Path]:
+    try:
+        return [Path(entry.path) for entry in os.scandir(home.trash) if entry.is_dir()]
+    except OSError:
+        return []
+
+
 def list_entries(home: Home) -> list[TrashEntry]:
     """Every readable trash entry, newest first."""
     entries: list[TrashEntry] = []
-    try:
-        folders = [Path(entry.path) for entry in os.scandir(home.trash) if entry.is_dir()]
-    except OSError:
-        return entries
-    for folder in folders:
+    for folder in _entry_folders(home):
         entry = read_entry(folder)
         if entry is not None and entry.id == folder.name:
             entries.append(entry)
@@ -179,9 +186,62 @@ def entries_older_than(home: Home, older_than_seconds: float | None) -> list[Tra
     ]
 
 
-def entry_size(home: Home, entry: TrashEntry) -> int:
-    """The bytes the entry takes: as recorded when it was made, else measured now."""
-    return entry.size_bytes if entry.size_bytes is not None else disk_usage(entry.folder(home))
+def _fingerprint(folder: Path) -> str | None:
+    """What a measurement of an entry is good for: the entry folder, its `env`, the env's
+    `lib` and each site-packages (device, inode, mtime); an install into a trashed env or a
+    folder swapped in changes it. None when the entry is gone."""
+    parts = []
+    env = folder / ENV_FOLDER
+    for path in [folder, env, env / "lib", *sorted(env.glob("lib/python*/site-packages"))]:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            if path == folder:
+                return None
+            continue
+        parts.append(f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}")
+    return ";".join(parts)
+
+
+def _cached_sizes(context: Context) -> dict[str, dict[str, object]]:
+    raw = envs.get_meta(context.conn, SIZES_KEY)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
+
+
+def entry_sizes(context: Context, entries: list[TrashEntry]) -> dict[str, int]:
+    """The bytes each entry takes on disk now (entry id -> size): measured once, then cached
+    in the registry for as long as the entry's fingerprint stays the same. Entries that left
+    the trash are dropped from the cache."""
+    home = context.home
+    cache = _cached_sizes(context)
+    sizes: dict[str, int] = {}
+    fresh: dict[str, dict[str, object]] = {}
+    for entry in entries:
+        fingerprint = _fingerprint(entry.folder(home))
+        known = cache.get(entry.id)
+        if known is not None and known.get("identity") == fingerprint:
+            size = known.get("size_bytes")
+            if isinstance(size, int):
+                sizes[entry.id] = size
+                continue
+        sizes[entry.id] = disk_usage(entry.folder(home))
+        if fingerprint is not None:
+            fresh[entry.id] = {
+                "identity": fingerprint,
+                "size_bytes": sizes[entry.id],
+                "measured_at": time.time(),
+            }
+    in_trash = {folder.name for folder in _entry_folders(home)}
+    if fresh or set(cache) - in_trash:
+        with write_transaction(context.conn):
+            cache = {**_cached_sizes(context), **fresh}  # another command may have written
+            kept = {key: value for key, value in cache.items() if key in in_trash}
+            envs.set_meta(context.conn, SIZES_KEY, json.dumps(kept, sort_keys=True))
+    return sizes
 
 
 def empty_trash(home: Home, older_than_seconds: float | None = None) -> EmptyResult:
