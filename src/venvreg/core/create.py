@@ -192,7 +192,6 @@ def _build(
     record.identity = identity_of(target)
     with write_transaction(context.conn):
         envs.update(context.conn, record.id, identity=record.identity)
-    hold_point("create-building")  # the row and the folder made, nothing built yet
     progress(f"creating {quoted(record.name)} with {backend.name} in {quoted(record.path)}")
     hold_point("create-building")  # the row and the folder exist, the env does not yet
     options = CreateOptions(

@@ -172,6 +172,7 @@ def _make_env(
                 f"Cannot associate project with {parsed.project}, it is not a directory"
             )
         project = os.path.abspath(parsed.project)
+
     def before_install(folder: Path) -> None:
         # As virtualenvwrapper: the env's own hook files and premkvirtualenv once the env
         # exists, before -r and -i install anything into it.
