@@ -57,14 +57,30 @@ def config_list(
 
 
 @config_app.command("get")
-def config_get(key: str = typer.Argument(..., help="Key, e.g. prune.unused_days.")) -> None:
+def config_get(
+    key: str = typer.Argument(..., help="Key, e.g. prune.unused_days."),
+    as_json: bool = typer.Option(
+        False, "--json", help="JSON object: the key, its value, where it comes from, its default."
+    ),
+) -> None:
     """Print one key's effective value.
 
     \b
     Example: venvreg config get trash_days
     """
-    lookup_key(key)
-    print_lines([_show(load_settings()[key])])
+    known = lookup_key(key)
+    value = load_settings()[key]
+    if as_json:
+        print_json(
+            {
+                "key": key,
+                "value": value,
+                "from": "file" if key in read_file_values() else "default",
+                "default": known.default,
+            }
+        )
+        return
+    print_lines([_show(value)])
 
 
 @config_app.command("set")
