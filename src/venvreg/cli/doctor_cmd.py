@@ -18,7 +18,11 @@ def doctor_command(
     names: Optional[list[str]] = typer.Argument(
         None, help="Environments to check (default: all, and the registry's own state)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="A JSON object instead of the table (times in UTC ISO 8601, sizes in bytes).",
+    ),
 ) -> None:
     """Check every environment and the registry; print each problem with the command that
     fixes it. Exit 1 when anything is wrong.

@@ -12,7 +12,11 @@ from .output import message, print_json, print_lines, print_table
 
 def list_command(
     brief: bool = typer.Option(False, "-b", "--brief", help="Names only, one a line."),
-    as_json: bool = typer.Option(False, "--json", help="JSON array (schema: docs/json.md)."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="A JSON array instead of the table (times in UTC ISO 8601, sizes in bytes).",
+    ),
     sort: str = typer.Option(
         "name", "--sort", help=f"Order: {', '.join(SORT_KEYS)}.", metavar="|".join(SORT_KEYS)
     ),

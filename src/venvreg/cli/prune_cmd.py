@@ -49,7 +49,11 @@ def prune_command(
     ),
     yes: bool = typer.Option(False, "-y", "--yes", help="Do not ask for confirmation."),
     dry_run: bool = typer.Option(False, "-n", "--dry-run", help="Show the candidates only."),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="A JSON object instead of the table (times in UTC ISO 8601, sizes in bytes).",
+    ),
 ) -> None:
     """Remove forgotten or broken environments, each with its reasons and evidence.
 

@@ -41,7 +41,11 @@ def scan_command(
     no_size: bool = typer.Option(
         False, "--no-size", help="Measure no size (sizes known from earlier scans still show)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="A JSON object instead of the table (times in UTC ISO 8601, sizes in bytes).",
+    ),
     adopt: bool = typer.Option(
         False, "--adopt", help="Then pick environments to register where they are."
     ),

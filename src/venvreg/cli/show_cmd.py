@@ -11,7 +11,11 @@ from .output import ago, human_size, iso_time, print_fields, print_json
 
 def show_command(
     name: str = typer.Argument(..., help="Environment name."),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="A JSON object instead of the table (times in UTC ISO 8601, sizes in bytes).",
+    ),
 ) -> None:
     """Show everything the registry and the folder know, with the health verdict and its cause.
 

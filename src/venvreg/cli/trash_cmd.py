@@ -47,7 +47,11 @@ def restore_command(
 
 @trash_app.command("list")
 def trash_list(
-    as_json: bool = typer.Option(False, "--json", help="JSON array (schema: docs/json.md)."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="A JSON array instead of the table (times in UTC ISO 8601, sizes in bytes).",
+    ),
 ) -> None:
     """List the trash, newest first.
 

@@ -72,7 +72,7 @@ def export_manifest(context: Context) -> Exported:
     reconcile(context)
     document = tomlkit.document()
     document.add(tomlkit.comment("venvreg manifest: `venvreg import FILE` recreates these envs."))
-    document.add(tomlkit.comment("Format: docs/lifecycle.md#the-manifest"))
+    document.add(tomlkit.comment("Format: `venvreg import --help`; one [[env]] table per env."))
     document["version"] = FORMAT_VERSION
     document["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     tables = tomlkit.aot()
