@@ -89,6 +89,8 @@ def import_command(
 
     \b
     Example: venvreg import envs.toml --dry-run
+
+    \b
     Example: venvreg import envs.toml --dry-run --json
     """
     from ..core.importer import CREATE, FAIL, REPLACE, SKIP, plan_import, run_step
