@@ -152,6 +152,15 @@ def test_uv_gets_pips_no_index_and_find_links_offline(
             "Querying Python at `/x/fakepy` failed with exit status 3: fake-python: not a real "
             "interpreter",
         ),
+        (
+            ["  error: subprocess-exited-with-error", "  \u00d7 setup.py egg_info failed",
+             "  ╰─> [6 lines of output]", "      boom", "      [end of output]",
+             "error: metadata-generation-failed", "",
+             "\u00d7 Encountered error while generating package metadata.",
+             "╰─> See above for output.", "", "note: This is an issue with the package",
+             "hint: See above for details."],
+            "Encountered error while generating package metadata.",
+        ),
         (["making it", "something broke", "hint: try again"], "something broke"),
     ],
 )  # fmt: skip

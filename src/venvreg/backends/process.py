@@ -48,6 +48,8 @@ _log_folders: list[str] = []
 _ERROR = re.compile(r"^\s*(?:ERROR|error|Error|FATAL|fatal):\s*(?P<text>.*)$")
 _CAUSED_BY = re.compile(r"^\s*(?:[Cc]aused by:|[Cc]ause:|╰─▶|╰─>|\u00d7)\s*(?P<text>.*)$")
 _NOISE = re.compile(r"^\s*(?:hint|note|help|warning|WARNING|DEPRECATION|notice)\b:?", re.IGNORECASE)
+# pip's boxes end with a pointer, not a cause: `╰─> See above for output.`, `[6 lines of output]`
+_POINTER = re.compile(r"^\s*(?:See above|\[\d+ lines? of output\])")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*)(?:Error|Exception|Exit|Interrupt)\b:?.*$")
 
@@ -73,7 +75,7 @@ def cause_line(lines: Sequence[str]) -> str | None:
         below = text[last + 1 :]
         for index in range(len(below) - 1, -1, -1):
             cause = _CAUSED_BY.match(below[index])
-            if cause and cause.group("text").strip():
+            if cause and cause.group("text").strip() and not _POINTER.match(cause.group("text")):
                 quoted_child = _quoted_stderr(below[index + 1 :])
                 found = cause.group("text").strip()
                 return f"{found}: {quoted_child}" if quoted_child else found
@@ -101,7 +103,7 @@ def _quoted_stderr(lines: Sequence[str]) -> str | None:
 
 
 class ProcessFailed(VenvregError):
-    """A child exited non-zero: its cause in one or two lines, and its log file.
+    """A child exited non-zero: the line of its output naming the cause, and its log file.
 
     A plain class, not a frozen dataclass: Python sets __traceback__ on exceptions it raises
     through a `with` block, which a frozen instance refuses (a traceback instead of a message).
@@ -130,10 +132,13 @@ def write_log(
 ) -> str | None:
     """A failed child's output in a new log file (mode 0600: index URLs may hold tokens); its
     path, or None when no folder can take it. Only the newest KEPT_LOGS logs are kept."""
+    import secrets
     import shlex
     import tempfile
 
-    folders = [*_log_folders, _user_log_folder(), os.path.join(tempfile.gettempdir(), "venvreg")]
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    shared = os.path.join(tempfile.gettempdir(), f"venvreg-{uid}" if uid is not None else "venvreg")
+    folders = [*_log_folders, _user_log_folder(), shared]
     slug = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-") or "child"
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     body = (
@@ -144,8 +149,11 @@ def write_log(
     for folder in folders:
         try:
             os.makedirs(folder, mode=0o700, exist_ok=True)
-            path = os.path.join(folder, f"{stamp}-{slug}-{os.getpid()}.log")
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            if uid is not None and os.stat(folder).st_uid != uid:  # another user's, in /tmp say
+                continue
+            path = os.path.join(folder, f"{stamp}-{slug}-{os.getpid()}-{secrets.token_hex(3)}.log")
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            descriptor = os.open(path, flags, 0o600)
             with os.fdopen(descriptor, "w", encoding="utf-8", errors="replace") as handle:
                 handle.write(body)
         except OSError:
