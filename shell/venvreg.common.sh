@@ -259,14 +259,63 @@ __venvreg_initialize() {
 }
 
 __venvreg_home() {
+    # WORKON_HOME, else the config file's workon_home (read now: the file may be sourced by
+    # path, with no home line from `venvreg init`), else that line's, else ~/.virtualenvs.
     # A leading ~ is expanded as the CLI does (export WORKON_HOME="~/.virtualenvs" keeps it).
-    \builtin local __venvreg_dir="${WORKON_HOME:-${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}}"
+    \builtin local __venvreg_dir="${WORKON_HOME-}"
+    [ -n "$__venvreg_dir" ] || __venvreg_dir="$(__venvreg_configured_home)"
+    [ -n "$__venvreg_dir" ] || __venvreg_dir="${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}"
     # shellcheck disable=SC2088  # a literal ~ is what is matched here, then expanded
     case "$__venvreg_dir" in
         "~") __venvreg_dir="${HOME-}" ;;
         "~/"*) __venvreg_dir="${HOME-}/${__venvreg_dir#"~/"}" ;;
     esac
     \builtin printf '%s' "$__venvreg_dir"
+}
+
+__venvreg_configured_home() {
+    # Prints the config file's top-level `workon_home` when it is a plain TOML string (no
+    # escapes) holding an absolute or ~ path, as the CLI would read it; nothing otherwise.
+    \builtin local __venvreg_file="${VENVREG_CONFIG-}" __venvreg_line __venvreg_key __venvreg_value
+    if [ -z "$__venvreg_file" ]; then
+        case "${OSTYPE-}" in
+            darwin*) __venvreg_file="${HOME-}/Library/Application Support/venvreg/config.toml" ;;
+            *)
+                case "${XDG_CONFIG_HOME-}" in
+                    /*) __venvreg_file="$XDG_CONFIG_HOME/venvreg/config.toml" ;;
+                    *) __venvreg_file="${HOME-}/.config/venvreg/config.toml" ;;
+                esac
+                ;;
+        esac
+    fi
+    [ -f "$__venvreg_file" ] || return 0
+    while IFS= \builtin read -r __venvreg_line || [ -n "$__venvreg_line" ]; do
+        __venvreg_line="${__venvreg_line#"${__venvreg_line%%[![:space:]]*}"}"
+        case "$__venvreg_line" in
+            "["*) return 0 ;;   # the first table: workon_home is a top-level key
+            *=*) ;;
+            *) continue ;;
+        esac
+        __venvreg_key="${__venvreg_line%%=*}"
+        __venvreg_key="${__venvreg_key%"${__venvreg_key##*[![:space:]]}"}"
+        case "$__venvreg_key" in
+            workon_home | '"workon_home"' | "'workon_home'") ;;
+            *) continue ;;
+        esac
+        __venvreg_value="${__venvreg_line#*=}"
+        __venvreg_value="${__venvreg_value#"${__venvreg_value%%[![:space:]]*}"}"
+        case "$__venvreg_value" in
+            \"*\\*) return 0 ;;   # a basic string with escapes: left to the CLI
+            \"*\"*) __venvreg_value="${__venvreg_value#\"}" && __venvreg_value="${__venvreg_value%%\"*}" ;;
+            \'*\'*) __venvreg_value="${__venvreg_value#\'}" && __venvreg_value="${__venvreg_value%%\'*}" ;;
+            *) return 0 ;;
+        esac
+        # shellcheck disable=SC2088  # a literal ~ is matched; __venvreg_home expands it
+        case "$__venvreg_value" in
+            /* | "~" | "~/"*) \builtin printf '%s' "$__venvreg_value" ;;
+        esac
+        return 0
+    done < "$__venvreg_file"
 }
 
 # --- Auto-activation (venvreg config set auto_activate true): entering a registered project

@@ -11,6 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# The home of the user running the tests, read when conftest imports this module, before any
+# fixture replaces HOME: only ever compared against (tests/unit/test_private_home.py).
+REAL_HOME = os.path.expanduser("~")
+
 
 def make_plain_venv(path: Path) -> Path:
     """A real, fast env made by the stdlib venv module without pip (for registry tests)."""

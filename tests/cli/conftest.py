@@ -27,16 +27,16 @@ from support import wait_for
 
 BASE_PYTHON = Path(getattr(sys, "_base_executable", None) or sys.executable)
 PY_VERSION = "{}.{}.{}".format(*sys.version_info[:3])
-# Read before any test swaps HOME: uv's own cache, so its pip seed needs no network once warm.
-UV_CACHE = os.environ.get("UV_CACHE_DIR") or os.path.expanduser("~/.cache/uv")
 
 
 @pytest.fixture(scope="session")
-def _shared_caches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """One virtualenv app-data folder for the session (seeding from a warm one is ~3x faster);
-    uv keeps using the user's cache (its pip seed would otherwise need the network every time)."""
-    app_data = tmp_path_factory.mktemp("virtualenv-app-data")
-    return {"VIRTUALENV_OVERRIDE_APP_DATA": str(app_data), "UV_CACHE_DIR": UV_CACHE}
+def _shared_caches(_private_session_home: dict[str, str]) -> dict[str, str]:
+    """virtualenv's app data (seeding from a warm one is ~3x faster) and uv's cache (its pip
+    seed needs the network only once), shared by the session's tests: the private session
+    home's (tests/conftest.py), never the user's."""
+    return {
+        key: _private_session_home[key] for key in ("VIRTUALENV_OVERRIDE_APP_DATA", "UV_CACHE_DIR")
+    }
 
 
 @pytest.fixture(autouse=True)

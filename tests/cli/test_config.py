@@ -102,12 +102,78 @@ def test_unknown_keys_and_bad_values_exit_2_naming_the_key(
     assert config_file.read_text() == "# mine\ntrash_days = 5\n"
 
 
-def test_a_bad_value_in_the_file_is_reported_by_every_command(cli: Any, config_file: Path) -> None:
-    config_file.write_text('backend = "conda"\n')
-    for command in (("ls",), ("config", "list")):
+def test_a_bad_value_in_the_file_warns_once_and_the_default_applies(
+    cli: Any, config_file: Path
+) -> None:
+    config_file.write_text('# mine\nbackend = "conda"\n')
+    expected = (
+        f"venvreg: warning: {config_file}:2: bad value for backend: expected one of "
+        "virtualenv, venv, uv; using the default (virtualenv)\n"
+    )
+    for command in (("ls",), ("config", "list"), ("config", "get", "backend")):
         result = cli(*command)
-        assert result.returncode == 2
-        assert "bad value for backend" in result.stderr
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.startswith(expected), result.stderr
+        assert result.stderr.count("warning:") == 1  # once, though config list reads it twice
+    assert cli("config", "get", "backend").stdout == "virtualenv\n"
+    rows = [line.split()[:3] for line in cli("config", "list").stdout.splitlines()]
+    assert ["backend", "virtualenv", "default"] in rows
+    assert "the file's value is bad" in cli("config", "list").stdout
+    assert json.loads(cli("config", "get", "backend", "--json").stdout)["from"] == "default"
+    assert json.loads(cli("ls", "--json").stdout) == []  # stdout stays clean JSON
+
+
+def test_a_typo_in_the_file_is_fixed_with_config_unset(cli: Any, config_file: Path) -> None:
+    """The recovery a user needs: the warning names file, line and the command that fixes it;
+    that command works; the warning is gone afterwards and the user's other lines stay."""
+    config_file.write_text(
+        "# my settings\ntrash_days = 7\ntrash_dayz = 3\n\n[prune]\nunused_days = 60\n"
+        "\n[extras]\ncolour = 'blue'\n"
+    )
+    result = cli("ls")
+    assert result.returncode == 0
+    warnings = result.stderr.splitlines()[:2]
+    assert warnings[0].startswith(f"venvreg: warning: {config_file}:3: unknown key 'trash_dayz'")
+    assert warnings[0].endswith("`venvreg config unset trash_dayz` removes it")
+    assert warnings[1].startswith(f"venvreg: warning: {config_file}:9: unknown key 'extras.colour'")
+    assert cli("config", "get", "trash_days").stdout == "7\n"  # the good keys still apply
+    assert cli("config", "get", "prune.unused_days").stdout == "60\n"
+
+    fixed = cli("config", "unset", "trash_dayz")
+    assert fixed.returncode == 0, fixed.stderr
+    assert f"'trash_dayz' removed from '{config_file}'" in fixed.stderr
+    assert cli("config", "unset", "extras.colour").returncode == 0
+    assert config_file.read_text() == (
+        "# my settings\ntrash_days = 7\n\n[prune]\nunused_days = 60\n\n"
+    )  # the emptied [extras] table went with its last key
+    after = cli("ls")
+    assert after.returncode == 0 and "warning" not in after.stderr
+    again = cli("config", "unset", "trash_dayz")
+    assert again.returncode == 2 and "unknown configuration key 'trash_dayz'" in again.stderr
+
+
+def test_unset_refuses_a_table_that_holds_known_keys(cli: Any, config_file: Path) -> None:
+    config_file.write_text("[prune]\nunused_days = 60\n")
+    result = cli("config", "unset", "prune")
+    assert result.returncode == 2
+    assert "'prune' is a table holding prune.unused_days" in result.stderr
+    assert config_file.read_text() == "[prune]\nunused_days = 60\n"
+
+
+def test_a_bad_value_does_not_stop_the_shell_functions(
+    cli: Any, config_file: Path, isolated: Path, plain_venv: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`venvreg __shell` (what workon calls) reads the file when WORKON_HOME is unset: the
+    good workon_home still applies beside a bad key."""
+    home = isolated / "envs"
+    home.mkdir()
+    plain_venv(home / "api")
+    config_file.write_text(f"workon_home = '{home}'\ntrash_days = 'soon'\n")
+    monkeypatch.delenv("WORKON_HOME")
+    result = cli("__shell", "bash", "workon", "--")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"venvreg: warning: {config_file}:2: bad value for trash_days")
+    assert "api" in result.stdout
 
 
 def test_an_invalid_toml_file_is_a_clear_error(cli: Any, config_file: Path) -> None:

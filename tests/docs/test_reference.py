@@ -10,6 +10,7 @@ import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,6 +164,11 @@ JSON_SECTIONS = {
     "scan": "`venvreg scan --json`",
     "doctor": "`venvreg doctor --json`",
     "prune": "`venvreg prune --json`",
+    "config get": "`venvreg config get KEY --json`",
+    "freeze": "`venvreg freeze NAME --json`",
+    "project show": "`venvreg project show NAME --json`",
+    "export": "`venvreg export --json`",
+    "import": "`venvreg import FILE --dry-run --json`",
 }
 
 
@@ -334,3 +340,37 @@ def test_relative_links_resolve(page: str) -> None:
         if "://" in target:
             continue
         assert (path.parent / target).exists(), f"{page} links to missing {target}"
+
+
+def test_json_of_the_smaller_read_commands_matches_json_md(
+    cli: CliRunner, workon_home: Path, plain_venv: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    """config get, freeze, project show, export and import --dry-run: every field emitted is
+    documented in its section of docs/json.md, and every documented one is emitted."""
+    plain_venv(workon_home / "demo")
+    manifest = tmp_path / "envs.toml"
+    assert cli("export", "-o", str(manifest)).returncode == 0
+    manifest.write_text(manifest.read_text().replace('name = "demo"', 'name = "other"'))
+
+    def emitted(*args: str) -> Any:
+        result = cli(*args)
+        assert result.returncode in (0, 1), f"venvreg {' '.join(args)}: {result.stderr}"
+        return json.loads(result.stdout)
+
+    exported = emitted("export", "--json")
+    planned = emitted("import", str(manifest), "--dry-run", "--json")
+    found = {
+        ("config get", "top"): set(emitted("config", "get", "trash_days", "--json")),
+        ("freeze", "top"): set(emitted("freeze", "demo", "--json")),
+        ("project show", "top"): set(emitted("project", "show", "demo", "--json")),
+        ("export", "top"): set(exported),
+        ("export", "Each item of `environments`"): set(exported["environments"][0]),
+        ("import", "top"): set(planned),
+        ("import", "Each item of `environments`"): set(planned["environments"][0]),
+    }
+    for (key, table), keys in found.items():
+        documented = subsection_tables(key)[table]
+        where = f"{JSON_SECTIONS[key]}, {table}"
+        assert keys == documented, (
+            f"{where}: emitted {sorted(keys)}, documented {sorted(documented)}"
+        )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError, VenvregError
 from . import process
+from .pip_settings import uv_index_options
 
 BACKEND_NAMES = ("virtualenv", "venv", "uv")
 
@@ -83,6 +85,8 @@ class Backend:
             seed = [] if unseeded else ["--seed"]
             argv = [_uv_binary(), "venv", *seed, "--no-config", "--quiet", "--allow-existing"]
             argv += ["--python", str(options.interpreter or _base_python())]
+            if seed:
+                argv += uv_index_options()[1]
         if options.prompt is not None:
             argv += ["--prompt", options.prompt]
         if options.system_site_packages:
@@ -94,7 +98,10 @@ class Backend:
         if self.name == "virtualenv":
             _virtualenv_in_process(options)
             return
-        env = {"UV_PYTHON_DOWNLOADS": "never"} if self.name == "uv" else None
+        env = None
+        if self.name == "uv":
+            # uv seeds pip from an index itself: give it pip's (pip_settings.py says how)
+            env = {"UV_PYTHON_DOWNLOADS": "never", **uv_index_options()[0]}
         process.run(self.command(options), f"{self.name} creating the environment", sink, env)
 
 
@@ -140,7 +147,7 @@ def _virtualenv_in_process(options: CreateOptions) -> None:
         cli_run(_virtualenv_arguments(options), setup_logging=False)
     except SystemExit as exit_:  # argparse refusing an argument (it printed why)
         raise UsageError(f"virtualenv refused the arguments (exit {exit_.code})") from None
-    except (RuntimeError, OSError, ValueError) as error:
+    except (RuntimeError, OSError, ValueError, LookupError, subprocess.SubprocessError) as error:
         raise VenvregError(f"virtualenv creating the environment failed: {error}") from None
 
 

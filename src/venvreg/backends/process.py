@@ -11,11 +11,18 @@ The kernel only kills the direct child; what that child started (venv's ensurepi
 hooks) would live on. So every child carries VENVREG_OPERATION, the tokens written into the
 locks held when it was started (new with each hold), and passes it down the line; before a
 leftover is cleaned, `stop_stragglers` kills every process still carrying its lock's token.
+
+A child that fails is reported in two lines: the real cause (`cause_line`: pip's `ERROR:` line,
+uv's deepest `cause:`, a traceback's exception line; never uv's trailing `hint:`) and the log
+file that keeps its whole output.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -32,23 +39,144 @@ TOKEN_VARIABLE = "VENVREG_OPERATION"
 PROC = "/proc"
 
 
+# Lines of a child's output kept for its log: the first ones (what it was doing) and the last
+# ones (where it failed); a child printing more loses the middle, said in the log.
+HEAD_LINES, TAIL_LINES = 500, 5000
+KEPT_LOGS = 20
+_log_folders: list[str] = []
+
+_ERROR = re.compile(r"^\s*(?:ERROR|error|Error|FATAL|fatal):\s*(?P<text>.*)$")
+_CAUSED_BY = re.compile(r"^\s*(?:[Cc]aused by:|[Cc]ause:|╰─▶|╰─>|\u00d7)\s*(?P<text>.*)$")
+_NOISE = re.compile(r"^\s*(?:hint|note|help|warning|WARNING|DEPRECATION|notice)\b:?", re.IGNORECASE)
+# pip's boxes end with a pointer, not a cause: `╰─> See above for output.`, `[6 lines of output]`
+_POINTER = re.compile(r"^\s*(?:See above|\[\d+ lines? of output\])")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*)(?:Error|Exception|Exit|Interrupt)\b:?.*$")
+
+
+def set_log_folder(folder: str) -> None:
+    """Where failed children's logs go first (the registry's state folder, set when a command
+    opens its session); the user's log folder, then the temp folder, when it cannot be used."""
+    _log_folders[:] = [folder]
+
+
+def cause_line(lines: Sequence[str]) -> str | None:
+    """The line of a child's output that names why it failed.
+
+    pip: its last `ERROR:` line. uv: the deepest `cause:` (`Caused by:`, `╰─▶`) under its last
+    `error:` line, with the last line of the `[stderr]` it quotes below, else that line. A
+    Python traceback: its exception line, not the frames. Otherwise the last line that is not
+    a hint, note or warning."""
+    text = [_ANSI.sub("", line).rstrip() for line in lines]
+    text = [line for line in text if line.strip()]
+    errors = [i for i, line in enumerate(text) if _ERROR.match(line)]
+    if errors:
+        last = errors[-1]
+        below = text[last + 1 :]
+        for index in range(len(below) - 1, -1, -1):
+            cause = _CAUSED_BY.match(below[index])
+            if cause and cause.group("text").strip() and not _POINTER.match(cause.group("text")):
+                quoted_child = _quoted_stderr(below[index + 1 :])
+                found = cause.group("text").strip()
+                return f"{found}: {quoted_child}" if quoted_child else found
+        head = _ERROR.match(text[last])
+        found = head.group("text").strip() if head else ""
+        if not found and last + 1 < len(text):  # "error:" alone, the cause on the next line
+            found = text[last + 1].strip()
+        return found or None
+    if any(line.startswith("Traceback (most recent call last)") for line in text):
+        exceptions = [line for line in text if _EXCEPTION.match(line)]
+        if exceptions:
+            return exceptions[-1].strip()
+    plain = [line for line in text if not _NOISE.match(line)]
+    return plain[-1].strip() if plain else None
+
+
+def _quoted_stderr(lines: Sequence[str]) -> str | None:
+    """The last line of the `[stderr]` block uv prints under a cause (what the interpreter it
+    ran said), or None."""
+    if not any(line.strip() == "[stderr]" for line in lines):
+        return None
+    start = max(i for i, line in enumerate(lines) if line.strip() == "[stderr]")
+    said = [line.strip() for line in lines[start + 1 :] if not _NOISE.match(line)]
+    return said[-1] if said else None
+
+
 class ProcessFailed(VenvregError):
-    """A child exited non-zero; `tail` holds its last lines, where the real cause usually is.
+    """A child exited non-zero: the line of its output naming the cause, and its log file.
 
     A plain class, not a frozen dataclass: Python sets __traceback__ on exceptions it raises
     through a `with` block, which a frozen instance refuses (a traceback instead of a message).
     """
 
-    def __init__(self, what: str, returncode: int, tail: tuple[str, ...]) -> None:
+    def __init__(
+        self, what: str, returncode: int, tail: tuple[str, ...], log: str | None = None
+    ) -> None:
         super().__init__(what, returncode, tail)
         self.what = what
         self.returncode = returncode
         self.tail = tail
+        self.log = log
 
     def __str__(self) -> str:
-        cause = next((line for line in reversed(self.tail) if line.strip()), "")
-        detail = f": {cause.strip()}" if cause else ""
-        return f"{self.what} failed (exit {self.returncode}){detail}"
+        from ..text import escape_text, quoted
+
+        cause = cause_line(self.tail)
+        detail = f": {escape_text(cause)}" if cause else ""
+        where = f"\n  full output: {quoted(self.log)}" if self.log else ""
+        return f"{self.what} failed (exit {self.returncode}){detail}{where}"
+
+
+def write_log(
+    what: str, command: Sequence[str], returncode: int, lines: Sequence[str]
+) -> str | None:
+    """A failed child's output in a new log file (mode 0600: index URLs may hold tokens); its
+    path, or None when no folder can take it. Only the newest KEPT_LOGS logs are kept."""
+    import secrets
+    import shlex
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    shared = os.path.join(tempfile.gettempdir(), f"venvreg-{uid}" if uid is not None else "venvreg")
+    folders = [*_log_folders, _user_log_folder(), shared]
+    slug = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-") or "child"
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    body = (
+        f"$ {shlex.join(command)}\n"
+        + "".join(f"{line}\n" for line in lines)
+        + f"[exit status {returncode}]\n"
+    )
+    for folder in folders:
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            if uid is not None and os.stat(folder).st_uid != uid:  # another user's, in /tmp say
+                continue
+            path = os.path.join(folder, f"{stamp}-{slug}-{os.getpid()}-{secrets.token_hex(3)}.log")
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            descriptor = os.open(path, flags, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8", errors="replace") as handle:
+                handle.write(body)
+        except OSError:
+            continue
+        _keep_newest(folder)
+        return path
+    return None
+
+
+def _user_log_folder() -> str:
+    import platformdirs
+
+    return str(platformdirs.user_log_dir("venvreg", appauthor=False))
+
+
+def _keep_newest(folder: str) -> None:
+    try:
+        logs = sorted(name for name in os.listdir(folder) if name.endswith(".log"))
+    except OSError:
+        return
+    for name in logs[:-KEPT_LOGS]:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, name))
 
 
 def _die_with_parent() -> Callable[[], None] | None:
@@ -97,12 +225,18 @@ def run(
         pass_fds=locks.held_descriptors(),
         preexec_fn=_die_with_parent(),  # started from the main thread only: see its docstring
     )
-    tail: list[str] = []
+    head: list[str] = []
+    tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+    dropped = 0
     try:
         assert child.stdout is not None
         for raw in child.stdout:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            tail = [*tail[-19:], line]
+            if len(head) < HEAD_LINES:
+                head.append(line)
+            else:
+                dropped += len(tail) == TAIL_LINES
+                tail.append(line)
             sink(line)
         returncode = child.wait()
     except BaseException:
@@ -110,7 +244,10 @@ def run(
         child.wait()
         raise
     if returncode != 0:
-        raise ProcessFailed(what, returncode, tuple(tail))
+        gap = [f"[... {dropped} lines left out ...]"] if dropped else []
+        lines = [*head, *gap, *tail]
+        log = write_log(what, command, returncode, lines)
+        raise ProcessFailed(what, returncode, tuple(lines[-200:]), log)
 
 
 def stop_stragglers(lock_path: str | os.PathLike[str], within: float = 10.0) -> list[int]:

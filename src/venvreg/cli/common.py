@@ -102,6 +102,17 @@ def _set_wide(value: bool) -> bool:
     return value
 
 
+def json_option(shape: str = "object") -> Any:
+    """`--json`, said the same way on every command whose JSON replaces a table."""
+    import typer
+
+    return typer.Option(
+        False,
+        "--json",
+        help=f"A JSON {shape} instead of the table (times in UTC ISO 8601, sizes in bytes).",
+    )
+
+
 def wide_option() -> Any:
     """`-l`/`--wide`, the same on every command that prints a table."""
     import typer

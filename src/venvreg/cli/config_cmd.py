@@ -17,6 +17,12 @@ config_app = typer.Typer(
 )
 
 
+def _source(name: str, in_file: dict[str, Any], ignored: dict[str, str]) -> str:
+    if name in ignored:
+        return "default (the file's value is bad)"
+    return "file" if name in in_file else "default"
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "(unset)"
@@ -50,21 +56,40 @@ def config_list(
         print_json(settings.values)
         return
     rows = [
-        [name, _show(settings[name]), "file" if name in in_file else "default", key.help]
+        [name, _show(settings[name]), _source(name, in_file, settings.ignored), key.help]
         for name, key in KEYS.items()
     ]
     print_table(["KEY", "VALUE", "FROM", "MEANING"], rows)
 
 
 @config_app.command("get")
-def config_get(key: str = typer.Argument(..., help="Key, e.g. prune.unused_days.")) -> None:
+def config_get(
+    key: str = typer.Argument(..., help="Key, e.g. prune.unused_days."),
+    as_json: bool = typer.Option(
+        False, "--json", help="JSON object: the key, its value, where it comes from, its default."
+    ),
+) -> None:
     """Print one key's effective value.
 
     \b
     Example: venvreg config get trash_days
     """
-    lookup_key(key)
-    print_lines([_show(load_settings()[key])])
+    known = lookup_key(key)
+    settings = load_settings()
+    value = settings[key]
+    if as_json:
+        print_json(
+            {
+                "key": key,
+                "value": value,
+                "from": "file"
+                if key in read_file_values() and key not in settings.ignored
+                else "default",
+                "default": known.default,
+            }
+        )
+        return
+    print_lines([_show(value)])
 
 
 @config_app.command("set")
@@ -87,7 +112,8 @@ def config_set(
 
 @config_app.command("unset")
 def config_unset(key: str = typer.Argument(..., help="Key to remove from the file.")) -> None:
-    """Remove one key from the config file, so its default applies again.
+    """Remove one key from the config file, so its default applies again. Any key the file
+    holds can be removed, one venvreg does not know too (a typo such as trash_dayz).
 
     \b
     Example: venvreg config unset default_python
@@ -95,7 +121,10 @@ def config_unset(key: str = typer.Argument(..., help="Key to remove from the fil
     from ..settings.config_edit import unset_value
 
     if unset_value(key):
-        message(f"{key} removed; the default applies: {_show(KEYS[key].default)}")
+        if key in KEYS:
+            message(f"{key} removed; the default applies: {_show(KEYS[key].default)}")
+        else:
+            message(f"{quoted(key)} removed from {quoted(str(config_path()))}")
         if key == "auto_activate":
             _refresh_shell_index()
     else:

@@ -8,7 +8,7 @@ import typer
 
 from ..envdir.venv import env_state
 from ..errors import EXIT_FAILURE
-from .common import wide_option
+from .common import json_option, wide_option
 from .fit import KEY, TEXT, Column
 from .output import message, print_json, print_table, print_wrapped
 
@@ -20,7 +20,7 @@ def doctor_command(
     names: Optional[list[str]] = typer.Argument(
         None, help="Environments to check (default: all, and the registry's own state)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = json_option(),
     wide: bool = wide_option(),
 ) -> None:
     """Check every environment and the registry; print each problem with the command that

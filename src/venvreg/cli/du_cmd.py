@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..text import escape_text
-from .common import opened, wide_option
+from .common import json_option, opened, wide_option
 from .output import human_size, iso_time, message, print_json, stdout_is_terminal
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ BAR_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def du_command(
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = json_option(),
     wide: bool = wide_option(),
 ) -> None:
     """Show where the disk space goes: by environment, by the tool that made it, by Python

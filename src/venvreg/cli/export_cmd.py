@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from ..errors import EXIT_FAILURE, VenvregError
+from ..errors import EXIT_FAILURE, UsageError, VenvregError
 from ..fs.atomic import write_text_atomically
 from ..text import quoted
 from .common import opened
 from .env_progress import env_progress
-from .output import message, print_table
+from .output import message, print_json, print_table
 
 if TYPE_CHECKING:
     from ..core.importer import ImportStep
@@ -23,9 +23,17 @@ def export_command(
     output: Optional[Path] = typer.Option(
         None, "-o", "--output", help="Write the manifest to this file instead of stdout."
     ),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="JSON object of what is exported (the TOML manifest still goes to -o FILE).",
+    ),
 ) -> None:
     """Write a TOML manifest of every environment: name, Python version, backend, project
     folder and packages (read from metadata, nothing is run). `venvreg import` recreates them.
+
+    --json prints the same envs as a JSON object instead of the TOML; with -o the file still
+    gets the TOML that import reads, and the object names it.
 
     \b
     Example: venvreg export -o envs.toml   # then, on the new machine: venvreg import envs.toml
@@ -36,11 +44,19 @@ def export_command(
         exported = export_manifest(context)
     for name, why in exported.left_out:
         message(f"left out {quoted(name)}: {why}")
-    if output is None:
+    if output is not None:
+        write_text_atomically(output, exported.text)
+        message(f"wrote {exported.count} environment(s) to {quoted(str(output))}")
+    if as_json:
+        print_json(
+            {
+                "output": str(output.absolute()) if output is not None else None,
+                "environments": exported.entries,
+                "left_out": [{"name": name, "why": why} for name, why in exported.left_out],
+            }
+        )
+    elif output is None:
         sys.stdout.write(exported.text)
-        return
-    write_text_atomically(output, exported.text)
-    message(f"wrote {exported.count} environment(s) to {quoted(str(output))}")
 
 
 def import_command(
@@ -54,6 +70,9 @@ def import_command(
         "--allow-pip-options",
         help="Let package lines change where pip gets packages from (--index-url, "
         "--extra-index-url, -f, --trusted-host, -r, -c); review them with --dry-run first.",
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="With --dry-run: the plan as a JSON object instead of tables."
     ),
 ) -> None:
     """Recreate the environments of a manifest: each with its Python (X.Y.Z, else any X.Y),
@@ -70,10 +89,15 @@ def import_command(
 
     \b
     Example: venvreg import envs.toml --dry-run
+
+    \b
+    Example: venvreg import envs.toml --dry-run --json
     """
     from ..core.importer import CREATE, FAIL, REPLACE, SKIP, plan_import, run_step
     from ..core.manifest import ManifestError, read_manifest
 
+    if as_json and not dry_run:
+        raise UsageError("--json needs --dry-run (an import reports its progress on stderr)")
     try:
         wanted = read_manifest(manifest)
     except ManifestError as error:
@@ -88,9 +112,12 @@ def import_command(
              "; ".join(step.notes)]
             for step in steps
         ]  # fmt: skip
-        if dry_run:
+        if dry_run and as_json:
+            print_json(_plan_json(steps))
+        elif dry_run:
             print_table(["NAME", "ACTION", "PYTHON", "PACKAGES", "NOTES"], rows)
             _print_pip_inputs(steps)
+        if dry_run:
             message("dry run: nothing changed")
             if any(step.action == FAIL for step in steps):
                 raise typer.Exit(EXIT_FAILURE)
@@ -125,6 +152,32 @@ def import_command(
     message(f"{created} created, {skipped} skipped, {failed} failed")
     if failed:
         raise typer.Exit(EXIT_FAILURE)
+
+
+def _plan_json(steps: list[ImportStep]) -> dict[str, Any]:
+    """`import --dry-run --json` (docs/json.md)."""
+    from ..core.importer import FAIL
+
+    return {
+        "environments": [
+            {
+                "name": step.env.name,
+                "action": step.action,
+                "python": step.env.python,
+                "interpreter": str(step.interpreter) if step.interpreter is not None else None,
+                "backend": step.env.backend,
+                "project": step.env.project,
+                "packages": list(step.env.packages),
+                "notes": list(step.notes),
+                "pip_inputs": [
+                    {"kind": item.kind, "text": item.text, "changes_source": item.changes_source}
+                    for item in step.pip_inputs
+                ],
+            }
+            for step in steps
+        ],
+        "would_fail": sum(step.action == FAIL for step in steps),
+    }
 
 
 def _print_pip_inputs(steps: list[ImportStep]) -> None:

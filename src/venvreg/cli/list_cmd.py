@@ -6,13 +6,13 @@ import typer
 
 from ..core.sorting import SORT_KEYS
 from ..text import no_envs_hint, quoted
-from .common import ENV_COLUMNS, env_json, env_row, opened, twin_row, wide_option
+from .common import ENV_COLUMNS, env_json, env_row, json_option, opened, twin_row, wide_option
 from .output import message, print_json, print_lines, print_table
 
 
 def list_command(
     brief: bool = typer.Option(False, "-b", "--brief", help="Names only, one a line."),
-    as_json: bool = typer.Option(False, "--json", help="JSON array (schema: docs/json.md)."),
+    as_json: bool = json_option("array"),
     sort: str = typer.Option(
         "name", "--sort", help=f"Order: {', '.join(SORT_KEYS)}.", metavar="|".join(SORT_KEYS)
     ),

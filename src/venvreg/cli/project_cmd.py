@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from ..text import quoted
 from .common import opened
-from .output import message, print_lines
+from .output import message, print_json, print_lines
 
 project_app = typer.Typer(
     help="The project folder linked to an environment (kept in step with its .project file)."
@@ -33,9 +35,17 @@ def project_set(
 
 
 @project_app.command("show")
-def project_show(name: str = typer.Argument(..., help="Environment name.")) -> None:
+def project_show(
+    name: str = typer.Argument(..., help="Environment name."),
+    as_json: bool = typer.Option(
+        False, "--json", help="JSON object: the env, its project folder and whether it exists."
+    ),
+) -> None:
     """Print NAME's project folder; exit 1 when it has none. With auto_activate on, a note
     says when auto-activation does not follow the link (one the env brought along).
+
+    --json prints the object in both cases (`project_path` null when there is none) and keeps
+    the exit status.
 
     \b
     Example: cd "$(venvreg project show api)"
@@ -45,6 +55,19 @@ def project_show(name: str = typer.Argument(..., help="Environment name.")) -> N
     with opened() as context:
         record = show_project(context, name)
         auto_activate = bool(context.settings["auto_activate"])
+    if as_json:
+        project = record.project_path
+        print_json(
+            {
+                "name": record.name,
+                "project_path": project,
+                "exists": project is not None and os.path.isdir(project),
+                "linked_by_venvreg": project is not None and project == record.user_project,
+            }
+        )
+        if project is None:
+            raise typer.Exit(1)
+        return
     if record.project_path is None:
         message(f"{quoted(record.name)} has no project folder")
         raise typer.Exit(1)

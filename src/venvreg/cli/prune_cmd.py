@@ -8,7 +8,7 @@ import typer
 
 from ..errors import EXIT_FAILURE
 from ..text import quoted
-from .common import opened, wide_option
+from .common import json_option, opened, wide_option
 from .fit import FIXED, KEY, TEXT, Column
 from .output import (
     ago,
@@ -50,7 +50,7 @@ def prune_command(
     ),
     yes: bool = typer.Option(False, "-y", "--yes", help="Do not ask for confirmation."),
     dry_run: bool = typer.Option(False, "-n", "--dry-run", help="Show the candidates only."),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = json_option(),
     wide: bool = wide_option(),
 ) -> None:
     """Remove forgotten or broken environments, each with its reasons and evidence.

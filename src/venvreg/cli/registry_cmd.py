@@ -43,7 +43,7 @@ def _json_value(value: object) -> object:
 def query_command(
     sql: str = typer.Argument(..., help="One SQL statement that reads (SELECT, PRAGMA name)."),
     as_json: bool = typer.Option(
-        False, "--json", help="JSON array of objects (schema: docs/json.md)."
+        False, "--json", help="JSON array of objects, one per row, keyed by column."
     ),
     as_csv: bool = typer.Option(False, "--csv", help="CSV with a header line."),
 ) -> None:

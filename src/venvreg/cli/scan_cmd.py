@@ -10,7 +10,7 @@ import typer
 
 from ..errors import EXIT_FAILURE, EXIT_OK, UsageError, VenvregError
 from ..text import quoted
-from .common import opened, wide_option
+from .common import json_option, opened, wide_option
 from .output import confirm, message, stdin_is_terminal
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def scan_command(
     no_size: bool = typer.Option(
         False, "--no-size", help="Measure no size (sizes known from earlier scans still show)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = json_option(),
     adopt: bool = typer.Option(
         False, "--adopt", help="Then pick environments to register where they are."
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..envdir.venv import env_state
-from .common import env_json, opened, wide_option
+from .common import env_json, json_option, opened, wide_option
 from .output import ago, human_size, iso_time, print_fields, print_json
 
 PATH_FIELDS = frozenset({"path", "interpreter", "base python", "site-packages", "project"})
@@ -13,7 +13,7 @@ PATH_FIELDS = frozenset({"path", "interpreter", "base python", "site-packages", 
 
 def show_command(
     name: str = typer.Argument(..., help="Environment name."),
-    as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    as_json: bool = json_option(),
     wide: bool = wide_option(),
 ) -> None:
     """Show everything the registry and the folder know, with the health verdict and its cause.

@@ -9,7 +9,7 @@ import typer
 from ..errors import EXIT_FAILURE
 from ..settings.durations import parse_duration
 from ..text import quoted
-from .common import opened, wide_option
+from .common import json_option, opened, wide_option
 from .fit import FIXED, KEY, PATH, TEXT, Column
 from .output import (
     ago,
@@ -48,7 +48,7 @@ def restore_command(
 
 @trash_app.command("list")
 def trash_list(
-    as_json: bool = typer.Option(False, "--json", help="JSON array (schema: docs/json.md)."),
+    as_json: bool = json_option("array"),
     wide: bool = wide_option(),
 ) -> None:
     """List the trash, newest first.

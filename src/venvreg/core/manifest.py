@@ -56,22 +56,28 @@ class ManifestError(UsageError):
 
 @dataclass(frozen=True)
 class Exported:
-    """The manifest text, and the envs left out with why."""
+    """The manifest text, the same envs as plain data (for --json), and those left out with why."""
 
     text: str
     count: int
     left_out: list[tuple[str, str]]
+    entries: list[dict[str, Any]] = field(default_factory=list)
 
 
 def export_manifest(context: Context) -> Exported:
-    """Every ready env as a manifest; packages read from metadata (nothing is run)."""
+    """Every ready env as a manifest; packages read from metadata (nothing is run). The registry
+    is reconciled with the disk first, as `ls` does, so a folder made by hand is exported too."""
+    from .reconcile import reconcile
+
+    reconcile(context)
     document = tomlkit.document()
     document.add(tomlkit.comment("venvreg manifest: `venvreg import FILE` recreates these envs."))
-    document.add(tomlkit.comment("Format: docs/lifecycle.md#the-manifest"))
+    document.add(tomlkit.comment("Format: `venvreg import --help`; one [[env]] table per env."))
     document["version"] = FORMAT_VERSION
     document["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     tables = tomlkit.aot()
     left_out: list[tuple[str, str]] = []
+    entries: list[dict[str, Any]] = []
     for record in envs.all_records(context.conn):
         if record.status != "ready":
             if record.status == "missing":
@@ -88,13 +94,23 @@ def export_manifest(context: Context) -> Exported:
             table["backend"] = backend
         if record.project_path:
             table["project"] = record.project_path
+        lines = freeze(Path(record.site_packages)) if record.site_packages else []
         packages = tomlkit.array()
-        packages.extend(freeze(Path(record.site_packages)) if record.site_packages else [])
+        packages.extend(lines)
         packages.multiline(True)
         table["packages"] = packages
         tables.append(table)
+        entries.append(
+            {
+                "name": record.name,
+                "python": record.python_version,
+                "backend": backend,
+                "project": record.project_path,
+                "packages": lines,
+            }
+        )
     document["env"] = tables
-    return Exported(tomlkit.dumps(document), len(tables), left_out)
+    return Exported(tomlkit.dumps(document), len(tables), left_out, entries)
 
 
 def _locate(text: str, path: tuple[str | int, ...]) -> int | None:

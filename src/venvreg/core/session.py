@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+from ..backends.process import set_log_folder
 from ..registry.db import open_registry
 from ..registry.uselog import fold as fold_uses
 from ..settings.config import load_settings
@@ -24,6 +25,7 @@ def open_context(leftovers: bool = True) -> Context:
     """
     settings = load_settings()
     home = Home(resolve_workon_home(settings["workon_home"]))
+    set_log_folder(str(home.state / "logs"))
     conn, rebuilt = open_registry(home)
     context = Context(settings, home, conn)
     if leftovers:

@@ -11,7 +11,7 @@ import os
 import sys
 
 from ..errors import UsageError
-from ..text import quoted
+from ..text import escape_text, quoted
 
 # typing costs more to import than the whole hot path: type-only imports stay unexecuted
 TYPE_CHECKING = False
@@ -215,21 +215,95 @@ def read_file_values(path: str | os.PathLike[str] | None = None) -> dict[str, An
 
 
 class Settings:
-    """The effective configuration: file values validated, defaults filled in."""
+    """The effective configuration: file values validated, defaults filled in. `ignored` maps
+    each key the file got wrong (unknown, or a bad value) to the warning given for it."""
 
-    __slots__ = ("values",)
+    __slots__ = ("ignored", "values")
 
-    def __init__(self, values: dict[str, Any]) -> None:
+    def __init__(self, values: dict[str, Any], ignored: dict[str, str] | None = None) -> None:
         self.values = values
+        self.ignored = ignored or {}
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
 
+# Warnings already printed by this process: a command that reads the settings twice warns once.
+_warned: set[str] = set()
+
+
+def key_line(text: str, dotted: str) -> int | None:
+    """The line (from 1) where the file sets `dotted`, read the way TOML nests tables: a
+    `[table]` header, then `key = ...`, or a dotted `table.key = ...`. Quoted parts are
+    unquoted; None when no line matches (an inline table, say)."""
+    table = ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line.startswith("[") and not line.startswith("[["):
+            table = _bare_key(line.strip("[] \t").split("]")[0])
+            continue
+        if "=" not in line or line.startswith("#"):
+            continue
+        key = _bare_key(line.split("=", 1)[0])
+        if (f"{table}.{key}" if table else key) == dotted:
+            return number
+    return None
+
+
+def _bare_key(text: str) -> str:
+    return ".".join(part.strip().strip("\"'") for part in text.split("."))
+
+
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
-    """Read and validate the config file; an unknown key or bad value is an error naming it."""
+    """Read and validate the config file. An unknown key or a bad value does not stop the
+    command: a warning on stderr names the file, the line and the key (once per process), and
+    the key keeps its default, so a typo never blocks the user from fixing it."""
+    path = path or config_file()
     raw = read_file_values(path)
     values = {name: key.default for name, key in KEYS.items()}
+    ignored: dict[str, str] = {}
     for name, value in raw.items():
-        values[name] = convert_value(lookup_key(name), value)
-    return Settings(values)
+        key = KEYS.get(name)
+        if key is None:
+            known = ", ".join(KEYS)
+            ignored[name] = (
+                f"unknown key {quoted(name)} ignored (known: {known}); "
+                f"`venvreg config unset {_word(name)}` removes it"
+            )
+            continue
+        try:
+            values[name] = key.convert(value)
+        except ValueError as error:
+            shown = "unset" if key.default is None else _shown(key.default)
+            ignored[name] = f"bad value for {name}: {error}; using the default ({shown})"
+    if ignored:
+        _warn(str(path), ignored)
+    return Settings(values, ignored)
+
+
+def _word(name: str) -> str:
+    """`name` as one shell word in a hint: bare when it is a plain key, else quoted."""
+    if name and all(char.isalnum() or char in "._-" for char in name) and name.isascii():
+        return name
+    return "'" + escape_text(name).replace("'", "'\\''") + "'"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _warn(path: str, ignored: dict[str, str]) -> None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        text = ""
+    for name, why in ignored.items():
+        line = key_line(text, name)
+        where = escape_text(path) + (f":{line}" if line is not None else "")
+        warning = f"venvreg: warning: {where}: {why}"
+        if warning not in _warned:
+            _warned.add(warning)
+            print(warning, file=sys.stderr, flush=True)

@@ -12,7 +12,7 @@ from tomlkit.items import Table
 from ..errors import UsageError
 from ..fs.atomic import write_text_atomically
 from ..text import quoted
-from .config import config_path, convert_value, lookup_key
+from .config import KEYS, config_path, convert_value, lookup_key
 
 
 def _load(path: Path) -> tomlkit.TOMLDocument:
@@ -49,18 +49,34 @@ def set_value(name: str, raw_value: str) -> Any:
 
 
 def unset_value(name: str) -> bool:
-    """Remove one key from the file; False when it was not set there."""
-    lookup_key(name)
+    """Remove one key from the file; False when it was not set there. Any key the file holds
+    can be removed, an unknown one too (a typo is fixed with the tool that reports it); a
+    name that is neither known nor in the file is an error listing the known keys. A table
+    left empty by the removal goes too."""
     path = config_path()
     document = _load(path)
     *tables, leaf = name.split(".")
     container: Any = document
+    chain: list[tuple[Any, str]] = []
     for table_name in tables:
-        if table_name not in container:
-            return False
+        if not isinstance(container, dict) or table_name not in container:
+            container = None
+            break
+        chain.append((container, table_name))
         container = container[table_name]
-    if leaf not in container:
+    if not isinstance(container, dict) or leaf not in container:
+        lookup_key(name)  # an unknown name is an error; a known one was just not set
         return False
+    if name not in KEYS and isinstance(container[leaf], dict):
+        inside = [key for key in KEYS if key.startswith(f"{name}.")]
+        if inside:
+            raise UsageError(
+                f"{quoted(name)} is a table holding {', '.join(inside)}: unset those keys"
+            )
     del container[leaf]
+    for parent, table_name in reversed(chain):
+        if parent[table_name]:
+            break
+        del parent[table_name]
     _save(path, document)
     return True

@@ -34,8 +34,10 @@ def virtualenvwrapper(request: ShellRequest) -> str:
     lines = [
         "",
         "venvreg provides virtualenvwrapper's commands on top of its registry of virtual",
-        "environments. See docs/migration.md for where it differs, and `venvreg --help`",
-        "for the registry's own commands (ls, show, rm, restore, trash, ...).",
+        "environments. Where it differs: rmvirtualenv moves an env to a trash (venvreg",
+        "restore NAME brings it back), names are checked, an existing env is never",
+        "recreated, messages go to stderr. `venvreg --help` lists the registry's own",
+        "commands (ls, show, rm, restore, trash, ...); each command takes --help.",
         "",
         f"Version: venvreg {__version__}",
         f"WORKON_HOME: {os.environ.get('WORKON_HOME', '')}",

@@ -81,8 +81,8 @@ def parse_mkvirtualenv(args: list[str], shell: str = "", named: bool = True) -> 
             parsed.help = True
         elif word == "--clear":
             raise WrapperUsage(
-                "mkvirtualenv: --clear is refused: venvreg never recreates an existing env "
-                "(see docs/migration.md)"
+                "mkvirtualenv: --clear is refused: venvreg never clears an existing env (to "
+                "start again: rmvirtualenv NAME, which keeps it in the trash, then mkvirtualenv)"
             )
         else:
             parsed.words.append(word)
@@ -125,8 +125,9 @@ MKVIRTUALENV_USAGE = [
     "",
     "    The Python interpreter to use: a path, or a version such as 3.12.",
     "",
-    "Other options are passed to virtualenv (see `virtualenv --help`); the venv and uv",
-    "backends take --without-pip, --system-site-packages and a few more (docs/migration.md).",
+    "Other options are passed to virtualenv (see `virtualenv --help`). The venv backend",
+    "takes only --without-pip (or --no-pip, --no-seed), --system-site-packages, --symlinks",
+    "and --copies (or --always-copy); the uv backend the same but --copies.",
 ]
 
 

@@ -29,8 +29,7 @@ def notice_dropped_variables(state_dir: str) -> None:
     new = [name for name in seen if name not in noticed]
     for name in new:
         print(
-            f"venvreg: note: {name} is not used: {DROPPED[name]} (shown once; see "
-            "docs/migration.md)",
+            f"venvreg: note: {name} is not used: {DROPPED[name]} (shown once)",
             file=sys.stderr,
         )
     if new:
