@@ -186,7 +186,7 @@ lsvirtualenv() {
     if [ "$#" -eq 1 ] && [ "$1" = "-b" ]; then
         \builtin local __venvreg_brief __venvreg_line
         __venvreg_brief="$(__venvreg_home)"
-        if [ "$__venvreg_brief/.venvreg/brief" -nt "$__venvreg_brief" ]; then
+        if __venvreg_brief_ok "$__venvreg_brief"; then
             while IFS= \builtin read -r __venvreg_line; do
                 \builtin printf '%s\n' "$__venvreg_line"
             done < "$__venvreg_brief/.venvreg/brief"

@@ -4,6 +4,7 @@ CLI would give (adopted envs included, an env made by plain venv listed at once)
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -13,15 +14,18 @@ from pathlib import Path
 import pytest
 from shells import ALL_SHELLS
 
-from venvreg.fs.brief import BRIEF_FILE, home_stamp, publish_brief
+from venvreg.fs.brief import BRIEF_FILE, BRIEF_LOCK, brief_writer
 from venvreg.names import listing_order
 
 NAMES = ["alpha", "Beta é", "it's $HOME", "zeta; a&b"]
 
 
 def age(folder: Path) -> None:
-    """Make `folder` look as if it last changed a minute ago (instead of waiting for it)."""
+    """Make `folder` and its envs' markers look as if they last changed a minute ago (instead
+    of waiting for that)."""
     then = time.time_ns() - 60_000_000_000
+    for marker in folder.glob("*/pyvenv.cfg"):
+        os.utime(marker, ns=(then, then))
     os.utime(folder, ns=(then, then))
 
 
@@ -54,6 +58,26 @@ def test_brief_listing_needs_no_python_and_follows_the_disk(shell, make_sandbox,
     listed, status = brief_run(sb, shell, failing)
     assert (listed.splitlines(), status) == (expected, 0)
     assert sb.calls(failing_log) == []  # no Python at all
+
+    # a registry change that leaves WORKON_HOME alone is in the brief at once
+    other = sb.plain_env("outside-two", where=tmp_path)
+    assert sb.cli("adopt", str(other)).returncode == 0
+    expected = listing_order([*expected, "outside-two"])
+    listed, status = brief_run(sb, shell, failing)
+    assert (listed.splitlines(), status) == (expected, 0)
+    assert sb.calls(failing_log) == []
+
+    # an env made by plain venv in a folder already in WORKON_HOME is listed at once
+    (sb.workon_home / "in-place").mkdir()
+    age(sb.workon_home)
+    brief_run(sb, shell, recorder)  # the CLI keeps a brief without it: not an env yet
+    assert (sb.workon_home / ".venvreg" / BRIEF_FILE).exists()
+    sb.plain_env("in-place")
+    log.unlink()
+    listed, status = brief_run(sb, shell, recorder)
+    expected = listing_order([*expected, "in-place"])
+    assert (listed.splitlines(), status) == (expected, 0)
+    assert len(sb.calls(log)) == 1
 
     # an env made by plain venv in WORKON_HOME is listed at once: the CLI is asked again
     sb.plain_env("plain-new")
@@ -89,41 +113,65 @@ def test_other_options_still_go_to_the_cli(shell, make_sandbox):
     assert len(sb.calls(log)) == 2
 
 
-def test_a_listing_taken_while_workon_home_changed_is_not_trusted(tmp_path):
+def state_of(tmp_path: Path, aged: bool = True) -> tuple[Path, Path]:
     root = tmp_path / "home"
     state = root / ".venvreg"
     state.mkdir(parents=True)
+    if aged:
+        age(root)
+    return root, state
+
+
+def test_a_change_made_while_the_names_are_read_is_newer_than_the_brief(tmp_path):
+    root, state = state_of(tmp_path)
+    (root / "there-before").mkdir()
     age(root)
-    stamp = home_stamp(str(root))
-    assert stamp is not None
-    (root / "made-meanwhile").mkdir()  # after the listing, before the brief is written
-    publish_brief(str(root), str(state), ["old"], stamp)
+    with brief_writer(str(root), str(state)) as publish:
+        (root / "made-meanwhile").mkdir()  # after the names were read, before the write
+        marker = root / "there-before" / "pyvenv.cfg"
+        marker.write_text("home = /usr/bin\n", encoding="utf-8")  # an env made in place
+        publish(["old"])
     brief = state / BRIEF_FILE
     assert brief.read_text(encoding="utf-8") == "old\n"
-    assert brief.stat().st_mtime_ns <= root.stat().st_mtime_ns  # so `-nt` is false
-    assert not shell_trusts(brief, root)
+    assert newer(root, brief) and newer(marker, brief)  # so the functions ask the CLI
 
 
 def test_a_change_too_recent_to_tell_from_the_next_leaves_no_brief(tmp_path):
-    root = tmp_path / "home"
-    state = root / ".venvreg"
-    state.mkdir(parents=True)
+    root, state = state_of(tmp_path, aged=False)
     (state / BRIEF_FILE).write_text("stale\n", encoding="utf-8")
-    assert home_stamp(str(root)) is None  # root changed just now
-    publish_brief(str(root), str(state), ["fresh"], home_stamp(str(root)))
+    with brief_writer(str(root), str(state)) as publish:
+        publish(["fresh"])
     assert not (state / BRIEF_FILE).exists()
 
 
-def shell_trusts(brief: Path, root: Path) -> bool:
-    test = subprocess.run(["bash", "-c", '[ "$1" -nt "$2" ]', "-", str(brief), str(root)])
-    return test.returncode == 0
-
-
 def test_a_settled_listing_is_trusted(tmp_path):
-    root = tmp_path / "home"
-    state = root / ".venvreg"
-    state.mkdir(parents=True)
-    age(root)
-    publish_brief(str(root), str(state), ["a", "b"], home_stamp(str(root)))
+    root, state = state_of(tmp_path)
+    with brief_writer(str(root), str(state)) as publish:
+        publish(["a", "b"])
     assert (state / BRIEF_FILE).read_text(encoding="utf-8") == "a\nb\n"
-    assert shell_trusts(state / BRIEF_FILE, root)
+    assert newer(state / BRIEF_FILE, root)
+
+
+def test_a_writer_holds_the_lock_from_reading_the_names_to_writing_them(tmp_path):
+    """A listing that read the names before a registry change cannot write after it: the
+    other writer cannot take the lock until this one has written."""
+    root, state = state_of(tmp_path)
+    with brief_writer(str(root), str(state)) as publish:
+        other = os.open(state / BRIEF_LOCK, os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            publish(["old"])
+        finally:
+            os.close(other)
+    other = os.open(state / BRIEF_LOCK, os.O_RDWR)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once it has written
+    finally:
+        os.close(other)
+
+
+def newer(this: Path, than: Path) -> bool:
+    """The shells' own `-nt`, as the functions test it."""
+    test = subprocess.run(["bash", "-c", '[ "$1" -nt "$2" ]', "-", str(this), str(than)])
+    return test.returncode == 0

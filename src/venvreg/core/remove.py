@@ -16,6 +16,7 @@ from pathlib import Path
 from ..envdir.boundary import foreign_entries, holds_more, is_own_entry, own_entries
 from ..envdir.identity import same_folder, same_identity
 from ..errors import Refused, VenvregError
+from ..fs.brief import discard_brief
 from ..fs.holds import hold_point
 from ..names import validate_name
 from ..registry import envs
@@ -121,6 +122,7 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
         write_entry(context.home, entry)
         with write_transaction(context.conn):
             envs.update(context.conn, record.id, status="removing", pending_trash=entry.id)
+        discard_brief(str(context.home.root), str(context.home.state))
         try:
             entry = _move_to_trash(context, entry)
         except VenvregError:  # nothing moved: undo, or the next run would "finish" it

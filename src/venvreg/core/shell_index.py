@@ -8,7 +8,7 @@ import contextlib
 from pathlib import Path
 
 from ..fs.atomic import write_text_atomically
-from ..fs.brief import home_stamp, publish_brief
+from ..fs.brief import brief_writer
 from ..names import env_folders, listing_order
 from ..registry import envs, links
 from .case_twins import case_twins
@@ -47,15 +47,14 @@ def publish_index(context: Context) -> None:
     is on (else remove it), atomically."""
     state = context.home.state
     root = str(context.home.root)
-    stamp = home_stamp(root)
-    registered = envs.names(context.conn)
-    every = [*registered, *(twin.name for twin in case_twins(context))]
-    names = "".join(f"{name}\n" for name in every)
-    _write_atomically(state / "names", names)
-    # lsvirtualenv -b's text, when every env folder in WORKON_HOME is registered (else the
-    # functions ask the CLI, which lists the others and notes case twins)
-    unregistered = env_folders(root, set(registered))
-    publish_brief(root, str(state), None if unregistered else listing_order(registered), stamp)
+    with brief_writer(root, str(state)) as publish:
+        registered = envs.names(context.conn)
+        every = [*registered, *(twin.name for twin in case_twins(context))]
+        _write_atomically(state / "names", "".join(f"{name}\n" for name in every))
+        # lsvirtualenv -b's text, when every env folder in WORKON_HOME is registered (else the
+        # functions ask the CLI, which lists the others and notes case twins)
+        unregistered = env_folders(root, set(registered))
+        publish(None if unregistered else listing_order(registered))
     projects = state / "projects"
     if context.settings["auto_activate"]:
         _write_atomically(projects, projects_text(context))

@@ -1,11 +1,13 @@
 """`$WORKON_HOME/.venvreg/brief`: the exact text of `lsvirtualenv -b`, for the shell functions
 to print without starting Python.
 
-The file is trusted only while it is strictly newer than WORKON_HOME itself: creating,
-removing or renaming anything directly in WORKON_HOME (a plain `virtualenv` env, an `rm -rf`)
-changes the folder's modification time, and the functions then ask the CLI. A file system
-with coarse timestamps only makes them ask more often. Standard library only: the shell hot
-path imports this module.
+The functions trust the file only while it is strictly newer than WORKON_HOME itself and than
+every `*/pyvenv.cfg` and `*/conda-meta/history` in it: making, removing or renaming anything in
+WORKON_HOME changes the folder's time, and making an env in a folder already there writes its
+marker, so either sends them to the CLI. The file's time is set to one second before the
+listing began (kernel file times trail the clock by up to a tick), so that whatever changes
+while the names are read is newer than it. A file system with coarse times only sends the
+functions to the CLI more often. Standard library only: the shell hot path imports this module.
 """
 
 from __future__ import annotations
@@ -13,49 +15,82 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable, Iterator
 
 from .atomic import write_bytes_atomically
 
 BRIEF_FILE = "brief"
-# A change this recent may share its timestamp with the next one (coarse clocks; FAT keeps
-# 2-second times), so a listing taken then is not trusted.
+BRIEF_LOCK = "brief.lock"
+# A listing is kept only when WORKON_HOME last changed this long before it began, which puts
+# the folder's time safely before the file's (FAT keeps 2-second times).
 _SETTLED_NS = 2_000_000_000
+_BACKDATE_NS = 1_000_000_000
+
+Publish = Callable[[list[str] | None], None]
 
 
-def home_stamp(root: str) -> int | None:
-    """WORKON_HOME's modification time in ns, taken before its folders are listed; None when
-    it cannot be read or changed too recently for a later change to be told from it."""
-    now = time.time_ns()
+@contextlib.contextmanager
+def brief_writer(root: str, state: str) -> Iterator[Publish]:
+    """Hold the brief's lock while the caller reads the names, then `publish(names)`: the
+    listing to keep, or None when the functions cannot print it as it is (no env, or a folder
+    not registered). Two writers (a listing, a registry change) therefore never leave the
+    older names last. Best effort: without the lock, or when WORKON_HOME changed too recently,
+    the brief is removed, which costs speed, never a listing."""
     try:
-        changed = os.stat(root).st_mtime_ns
-    except OSError:
-        return None
-    return changed if changed < now - _SETTLED_NS else None
-
-
-def publish_brief(root: str, state: str, names: list[str] | None, stamp: int | None) -> None:
-    """Leave `state`/brief holding `names`, one per line, or no brief when `names` is None (a
-    listing the functions cannot print as it is: none at all, or a folder not registered) or
-    `stamp` is None (WORKON_HOME changed too recently).
-
-    `stamp` is WORKON_HOME's time before `names` was computed: when the folder changed since,
-    the file is made no newer than the folder, so that the functions do not trust it. Best
-    effort: a read-only state folder costs speed, never a listing."""
-    target = os.path.join(state, BRIEF_FILE)
-    if not names or stamp is None:
-        with contextlib.suppress(OSError):
-            os.unlink(target)
-        return
-    data = "".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape")
+        import fcntl
+    except ImportError:  # Windows: no shell function reads the brief there
+        fcntl = None  # type: ignore[assignment]
+    descriptor = None
     with contextlib.suppress(OSError):
+        descriptor = os.open(
+            os.path.join(state, BRIEF_LOCK),
+            os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0),
+            0o600,
+        )
+    try:
+        locked = False
+        if descriptor is not None and fcntl is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+                locked = True
+        started = time.time_ns()
         try:
-            with open(target, "rb") as current:
-                same = current.read(len(data) + 1) == data
+            settled = locked and os.stat(root).st_mtime_ns < started - _SETTLED_NS
         except OSError:
-            same = False
-        if same:
-            os.utime(target)  # the same listing, confirmed now
-        else:
+            settled = False
+        yield lambda names: _publish(state, names if settled else None, started)
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+def discard_brief(root: str, state: str) -> None:
+    """Remove the brief, under its lock: a change is under way (an env being removed) that the
+    functions must not print past, even if the command is killed before it ends."""
+    with brief_writer(root, state) as publish:
+        publish(None)
+
+
+def _unlink(state: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(os.path.join(state, BRIEF_FILE))
+
+
+def _publish(state: str, names: list[str] | None, started: int) -> None:
+    if not names:
+        _unlink(state)
+        return
+    target = os.path.join(state, BRIEF_FILE)
+    data = "".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape")
+    try:
+        with open(target, "rb") as current:
+            same = current.read(len(data) + 1) == data
+    except OSError:
+        same = False
+    try:
+        if not same:
             write_bytes_atomically(target, data)
-        if home_stamp(root) != stamp:
-            os.utime(target, ns=(stamp, stamp))
+        stamp = started - _BACKDATE_NS
+        os.utime(target, ns=(stamp, stamp))
+    except OSError:
+        _unlink(state)  # a brief with the wrong time would be trusted too long

@@ -11,7 +11,7 @@ from ..emit.code import ShellCode
 from ..envdir.identity import looks_like_env
 from ..envdir.project_file import read_project_file
 from ..errors import RegistryError, VenvregError
-from ..fs.brief import home_stamp, publish_brief
+from ..fs.brief import brief_writer
 from ..fs.smallfiles import parse_pyvenv_cfg, read_small_file
 from ..names import (
     env_folders,
@@ -68,9 +68,14 @@ def try_open_registry(root: str) -> sqlite3.Connection | None:
 def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
     """Every activatable env: the registry's plus any folder in WORKON_HOME not indexed (yet,
     or ever: a case twin of a registered name is listed under its own exact name)."""
-    names = set(quick.names(conn)) if conn else set()
-    names.update(env_folders(root, names))
-    return listing_order(names)
+    return _listing(root, conn)[0]
+
+
+def _listing(root: str, conn: sqlite3.Connection | None) -> tuple[list[str], bool]:
+    """env_names, and whether the registry holds them all (then the brief may keep them)."""
+    registered = set(quick.names(conn)) if conn else set()
+    others = env_folders(root, registered)
+    return listing_order(registered.union(others)), conn is not None and not others
 
 
 def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | None:
@@ -212,21 +217,19 @@ def lsvirtualenv(request: ShellRequest) -> str:
                     print(f"Invalid option: -{flag}", file=sys.stderr)
                 return code.status(1 if flag == "h" else 2).text()
     root = home_root()
-    stamp = home_stamp(root)
     conn = try_open_registry(root)
-    names = env_names(root, conn)
     code = ShellCode(request.shell)
     if not long_mode:
-        registered = set(quick.names(conn)) if conn else set()
         # what the functions print next time without Python, while WORKON_HOME stays as it is
-        brief = names if conn is not None and registered.issuperset(names) else None
-        publish_brief(root, os.path.join(root, STATE_DIR_NAME), brief, stamp)
+        with brief_writer(root, os.path.join(root, STATE_DIR_NAME)) as publish:
+            names, all_registered = _listing(root, conn)
+            publish(names if all_registered else None)
         for name in names:
             note = case_twin_note(root, conn, name)
             if note:
                 print(f"venvreg: note: {name} {note}", file=sys.stderr)
         return code.print(*names).text()
-    for name in names:
+    for name in env_names(root, conn):
         record = find_env(root, conn, name)
         if record is not None:
             note = case_twin_note(root, conn, name)
