@@ -211,8 +211,8 @@ virtualenvwrapper() { __venvreg_call virtualenvwrapper -- "$@"; }
 
 # --- virtualenvwrapper's stock global hook files, and its initialize hook ---
 
-# Name, mode (sourced hooks are not executable, run hooks are) and header comment of each file,
-# in the order virtualenvwrapper 6.1 writes them; the last is the mark that all are there.
+# Name, mode (as virtualenvwrapper sets them: run hooks and postmkproject 755, the other sourced
+# hooks 644) and header comment of each file, in the order virtualenvwrapper 6.1 writes them; the last is the mark that all are there.
 __VENVREG_HOOK_FILES="initialize 644 This hook is sourced during the startup phase when loading virtualenvwrapper.sh.
 premkvirtualenv 755 This hook is run after a new virtualenv is created and before it is activated.|# argument: name of new environment
 postmkvirtualenv 644 This hook is sourced after a new virtualenv is activated.

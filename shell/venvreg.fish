@@ -394,8 +394,8 @@ set -e __venvreg_cmd
 
 # --- virtualenvwrapper's stock global hook files, and its initialize hook ---
 
-# Name, mode (sourced hooks are not executable, run hooks are) and header comment of each file,
-# in the order virtualenvwrapper 6.1 writes them; fish's sourced hooks are the .fish variants.
+# Name, mode (as virtualenvwrapper sets them: run hooks and postmkproject 755, the other sourced
+# hooks 644) and header comment of each file, in the order virtualenvwrapper 6.1 writes them; fish's sourced hooks are the .fish variants.
 # The last is the mark that all are there. A `|` in a comment starts a new line.
 set -g __venvreg_hook_files \
     'initialize.fish 644 This hook is sourced during the startup phase when loading virtualenvwrapper.sh.' \
@@ -564,7 +564,7 @@ function __venvreg_cli_spec
             set -g __venvreg_opts -o --output --json --help
             set -g __venvreg_valued -o=file --output=file
         case 'import'
-            set -g __venvreg_opts -n --dry-run --replace --allow-pip-options --json --help
+            set -g __venvreg_opts -n --dry-run --replace --allow-pip-options --json -l --wide --help
             set -g __venvreg_args file
         case 'run'
             set -g __venvreg_opts --all --help
@@ -596,7 +596,7 @@ function __venvreg_cli_spec
         case 'config path'
             set -g __venvreg_opts --help
         case 'config list'
-            set -g __venvreg_opts --json --help
+            set -g __venvreg_opts --json -l --wide --help
         case 'config get'
             set -g __venvreg_opts --json --help
             set -g __venvreg_args key
@@ -612,7 +612,7 @@ function __venvreg_cli_spec
         case 'registry path'
             set -g __venvreg_opts --help
         case 'registry query'
-            set -g __venvreg_opts --json --csv --help
+            set -g __venvreg_opts --json --csv -l --wide --help
             set -g __venvreg_args none
         case 'registry check'
             set -g __venvreg_opts --help

@@ -189,7 +189,7 @@ __venvreg_cli_spec() {
             __venvreg_valued=(-o=file --output=file)
             ;;
         'import')
-            __venvreg_opts=(-n --dry-run --replace --allow-pip-options --json --help)
+            __venvreg_opts=(-n --dry-run --replace --allow-pip-options --json -l --wide --help)
             __venvreg_args=(file)
             ;;
         'run')
@@ -232,7 +232,7 @@ __venvreg_cli_spec() {
             __venvreg_opts=(--help)
             ;;
         'config list')
-            __venvreg_opts=(--json --help)
+            __venvreg_opts=(--json -l --wide --help)
             ;;
         'config get')
             __venvreg_opts=(--json --help)
@@ -254,7 +254,7 @@ __venvreg_cli_spec() {
             __venvreg_opts=(--help)
             ;;
         'registry query')
-            __venvreg_opts=(--json --csv --help)
+            __venvreg_opts=(--json --csv -l --wide --help)
             __venvreg_args=(none)
             ;;
         'registry check')

@@ -216,3 +216,35 @@ def test_shortening_counts_display_cells(text: str, cells: int) -> None:
     assert text.endswith(short.split("…")[1])
     for line in wrap_words(f"{text} and more words", cells):
         assert cell_len(line) <= cells
+
+
+def test_a_very_narrow_terminal_still_gets_the_table(
+    pane: Callable[[int], Pane], cli: Any, isolated: Path
+) -> None:
+    """Every column may be left out but the last: a table never becomes a traceback."""
+    shown, _ = pane(14).run("config", "list")
+    assert shown[0].startswith("KEY"), shown
+    assert any(line.startswith("trash_days") for line in shown), shown
+
+
+def test_names_in_the_import_plan_and_keys_in_config_list_stay_whole(
+    pane: Callable[[int], Pane], cli: Any, env_in_home: Any, isolated: Path
+) -> None:
+    name = "a-very-long-env-name-for-the-data-pipeline-2026"
+    env_in_home(name)
+    manifest = isolated / "envs.toml"
+    assert cli("export", "-o", str(manifest)).returncode == 0, "export failed"
+    shown, _ = pane(80).run("import", str(manifest), "--dry-run")
+    assert any(name in line for line in shown), "\n".join(shown)
+    shown, _ = pane(40).run("config", "list")
+    assert any(line.startswith("auto_activate") for line in shown), "\n".join(shown)
+
+
+@pytest.mark.parametrize(
+    "args", [("config", "list"), ("registry", "query", "select name from envs")]
+)
+def test_every_table_command_takes_wide(cli: Any, isolated: Path, args: tuple[str, ...]) -> None:
+    """`columns left out: … (--wide shows them)` is true of every command that prints one."""
+    assert cli("ls").returncode == 0  # the registry exists
+    result = cli(*args, "--wide")
+    assert result.returncode == 0, result.stderr

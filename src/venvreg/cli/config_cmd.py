@@ -8,6 +8,8 @@ import typer
 
 from ..settings.config import KEYS, config_path, load_settings, lookup_key, read_file_values
 from ..text import quoted
+from .common import wide_option
+from .fit import KEY, Column
 from .output import message, print_json, print_lines, print_table
 
 config_app = typer.Typer(
@@ -44,6 +46,7 @@ def config_path_command() -> None:
 @config_app.command("list")
 def config_list(
     as_json: bool = typer.Option(False, "--json", help="JSON object of key to value."),
+    wide: bool = wide_option(),
 ) -> None:
     """Every key with its effective value and where it comes from.
 
@@ -59,7 +62,7 @@ def config_list(
         [name, _show(settings[name]), _source(name, in_file, settings.ignored), key.help]
         for name, key in KEYS.items()
     ]
-    print_table(["KEY", "VALUE", "FROM", "MEANING"], rows)
+    print_table([Column("KEY", KEY), "VALUE", "FROM", "MEANING"], rows)
 
 
 @config_app.command("get")

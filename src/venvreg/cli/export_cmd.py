@@ -11,8 +11,9 @@ import typer
 from ..errors import EXIT_FAILURE, UsageError, VenvregError
 from ..fs.atomic import write_text_atomically
 from ..text import quoted
-from .common import opened
+from .common import opened, wide_option
 from .env_progress import env_progress
+from .fit import KEY, Column
 from .output import message, print_json, print_table
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def import_command(
     as_json: bool = typer.Option(
         False, "--json", help="With --dry-run: the plan as a JSON object instead of tables."
     ),
+    wide: bool = wide_option(),
 ) -> None:
     """Recreate the environments of a manifest: each with its Python (X.Y.Z, else any X.Y),
     backend, project link (when the folder exists here) and packages.
@@ -115,7 +117,7 @@ def import_command(
         if dry_run and as_json:
             print_json(_plan_json(steps))
         elif dry_run:
-            print_table(["NAME", "ACTION", "PYTHON", "PACKAGES", "NOTES"], rows)
+            print_table([Column("NAME", KEY), "ACTION", "PYTHON", "PACKAGES", "NOTES"], rows)
             _print_pip_inputs(steps)
         if dry_run:
             message("dry run: nothing changed")
@@ -190,7 +192,7 @@ def _print_pip_inputs(steps: list[ImportStep]) -> None:
     ]  # fmt: skip
     if rows:
         sys.stdout.write("\n")
-        print_table(["NAME", "PASSES TO PIP", "VALUE", "NOTE"], rows)
+        print_table([Column("NAME", KEY), "PASSES TO PIP", "VALUE", "NOTE"], rows)
 
 
 def register(app: typer.Typer) -> None:

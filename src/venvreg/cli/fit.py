@@ -177,8 +177,9 @@ def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
         if widths is not None:
             break
         droppable = [i for i in keep if columns[i].kind != KEY]
-        if not droppable:  # only names and IDs left: they stay whole, even past the edge
-            widths = [natural[i] for i in keep]
+        if len(keep) == 1 or not droppable:
+            # the last column, or only names and IDs left: as narrow as they go, past the edge
+            widths = [limits[i][1] for i in keep]
             break
         keep.remove(min(droppable, key=lambda i: (columns[i].priority, -i)))
     dropped = [column.header for i, column in enumerate(columns) if i not in keep]

@@ -128,7 +128,7 @@ def print_fields(pairs: Sequence[tuple[str, str]], paths: frozenset[str] = froze
         from .fit import fit_path, is_wide, wrap_words
 
         fit = not is_wide()
-        room = terminal_width() - width - 2
+        room = max(terminal_width() - width - 2, 16)  # past the edge rather than nothing
     for key, value in pairs:
         text = escape_text(value)
         lines = [text]

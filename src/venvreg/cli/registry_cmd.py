@@ -8,6 +8,7 @@ import sys
 import typer
 
 from ..errors import EXIT_FAILURE
+from .common import wide_option
 from .output import print_json, print_lines, print_table
 
 registry_app = typer.Typer(
@@ -46,6 +47,7 @@ def query_command(
         False, "--json", help="JSON array of objects, one per row, keyed by column."
     ),
     as_csv: bool = typer.Option(False, "--csv", help="CSV with a header line."),
+    wide: bool = wide_option(),
 ) -> None:
     """Run one read-only SQL statement on the registry and print the rows. A statement that
     would write is refused (exit 1) and the registry is left unchanged; bad SQL exits 2.
