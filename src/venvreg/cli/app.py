@@ -115,6 +115,19 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
+def _run_command(arguments: list[str]) -> object:
+    """Run the command; once more when it met a damaged registry midway, which is moved aside
+    and rebuilt from the disk first (the one-line notice is the same as at opening)."""
+    try:
+        return build_app(arguments)(args=arguments, prog_name="venvreg", standalone_mode=False)
+    except sqlite3.DatabaseError as error:
+        from ..registry.db import recover_from
+
+        if not recover_from(error):
+            raise
+    return build_app(arguments)(args=arguments, prog_name="venvreg", standalone_mode=False)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of printing a traceback."""
     # SIGINT too: typer turns a KeyboardInterrupt into a silent exit 130, with no message.
@@ -128,8 +141,7 @@ def run(argv: list[str] | None = None) -> int:
         if not_ours is not None:
             message(f"error: {not_ours}")
             return 2
-        app = build_app(arguments)
-        result = app(args=arguments, prog_name="venvreg", standalone_mode=False)
+        result = _run_command(arguments)
     except VenvregError as error:
         message(f"error: {error}")
         return error.exit_code

@@ -34,7 +34,7 @@ def doctor_command(
     from ..core.doctor import diagnose
     from ..core.session import open_context
 
-    context = open_context(leftovers=False)  # leftovers are findings here, not chores
+    context = open_context(leftovers=False, check=True)  # leftovers: findings, not chores
     try:
         report = diagnose(context, names or None)
     finally:

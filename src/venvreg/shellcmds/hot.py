@@ -14,7 +14,7 @@ from ..errors import RegistryError, VenvregError
 from ..fs.smallfiles import parse_pyvenv_cfg, read_small_file
 from ..names import env_folders, env_folders_like, name_key, name_problem, require_utf8
 from ..registry import quick, uselog
-from ..registry.db import open_registry_in
+from ..registry.db import is_damage, open_registry_in
 from ..registry.quick import EnvRef
 from ..settings.config import load_settings
 from ..settings.paths import STATE_DIR_NAME, env_bin_dir, workon_home_text
@@ -226,11 +226,14 @@ def env_details(
 def _record_use(conn: sqlite3.Connection, root: str, env_id: int, name: str) -> None:
     """One short transaction; when another process holds the registry for more than about a
     second, the use goes to the use log instead (counted by the next write): workon never waits
-    on a writer. A read-only or full disk makes it a warning, never a failed workon."""
+    on a writer. A read-only or full disk makes it a warning, never a failed workon; damage
+    is left to the front end's recovery."""
     state = os.path.join(root, STATE_DIR_NAME)
     try:
         uselog.record_use(conn, state, env_id, name)
     except (sqlite3.Error, OSError) as error:
+        if is_damage(error):
+            raise  # the front end recovers the registry and runs workon again
         print(f"venvreg: warning: could not record this use: {error}", file=sys.stderr)
 
 
