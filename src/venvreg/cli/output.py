@@ -6,7 +6,6 @@ characters are escaped. Messages and progress go to stderr; stdout carries only 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -40,6 +39,8 @@ def progress(text: str) -> None:
 
 
 def print_json(data: Any) -> None:
+    import json  # only the commands that print JSON pay for it
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
