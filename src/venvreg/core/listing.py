@@ -12,8 +12,11 @@ from .sizes import refresh_sizes
 from .sorting import SORT_KEYS, sort_records
 
 
-def list_envs(context: Context, order: str = "name") -> tuple[list[EnvRecord], ReconcileReport]:
-    """All rows but those being created, after reconciling; stale sizes re-measured."""
+def list_envs(
+    context: Context, order: str = "name", sizes: bool = True
+) -> tuple[list[EnvRecord], ReconcileReport]:
+    """All rows but those being created, after reconciling; stale sizes re-measured unless
+    `sizes` is False (a listing that shows no size and does not sort by it)."""
     if order not in SORT_KEYS:
         raise UsageError(f"unknown sort order {quoted(order)}: choose {', '.join(SORT_KEYS)}")
     report = reconcile(context)
@@ -21,6 +24,7 @@ def list_envs(context: Context, order: str = "name") -> tuple[list[EnvRecord], R
     if rows is None:
         rows = envs.all_records(context.conn)
     records = [record for record in rows if record.status != "creating"]
-    refresh_sizes(context, records)
+    if sizes or order == "size":
+        refresh_sizes(context, records)
     sort_records(records, order)
     return records, report
