@@ -19,6 +19,11 @@ def doctor_command(
         None, help="Environments to check (default: all, and the registry's own state)."
     ),
     as_json: bool = typer.Option(False, "--json", help="JSON object (schema: docs/json.md)."),
+    deep: bool = typer.Option(
+        False,
+        "--deep",
+        help="Judge every env afresh, even where its cached verdict's stat fingerprint holds.",
+    ),
 ) -> None:
     """Check every environment and the registry; print each problem with the command that
     fixes it. Exit 1 when anything is wrong.
@@ -27,6 +32,8 @@ def doctor_command(
     to another minor version, a moved env), project folders that are gone, registry rows whose
     folder is gone and env folders the registry does not know, and what interrupted creations,
     removals and rebuilds left behind. Read-only: it changes nothing and runs nothing it finds.
+    An env whose files have the stats its cached verdict was judged on keeps that verdict;
+    --deep judges all of them again.
 
     \b
     Example: venvreg doctor || venvreg rebuild --broken
@@ -36,7 +43,7 @@ def doctor_command(
 
     context = open_context(leftovers=False, check=True)  # leftovers: findings, not chores
     try:
-        report = diagnose(context, names or None)
+        report = diagnose(context, names or None, deep=deep)
     finally:
         context.close()
     if as_json:
