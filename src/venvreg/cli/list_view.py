@@ -14,7 +14,7 @@ def show_list(brief: bool, as_json: bool, sort: str) -> None:
     from ..core.listing import list_envs
 
     with opened() as context:
-        records, report = list_envs(context, sort, sizes=not brief)
+        records, report = list_envs(context, sort, brief=brief)
         twins = case_twins(context)
     twin_names = {twin.name for twin in twins}
     for name, reason in report.ignored:

@@ -13,18 +13,19 @@ from .sorting import SORT_KEYS, sort_records
 
 
 def list_envs(
-    context: Context, order: str = "name", sizes: bool = True
+    context: Context, order: str = "name", brief: bool = False
 ) -> tuple[list[EnvRecord], ReconcileReport]:
-    """All rows but those being created, after reconciling; stale sizes re-measured unless
-    `sizes` is False (a listing that shows no size and does not sort by it)."""
+    """All rows but those being created, after reconciling; stale sizes re-measured. `brief`:
+    names only, so new folders are registered but no row is judged again, and no size is
+    measured unless the order is by size."""
     if order not in SORT_KEYS:
         raise UsageError(f"unknown sort order {quoted(order)}: choose {', '.join(SORT_KEYS)}")
-    report = reconcile(context)
+    report = reconcile(context, rows=not brief)
     rows = report.unchanged_records
     if rows is None:
         rows = envs.all_records(context.conn)
     records = [record for record in rows if record.status != "creating"]
-    if sizes or order == "size":
+    if not brief or order == "size":
         refresh_sizes(context, records)
     sort_records(records, order)
     return records, report

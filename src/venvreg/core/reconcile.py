@@ -251,10 +251,12 @@ def _home_mtime(context: Context) -> str | None:
 
 
 def reconcile(
-    context: Context, rescan_home: bool = False, rejudge: bool = False
+    context: Context, rescan_home: bool = False, rejudge: bool = False, rows: bool = True
 ) -> ReconcileReport:
     """Bring the registry in step with the disk; a few stats per env when nothing changed.
-    `rescan_home` and `rejudge` bypass the two caches."""
+    `rescan_home` and `rejudge` bypass the two caches; `rows=False` only registers new
+    folders and leaves the rows already there as they are (a caller that shows no verdict,
+    status or project: their next listing judges them)."""
     report = ReconcileReport()
     records = {record.path: record for record in envs.all_records(context.conn)}
     home_mtime = _home_mtime(context)
@@ -275,7 +277,7 @@ def reconcile(
             # fingerprint: the loop below finds it, without an identity read per env here.
 
     shared = SharedStats()
-    for record in records.values():
+    for record in records.values() if rows else ():
         if record.status not in ("ready", "missing") or record.name in report.reregistered:
             continue
         legacy = not is_current_form(record.identity)  # recorded by an older version, or none

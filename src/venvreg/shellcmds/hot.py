@@ -84,7 +84,8 @@ def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | 
         from ..core.reconcile import reconcile
         from ..settings.paths import Home
 
-        reconcile(Context(load_settings(), Home(Path(root)), conn), rescan_home=True)
+        context = Context(load_settings(), Home(Path(root)), conn)
+        reconcile(context, rescan_home=True, rows=False)  # only the new folder is wanted
         found = quick.find_by_name(conn, name)
         if found is not None:
             return found
