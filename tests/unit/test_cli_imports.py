@@ -85,3 +85,19 @@ def test_the_probe_sees_typer_where_it_is_used(workon_home: Path, words: list[st
     status, modules, _ = run_probe(*words)
     assert "typer" in tops(modules)
     assert status == (0 if "--help" in words else 2 if "--bogus" in words else 1)
+
+
+def test_rm_of_a_name_loads_no_framework(workon_home: Path) -> None:
+    make_plain_venv(workon_home / "old")
+    run_probe("ls")
+    status, modules, _ = run_probe("rm", "old", "--yes")
+    assert status == 0
+    assert not (workon_home / "old").exists()
+    assert not tops(modules) & {"typer", "click", "rich"}, sorted(tops(modules))
+
+
+@pytest.mark.parametrize("words", [["rm"], ["rm", "--", "x"], ["rm", "-x", "--yes"]])
+def test_rm_words_that_are_not_plain_go_to_typer(workon_home: Path, words: list[str]) -> None:
+    status, modules, _ = run_probe(*words)
+    assert "typer" in tops(modules)
+    assert status in (1, 2)

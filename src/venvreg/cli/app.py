@@ -135,8 +135,9 @@ def _run_command(arguments: list[str]) -> object:
 def _run_once(arguments: list[str]) -> object:
     from .direct import run_direct
 
-    if run_direct(arguments):  # plain words of a command that needs no typer
-        return 0
+    status = run_direct(arguments)
+    if status is not None:  # plain words of a command that needs no typer
+        return status
     return build_app(arguments)(args=arguments, prog_name="venvreg", standalone_mode=False)
 
 

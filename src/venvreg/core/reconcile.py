@@ -28,7 +28,7 @@ from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord, Origin
 from ..settings.paths import env_bin_dir
-from ..text import quoted
+from ..text import is_utf8, quoted
 from .context import Context
 from .shell_index import publish_index
 
@@ -92,6 +92,9 @@ class SharedStats:
 
 
 _FIELDS = 7  # the fields between the env's path and the interpreter's link target
+# Recorded instead of a link target that is not UTF-8 (no registry row can hold it): such a
+# target is read again each time.
+_UNRECORDED = "?"
 
 
 def _recorded_target(recorded: str | None, path: str, link: str) -> str | None:
@@ -103,7 +106,8 @@ def _recorded_target(recorded: str | None, path: str, link: str) -> str | None:
     fields = recorded[len(path) + 1 :].split("|", _FIELDS)
     if len(fields) != _FIELDS + 1 or fields[2] != link or not fields[_FIELDS].startswith("->"):
         return None
-    return fields[_FIELDS][2:]
+    target = fields[_FIELDS][2:]
+    return None if target == _UNRECORDED else target
 
 
 def fingerprint(
@@ -132,8 +136,8 @@ def fingerprint(
                 found = os.readlink(interpreter)
             except OSError as error:
                 found = f"!{error.errno}"
-        target = found
-        resolved = shared.token(os.path.join(bin_dir, target))  # follows the rest of the chain
+        resolved = shared.token(os.path.join(bin_dir, found))  # follows the rest of the chain
+        target = found if is_utf8(found) else _UNRECORDED
     else:
         resolved = link  # not a link: what it resolves to is itself
     return "|".join(
