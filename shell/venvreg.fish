@@ -541,7 +541,7 @@ function __venvreg_cli_spec
             set -g __venvreg_args env
             set -g __venvreg_repeat 1
         case 'doctor'
-            set -g __venvreg_opts --json -l --wide --help
+            set -g __venvreg_opts --json --deep -l --wide --help
             set -g __venvreg_args env
             set -g __venvreg_repeat 1
         case 'prune'

@@ -159,7 +159,7 @@ __venvreg_cli_spec() {
             __venvreg_repeat=1
             ;;
         'doctor')
-            __venvreg_opts=(--json -l --wide --help)
+            __venvreg_opts=(--json --deep -l --wide --help)
             __venvreg_args=(env)
             __venvreg_repeat=1
             ;;

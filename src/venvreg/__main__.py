@@ -18,6 +18,11 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
+    if arguments == ["--version"]:  # nothing else to load (the CLI's own is the same line)
+        from . import __version__
+
+        print(f"venvreg {__version__}")
+        return
     from .cli.app import main as cli_main
 
     cli_main()

@@ -37,12 +37,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from harness import BenchError, bench_main, load_average, say
 
 MiB = 1024 * 1024
 LS_ENVS = 1000
@@ -65,10 +66,6 @@ class Rounds:
 
 FULL = Rounds(ls=15, vw_long=5, vw_brief=15, create=7, rm=5)
 QUICK = Rounds(ls=5, vw_long=2, vw_brief=5, create=3, rm=2)
-
-
-class BenchError(RuntimeError):
-    """A step did not do what it must; the benchmark stops rather than time a failure."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,19 +106,6 @@ def timed(
     return elapsed, result
 
 
-def load_average() -> str:
-    try:
-        one, five, fifteen = os.getloadavg()
-    except OSError:
-        return "unknown"
-    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min)"
-
-
-def say(text: str) -> None:
-    """Progress goes to stderr, so stdout holds the report alone."""
-    print(f"  .. {text}", file=sys.stderr, flush=True)
-
-
 @dataclass
 class Workspace:
     """The temporary folder everything lives in, and the environment children run with."""
@@ -132,8 +116,7 @@ class Workspace:
     base_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def make(cls) -> Workspace:
-        root = Path(tempfile.mkdtemp(prefix="venvreg-bench-")).resolve()
+    def make(cls, root: Path) -> Workspace:
         python = Path(sys.executable)
         venvreg = python.parent / "venvreg"
         if not venvreg.exists():
@@ -772,25 +755,27 @@ def bench_remove(workspace: Workspace, rounds: Rounds) -> list[Row]:
 
 
 def bench_floor(workspace: Workspace, rounds: Rounds) -> list[Row]:
-    """What a command costs before it does anything: the interpreter, then the CLI's imports."""
+    """What a command typer parses costs before it does anything: the interpreter, then the
+    CLI's imports and the app with one command registered (`ls` and `--version` skip typer)."""
     env = workspace.env(workspace.folder("workon-floor"))
-    cli: list[str | Path] = [workspace.python, "-c", "import venvreg.cli.app"]
+    build = "from venvreg.cli.app import build_app; build_app(['show'])"
+    cli: list[str | Path] = [workspace.python, "-c", build]
     bare: list[str | Path] = [workspace.python, "-c", "pass"]
-    run(cli, env, what="import venvreg.cli.app (warm-up)")
+    run(cli, env, what="build_app (warm-up)")
     ours: list[float] = []
     theirs: list[float] = []
     for _ in range(rounds.ls):
-        ours.append(timed(cli, env, what="import venvreg.cli.app")[0])
+        ours.append(timed(cli, env, what="build_app")[0])
         theirs.append(timed(bare, env, what="python -c pass")[0])
     return [
         Row(
-            measure="floor: import venvreg.cli.app",
+            measure="floor: venvreg.cli.app.build_app",
             samples=ours,
             peer="python -c pass",
             peer_samples=theirs,
             target="-",
             verdict=None,
-            note="The start-up every command above pays before its own work (typer, click).",
+            note="The start-up a command typer parses pays before its own work (typer, click).",
         )
     ]
 
@@ -827,20 +812,18 @@ def print_facts(workspace: Workspace, rounds: Rounds, quick: bool) -> None:
     print(flush=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only",
         default="listing,create,remove,floor",
         help="comma-separated parts to run (default: all of listing,create,remove,floor)",
     )
-    args = parser.parse_args(argv)
+
+
+def body(args: argparse.Namespace, root: Path) -> int:
     parts = set(args.only.split(","))
     rounds = QUICK if args.quick else FULL
-
-    workspace = Workspace.make()
+    workspace = Workspace.make(root)
     rows: list[Row] = []
     try:
         print_facts(workspace, rounds, args.quick)
@@ -852,22 +835,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += bench_remove(workspace, rounds)
         if "floor" in parts:
             rows += bench_floor(workspace, rounds)
-        print_table(rows)
-        print(f"\nload average  {load_average()} at the end")
-        missed = [row.measure for row in rows if row.result() == "MISS"]
-        print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
-    except BenchError as error:
+    except BenchError:
         if rows:
             print("PARTIAL: the rows measured before the benchmark stopped")
             print_table(rows)
-        print(f"benchmark stopped: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if args.keep:
-            print(f"kept {workspace.root}", file=sys.stderr)
-        else:
-            shutil.rmtree(workspace.root, ignore_errors=True)
+        raise
+    print_table(rows)
+    missed = [row.measure for row in rows if row.result() == "MISS"]
+    print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return bench_main(argv, doc=__doc__, prefix="foundation", body=body, add_options=add_options)
 
 
 if __name__ == "__main__":

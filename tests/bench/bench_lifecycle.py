@@ -32,25 +32,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import BASE, VERSION, XY, BenchError, bench_main, child_env, say, venvreg_script
+
 TARGET_SECONDS = 1.0
-XY = f"{sys.version_info[0]}.{sys.version_info[1]}"
-VERSION = "{}.{}.{}".format(*sys.version_info[:3])
-BASE = Path(os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable))
 DAY = 86400.0
-
-
-class BenchError(RuntimeError):
-    """A step did not do what it must; the benchmark stops rather than time a failure."""
-
-
-def say(text: str) -> None:
-    print(f"  .. {text}", file=sys.stderr, flush=True)
 
 
 def write(path: Path, text: str, mode: int = 0o644) -> None:
@@ -114,29 +104,9 @@ class Workspace:
         return Path(self.env["WORKON_HOME"])
 
     @classmethod
-    def make(cls) -> Workspace:
-        root = Path(tempfile.mkdtemp(prefix="venvreg-bench-lifecycle-")).resolve()
-        venvreg = Path(sys.executable).parent / "venvreg"
-        if not venvreg.exists():
-            raise BenchError(f"no venvreg console script beside {sys.executable}")
-        (root / "home").mkdir()
-        dropped = (
-            "VIRTUAL_ENV",
-            "PYTHONHOME",
-            "PYTHONPATH",
-            "PYTHONDONTWRITEBYTECODE",  # every timed run must find compiled modules
-            "WORKON_HOME",
-            "VENVREG_",
-        )
-        env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
-        env.update(
-            HOME=str(root / "home"),
-            WORKON_HOME=str(root / "home" / ".virtualenvs"),
-            VENVREG_CONFIG=str(root / "config.toml"),
-            NO_COLOR="1",
-            PYTHONPYCACHEPREFIX=str(root / "pycache"),
-        )
-        return cls(root, venvreg, env)
+    def make(cls, root: Path) -> Workspace:
+        env = child_env(root, root / "home" / ".virtualenvs")
+        return cls(root, venvreg_script(), env)
 
     def run(self, *args: str, expect: Sequence[int] = (0,)) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -245,69 +215,65 @@ def count_processes(work: Workspace, args: list[str], expect: int) -> Processes:
     return Processes(execs, forks)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--envs", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    options = parser.parse_args(argv)
-    work = Workspace.make()
-    try:
-        print("venvreg lifecycle benchmark")
-        print(f"  date          {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
-        print(f"  python        {VERSION} ({sys.executable}); base {BASE}")
-        print(f"  cpus / load   {os.cpu_count()} / {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        counts = prepare(work, options.envs)
-        print(f"  envs          {options.envs} registered; planted {counts}")
-        print(f"  check         {check_outputs(work, options.envs, counts)}")
-        measures = [
-            ("venvreg doctor", ["doctor"], 1),
-            ("venvreg prune --dry-run", ["prune", "--dry-run"], 0),
-        ]
-        print()
-        print(f"{'measure':<26} {'n':>2} {'median':>9} {'min':>9} {'max':>9}  target  result")
-        rows = []
-        for label, args, expect in measures:
-            say(f"timing {label} x{options.rounds}")
-            samples = time_command(work, args, options.rounds, expect)
-            processes = count_processes(work, args, expect)
-            rows.append((label, samples, processes))
-            median = statistics.median(samples)
-            verdict = "PASS" if median <= TARGET_SECONDS else "MISS"
-            print(
-                f"{label:<26} {len(samples):>2} {median * 1000:>7.0f}ms "
-                f"{min(samples) * 1000:>7.0f}ms {max(samples) * 1000:>7.0f}ms  <= 1 s  {verdict}"
-            )
-        print()
-        print("processes started (strace -f: every successful execve; clones without CLONE_THREAD)")
-        started_any = False
-        for label, _, processes in rows:
-            others = processes.execs[1:]
-            started_any = started_any or bool(others) or processes.forks > 0
-            print(
-                f"  {label:<26} execve: {len(processes.execs)} ({', '.join(processes.execs)}); "
-                f"process forks/clones: {processes.forks}"
-            )
-        control = count_processes(work, ["run", "env-0000", "--", "true"], 0)
+    parser.add_argument("--rounds", type=int, default=0, help="timed runs (default 7, quick 3)")
+
+
+def body(options: argparse.Namespace, root: Path) -> int:
+    options.rounds = options.rounds or (3 if options.quick else 7)
+    work = Workspace.make(root)
+    print("venvreg lifecycle benchmark")
+    print(f"  date          {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
+    print(f"  python        {VERSION} ({sys.executable}); base {BASE}")
+    print(f"  cpus / load   {os.cpu_count()} / {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    counts = prepare(work, options.envs)
+    print(f"  envs          {options.envs} registered; planted {counts}")
+    print(f"  check         {check_outputs(work, options.envs, counts)}")
+    measures = [
+        ("venvreg doctor", ["doctor"], 1),
+        ("venvreg prune --dry-run", ["prune", "--dry-run"], 0),
+    ]
+    print()
+    print(f"{'measure':<26} {'n':>2} {'median':>9} {'min':>9} {'max':>9}  target  result")
+    rows = []
+    for label, args, expect in measures:
+        say(f"timing {label} x{options.rounds}")
+        samples = time_command(work, args, options.rounds, expect)
+        processes = count_processes(work, args, expect)
+        rows.append((label, samples, processes))
+        median = statistics.median(samples)
+        verdict = "PASS" if median <= TARGET_SECONDS else "MISS"
         print(
-            f"  control: venvreg run env-0000 -- true  execve: {len(control.execs)} "
-            f"({', '.join(control.execs)}); process forks/clones: {control.forks}"
+            f"{label:<26} {len(samples):>2} {median * 1000:>7.0f}ms "
+            f"{min(samples) * 1000:>7.0f}ms {max(samples) * 1000:>7.0f}ms  <= 1 s  {verdict}"
         )
-        if len(control.execs) < 2 or control.forks < 1:
-            raise BenchError("the process count missed the child of `venvreg run`")
-        missed = [label for label, samples, _ in rows if statistics.median(samples) > 1.0]
-        print()
-        print("no interpreter or other process started" if not started_any else "PROCESSES STARTED")
-        print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
-        return 0 if not missed and not started_any else 1
-    except BenchError as error:
-        print(f"benchmark stopped: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if options.keep:
-            print(f"kept {work.root}", file=sys.stderr)
-        else:
-            shutil.rmtree(work.root, ignore_errors=True)
+    print()
+    print("processes started (strace -f: every successful execve; clones without CLONE_THREAD)")
+    started_any = False
+    for label, _, processes in rows:
+        others = processes.execs[1:]
+        started_any = started_any or bool(others) or processes.forks > 0
+        print(
+            f"  {label:<26} execve: {len(processes.execs)} ({', '.join(processes.execs)}); "
+            f"process forks/clones: {processes.forks}"
+        )
+    control = count_processes(work, ["run", "env-0000", "--", "true"], 0)
+    print(
+        f"  control: venvreg run env-0000 -- true  execve: {len(control.execs)} "
+        f"({', '.join(control.execs)}); process forks/clones: {control.forks}"
+    )
+    if len(control.execs) < 2 or control.forks < 1:
+        raise BenchError("the process count missed the child of `venvreg run`")
+    missed = [label for label, samples, _ in rows if statistics.median(samples) > 1.0]
+    print()
+    print("no interpreter or other process started" if not started_any else "PROCESSES STARTED")
+    print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
+    return 0 if not missed and not started_any else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return bench_main(argv, doc=__doc__, prefix="lifecycle", body=body, add_options=add_options)
 
 
 if __name__ == "__main__":

@@ -26,17 +26,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-XY = f"{sys.version_info[0]}.{sys.version_info[1]}"
+from harness import XY, BenchError, bench_main, child_env, load_average, say, venvreg_script
 
 
 @dataclass(frozen=True)
@@ -55,14 +53,6 @@ class Shape:
 
 FULL = Shape()
 QUICK = Shape(envs=12, real_envs=2, node_projects=6, git_projects=8, source_projects=40)
-
-
-class BenchError(RuntimeError):
-    """A step did not do what it must; the benchmark stops rather than time a failure."""
-
-
-def say(text: str) -> None:
-    print(f"  .. {text}", file=sys.stderr, flush=True)
 
 
 def run(argv: Sequence[str | Path], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
@@ -177,118 +167,91 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a tree of about 60,000 files")
+def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rounds", type=int, default=9, help="timed runs of each command")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    options = parser.parse_args(argv)
+
+
+def body(options: argparse.Namespace, work: Path) -> int:
+    """--quick: a tree of about 60,000 files."""
     shape = QUICK if options.quick else FULL
-
     python = Path(sys.executable)
-    venvreg = python.parent / "venvreg"
-    if not venvreg.exists():
-        raise BenchError(f"no venvreg console script beside {python}: pip install -e . first")
-    work = Path(tempfile.mkdtemp(prefix="venvreg-bench-scan-")).resolve()
-    home = work / "home"
-    home.mkdir()
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("VIRTUAL_ENV", "VENVREG_", "XDG_", "CONDA_"))
-        and k not in ("WORKON_HOME", "PYTHONHOME", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
-    }
-    base.update(
-        HOME=str(home),
-        NO_COLOR="1",
-        VENVREG_CONFIG=str(work / "venvreg.toml"),
-        PYTHONPYCACHEPREFIX=str(work / "pycache"),
-        WORKON_HOME=str(home / ".virtualenvs"),
+    venvreg = venvreg_script()
+    base = child_env(work, work / "home" / ".virtualenvs")
+    root = work / "tree"
+    started = time.perf_counter()
+    places = build_tree(root, shape, python, base)
+    n_files, n_dirs = count_files(root)
+    say(f"tree: {n_files:,} files, {n_dirs:,} folders in {time.perf_counter() - started:.0f} s")
+    empty = work / "empty"
+    empty.mkdir()
+
+    scan: list[str | Path] = [venvreg, "scan", root, "--no-size", "--json"]
+    scan_empty: list[str | Path] = [venvreg, "scan", empty, "--no-size", "--json"]
+    find: list[str | Path] = ["find", root, "-name", "pyvenv.cfg"]
+    say("warming: one untimed pass of each")
+    for command in (find, scan, scan_empty):
+        run(command, base)
+
+    runs = {"find": Samples("find", []), "scan": Samples("scan", [])}
+    runs["empty"] = Samples("empty", [])
+    found_by_find: set[str] = set()
+    found_by_scan: set[str] = set()
+    for i in range(options.rounds):
+        say(f"round {i + 1}/{options.rounds}")
+        for key, command in (("find", find), ("scan", scan), ("empty", scan_empty)):
+            elapsed, out = timed(command, base)
+            runs[key].values.append(elapsed)
+            if key == "find":
+                found_by_find = {os.path.dirname(line) for line in out.decode().splitlines()}
+            elif key == "scan":
+                report = json.loads(out)
+                found_by_scan = {e["path"] for e in report["environments"]}
+
+    say("sizes: first measurement (fresh WORKON_HOME each time), then cached")
+    first_sizes, cached_sizes = Samples("first", []), Samples("cached", [])
+    sized: list[str | Path] = [venvreg, "scan", root, "--json"]
+    for i in range(max(3, options.rounds // 3)):
+        fresh = {**base, "WORKON_HOME": str(work / f"wh-sizes-{i}")}
+        first_sizes.values.append(timed(sized, fresh)[0])
+        cached_sizes.values.append(timed(sized, fresh)[0])
+
+    find_t, scan_t, empty_t = runs["find"].median, runs["scan"].median, runs["empty"].median
+    walk = scan_t - empty_t
+    target = find_t / 2
+    missing = found_by_find - found_by_scan
+    expected = {str(p) for p in places}
+    rows = [
+        ("find ROOT -name pyvenv.cfg", ms(find_t), ""),
+        ("venvreg scan ROOT --no-size --json", ms(scan_t), ""),
+        ("venvreg scan EMPTY --no-size --json (start-up)", ms(empty_t), ""),
+        (
+            "walk = scan - start-up",
+            ms(walk),
+            f"target <= {ms(target)} (find / 2): {'PASS' if walk <= target else 'MISS'}",
+        ),
+        ("walk / find", f"{walk / find_t:.2f}", ""),
+        (f"venvreg scan ROOT --json, measuring {len(places)} envs", ms(first_sizes.median), ""),
+        ("venvreg scan ROOT --json, sizes cached", ms(cached_sizes.median), ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"venvreg scan benchmark: {n_files:,} files, {n_dirs:,} folders, {len(places)} envs")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load_average()}")
+    print(f"medians of {options.rounds} runs each (sizes: {len(first_sizes.values)} runs)")
+    print()
+    for label, value, note in rows:
+        print(f"{label:<{width}}  {value:>9}  {note}".rstrip())
+    print()
+    print(
+        f"envs: find {len(found_by_find)}, scan {len(found_by_scan)}, built {len(expected)}; "
+        f"scan found every env find found: {'yes' if not missing else 'NO: ' + str(missing)}"
     )
-    try:
-        root = work / "tree"
-        started = time.perf_counter()
-        places = build_tree(root, shape, python, base)
-        n_files, n_dirs = count_files(root)
-        say(f"tree: {n_files:,} files, {n_dirs:,} folders in {time.perf_counter() - started:.0f} s")
-        empty = work / "empty"
-        empty.mkdir()
-
-        scan: list[str | Path] = [venvreg, "scan", root, "--no-size", "--json"]
-        scan_empty: list[str | Path] = [venvreg, "scan", empty, "--no-size", "--json"]
-        find: list[str | Path] = ["find", root, "-name", "pyvenv.cfg"]
-        say("warming: one untimed pass of each")
-        for command in (find, scan, scan_empty):
-            run(command, base)
-
-        runs = {"find": Samples("find", []), "scan": Samples("scan", [])}
-        runs["empty"] = Samples("empty", [])
-        found_by_find: set[str] = set()
-        found_by_scan: set[str] = set()
-        for i in range(options.rounds):
-            say(f"round {i + 1}/{options.rounds}")
-            for key, command in (("find", find), ("scan", scan), ("empty", scan_empty)):
-                elapsed, out = timed(command, base)
-                runs[key].values.append(elapsed)
-                if key == "find":
-                    found_by_find = {os.path.dirname(line) for line in out.decode().splitlines()}
-                elif key == "scan":
-                    report = json.loads(out)
-                    found_by_scan = {e["path"] for e in report["environments"]}
-
-        say("sizes: first measurement (fresh WORKON_HOME each time), then cached")
-        first_sizes, cached_sizes = Samples("first", []), Samples("cached", [])
-        sized: list[str | Path] = [venvreg, "scan", root, "--json"]
-        for i in range(max(3, options.rounds // 3)):
-            fresh = {**base, "WORKON_HOME": str(work / f"wh-sizes-{i}")}
-            first_sizes.values.append(timed(sized, fresh)[0])
-            cached_sizes.values.append(timed(sized, fresh)[0])
-
-        find_t, scan_t, empty_t = runs["find"].median, runs["scan"].median, runs["empty"].median
-        walk = scan_t - empty_t
-        target = find_t / 2
-        missing = found_by_find - found_by_scan
-        expected = {str(p) for p in places}
-        rows = [
-            ("find ROOT -name pyvenv.cfg", ms(find_t), ""),
-            ("venvreg scan ROOT --no-size --json", ms(scan_t), ""),
-            ("venvreg scan EMPTY --no-size --json (start-up)", ms(empty_t), ""),
-            (
-                "walk = scan - start-up",
-                ms(walk),
-                f"target <= {ms(target)} (find / 2): {'PASS' if walk <= target else 'MISS'}",
-            ),
-            ("walk / find", f"{walk / find_t:.2f}", ""),
-            (f"venvreg scan ROOT --json, measuring {len(places)} envs", ms(first_sizes.median), ""),
-            ("venvreg scan ROOT --json, sizes cached", ms(cached_sizes.median), ""),
-        ]
-        width = max(len(r[0]) for r in rows)
-        print(f"venvreg scan benchmark: {n_files:,} files, {n_dirs:,} folders, {len(places)} envs")
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load()}")
-        print(f"medians of {options.rounds} runs each (sizes: {len(first_sizes.values)} runs)")
-        print()
-        for label, value, note in rows:
-            print(f"{label:<{width}}  {value:>9}  {note}".rstrip())
-        print()
-        print(
-            f"envs: find {len(found_by_find)}, scan {len(found_by_scan)}, built {len(expected)}; "
-            f"scan found every env find found: {'yes' if not missing else 'NO: ' + str(missing)}"
-        )
-        if found_by_scan != expected:
-            print(f"scan differs from what was built: {sorted(found_by_scan ^ expected)}")
-        return 0 if not missing and walk <= target else 1
-    finally:
-        if options.keep:
-            say(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    if found_by_scan != expected:
+        print(f"scan differs from what was built: {sorted(found_by_scan ^ expected)}")
+    return 0 if not missing and walk <= target else 1
 
 
-def load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
+def main(argv: list[str] | None = None) -> int:
+    return bench_main(argv, doc=__doc__, prefix="scan", body=body, add_options=add_options)
 
 
 if __name__ == "__main__":

@@ -53,19 +53,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench_foundation import (
-    BenchError,
     Row,
     Template,
     Workspace,
     Wrapper,
     check_listing,
     fmt_time,
-    load_average,
     print_table,
     run,
-    say,
     tool_version,
 )
+from harness import BenchError, bench_main, load_average, say
 
 ENVS = 500
 REAL_ENVS = ("a", "b")
@@ -593,15 +591,10 @@ def print_calibration(rows: list[Row]) -> None:
         )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args(argv)
+def body(args: argparse.Namespace, root: Path) -> int:
     rounds = QUICK if args.quick else FULL
     start_load = load_average()
-
-    workspace = Workspace.make()
+    workspace = Workspace.make(root)
     rows: list[Row] = []
     try:
         facts = {
@@ -672,21 +665,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             "hook folder (its stock, empty hook files), as after a migration."
         )
         print_calibration(rows)
-        print(f"\nload average  {load_average()} at the end")
         missed = [row.measure for row in rows if row.result() == "MISS"]
         print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
-    except BenchError as error:
+    except BenchError:
         if rows:
             print("PARTIAL: the rows measured before the benchmark stopped")
             print_table(rows)
-        print(f"benchmark stopped: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if args.keep:
-            print(f"kept {workspace.root}", file=sys.stderr)
-        else:
-            shutil.rmtree(workspace.root, ignore_errors=True)
+        raise
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return bench_main(argv, doc=__doc__, prefix="shell", body=body)
 
 
 if __name__ == "__main__":

@@ -182,6 +182,126 @@ def test_a_damaged_registry_is_moved_aside_and_rebuilt_from_disk(
     assert again.stderr == "" and again.stdout == "alpha\nbeta\ngamma\n"
 
 
+def _damage_past_the_first_page(path: Path) -> bytes:
+    """Garbage in every page but the first, which opening reads: the damage is met only by
+    the first query that reads the envs table, mid-command."""
+    _damage(path, "garbage-pages")
+    return path.read_bytes()
+
+
+def _one_recovery_notice(stderr: str, path: Path, damaged: bytes) -> None:
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert "was damaged (database disk image is malformed" in lines[0]
+    assert "rebuilt the index from the environments on disk" in lines[0]
+    (aside,) = path.parent.glob("registry.sqlite3.damaged-*")
+    assert aside.read_bytes() == damaged and str(aside) in lines[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("workon", "--", "beta"), ("workon", "--"), ("lsvirtualenv", "--", "-b")],
+    ids=["workon-name", "workon-list", "lsvirtualenv-b"],
+)
+def test_damage_met_mid_command_on_the_hot_path_is_recovered(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any, command: tuple[str, ...]
+) -> None:
+    """The hot path does not check the pages at opening: the damage surfaces in its first
+    query, and is turned into the same recovery and notice as at opening; the command is run
+    again on the rebuilt registry and its code is what it would have been."""
+    for name in ("alpha", "beta", "gamma"):
+        env_in_home(name)
+    listing()
+    expected = cli("__shell", "bash", *command)
+    listing()  # a CLI command folds the WAL that workon leaves (it skips closing) into the file
+    path = _registry(workon_home)
+    damaged = _damage_past_the_first_page(path)
+
+    result = cli("__shell", "bash", *command)
+    assert result.returncode == expected.returncode, result.stderr
+    _one_recovery_notice(result.stderr, path, damaged)
+    assert result.stdout == expected.stdout
+    assert set(listing()) == {"alpha", "beta", "gamma"}
+    if command[0] == "workon" and command[2:]:
+        assert listing()["beta"]["use_count"] == 1  # the use went into the rebuilt registry
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("ls", "-b"), ("ls",), ("show", "beta", "--json")])
+def test_damage_met_mid_command_in_a_listing_is_recovered(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any, command: tuple[str, ...]
+) -> None:
+    for name in ("alpha", "beta", "gamma"):
+        env_in_home(name)
+    listing()
+    expected = cli(*command)
+    path = _registry(workon_home)
+    damaged = _damage_past_the_first_page(path)
+
+    result = cli(*command)
+    assert result.returncode == 0, result.stderr
+    _one_recovery_notice(result.stderr, path, damaged)
+    if command[0] != "show":  # show's JSON names when it was registered: now, again
+        assert result.stdout == expected.stdout
+    else:
+        assert json.loads(result.stdout)["name"] == "beta"
+    again = cli(*command)
+    assert again.returncode == 0 and again.stderr == ""
+
+
+def test_doctor_checks_every_page_and_recovers(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any
+) -> None:
+    env_in_home("alpha")
+    listing()
+    path = _registry(workon_home)
+    damaged = _damage_past_the_first_page(path)
+    result = cli("doctor")
+    assert "Traceback" not in result.stderr
+    notices = [line for line in result.stderr.splitlines() if "was damaged" in line]
+    assert len(notices) == 1, result.stderr
+    (aside,) = path.parent.glob("registry.sqlite3.damaged-*")
+    assert aside.read_bytes() == damaged
+    assert set(listing()) == {"alpha"}
+
+
+TRACE_PROBE = """
+import sqlite3, sys
+statements = []
+real_connect = sqlite3.connect
+def connect(*args, **kwargs):
+    conn = real_connect(*args, **kwargs)
+    conn.set_trace_callback(statements.append)
+    return conn
+sqlite3.connect = connect
+from venvreg.fastpath import main
+status = main(sys.argv[1:])
+print(status, any("quick_check" in s or "integrity_check" in s for s in statements),
+      file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("command", [("workon", "--", "alpha"), ("lsvirtualenv", "--", "-b")])
+def test_the_hot_path_reads_no_page_it_does_not_need(
+    cli: Any, env_in_home: Any, listing: Any, command: tuple[str, ...]
+) -> None:
+    """No integrity check on the hot path: its cost grows with the registry. The probe sees
+    SQLite's statements (and does see a check where one runs: `venvreg doctor` below)."""
+    env_in_home("alpha")
+    listing()
+    result = subprocess.run(
+        [sys.executable, "-c", TRACE_PROBE, "bash", *command], capture_output=True, text=True
+    )
+    assert result.stderr.split()[-2:] == ["0", "False"], result.stderr
+    doctor = TRACE_PROBE.replace(
+        "from venvreg.fastpath import main", "from venvreg.cli.app import run as main"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-c", doctor, "doctor"], capture_output=True, text=True
+    )
+    assert checked.stderr.split()[-1] == "True", checked.stderr
+
+
 def test_a_zero_byte_registry_is_damaged_and_rebuilt_from_disk(
     cli: Any, workon_home: Path, env_in_home: Any, listing: Any
 ) -> None:

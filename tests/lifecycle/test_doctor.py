@@ -180,3 +180,38 @@ def test_hostile_pyvenv_cfg_never_blocks_doctor_or_prune(cli: CliRunner, workon_
         "empty",
         "crlf",
     }
+
+
+def test_cached_verdicts_and_a_deep_judgement(cli: CliRunner, workon_home: Path) -> None:
+    """doctor keeps the verdict of an env whose fingerprint holds; --deep judges every env
+    afresh. An activate script rewritten in place to point elsewhere changes no stat that the
+    fingerprint covers (bin/ keeps its mtime): only --deep reads it again and finds the env
+    'moved'; the next `ls` still keeps the cached verdict, as doctor does."""
+    env = make_plain_venv(workon_home / "api")
+    ok(cli("ls"))
+    activate = env / "bin" / "activate"
+    bin_stat = os.stat(env / "bin")
+    text = activate.read_text(encoding="utf-8").replace(str(env), "/elsewhere/api")
+    with open(activate, "r+", encoding="utf-8") as handle:  # in place: no new directory entry
+        handle.write(text)
+        handle.truncate()
+    assert os.stat(env / "bin").st_mtime_ns == bin_stat.st_mtime_ns
+    assert "no problems found" in ok(cli("doctor")).stderr
+    deep = cli("doctor", "--deep", "--json")
+    assert deep.returncode == 1, deep.stderr
+    (finding,) = json_out(deep)["findings"]
+    assert finding["kind"] == "broken"
+    assert "env was moved: its scripts point to /elsewhere/api" in finding["problem"]
+    assert json_out(ok(cli("ls", "--json")))[0]["healthy"] is True
+
+
+def test_a_change_the_fingerprint_sees_reaches_doctor_without_deep(
+    cli: CliRunner, workon_home: Path
+) -> None:
+    env = make_plain_venv(workon_home / "api")
+    ok(cli("ls"))
+    python = env / "bin" / "python"
+    python.unlink()
+    python.symlink_to(workon_home / "uninstalled" / "python3")
+    kinds = _kinds(cli)
+    assert "points to missing" in kinds["broken"]["problem"]

@@ -591,3 +591,33 @@ def test_shebang_forms_are_what_the_parser_expects(made: Callable[[str], Path], 
     )
     if kind != "venv":
         assert next(_iter_lines(env / "bin" / "pip")) == f"#!{env}/bin/python"
+
+
+def test_pretty_json_is_json_dumps_with_an_indent_of_two() -> None:
+    """The CLI's JSON layout (cli/output.py) against the json module, over generated values:
+    every scalar type, escapes, empty containers, nesting, and shapes it hands back to json."""
+    import json
+    import random
+    import string
+
+    from venvreg.cli.output import pretty_json
+
+    rnd = random.Random(12)
+    scalars = [None, True, False, 0, -5, 2**70, 1.5, 1e300, "", 'a"b\\c\n\x00\x1f é 🚒 \u2028']
+
+    def value(depth: int) -> object:
+        roll = rnd.random()
+        if depth > 3 or roll < 0.5:
+            return rnd.choice([*scalars, "".join(rnd.choices(string.printable, k=5))])
+        if roll < 0.75:
+            return [value(depth + 1) for _ in range(rnd.randint(0, 4))]
+        keys = ("".join(rnd.choices(string.printable + "é\x00", k=3)) for _ in range(4))
+        return {key: value(depth + 1) for key in keys}
+
+    for _ in range(3000):
+        data = value(0)
+        assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    for data in ({1: 2}, (1, 2), [(), {}], {"a": (1, [2])}, {"x": {1.5: 1}}):
+        assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        pretty_json({"a": object()})

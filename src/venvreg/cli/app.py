@@ -3,22 +3,18 @@ codes (0 ok, 1 failure, 2 usage; 130/143/129 when interrupted by SIGINT/SIGTERM/
 
 from __future__ import annotations
 
-import importlib
 import signal
 import sqlite3
 import sys
 from types import FrameType
-
-import typer
-import typer.core
+from typing import TYPE_CHECKING
 
 from ..errors import Interrupted, VenvregError
 from ..text import quoted
 from .output import message
 
-# Help is plain text (rich_markup_mode=None), but typer still escapes "[required]" for rich
-# when rich is installed; telling it rich is absent gives clean, plain help and errors.
-typer.core.HAS_RICH = False
+if TYPE_CHECKING:
+    import typer
 
 # The modules in the order `venvreg --help` lists their commands, and the command words each
 # registers: a run imports and builds only the module its command needs (typer inspects every
@@ -53,6 +49,14 @@ HELP = (
 
 def build_app(argv: list[str] | None = None) -> typer.Typer:
     """The typer app; with `argv`, only the module its command word needs is registered."""
+    import importlib
+
+    import typer
+    import typer.core
+
+    # Help is plain text (rich_markup_mode=None), but typer still escapes "[required]" for rich
+    # when rich is installed; telling it rich is absent gives clean, plain help and errors.
+    typer.core.HAS_RICH = False
     app = typer.Typer(
         name="venvreg",
         help=HELP,
@@ -116,6 +120,28 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
+def _run_command(arguments: list[str]) -> object:
+    """Run the command; once more when it met a damaged registry midway, which is moved aside
+    and rebuilt from the disk first (the one-line notice is the same as at opening)."""
+    try:
+        return _run_once(arguments)
+    except sqlite3.DatabaseError as error:
+        from ..registry.db import recover_from
+
+        if not recover_from(error):
+            raise
+    return _run_once(arguments)
+
+
+def _run_once(arguments: list[str]) -> object:
+    from .direct import run_direct
+
+    status = run_direct(arguments)
+    if status is not None:  # plain words of a command that needs no typer
+        return status
+    return build_app(arguments)(args=arguments, prog_name="venvreg", standalone_mode=False)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of printing a traceback."""
     # SIGINT too: typer turns a KeyboardInterrupt into a silent exit 130, with no message.
@@ -129,8 +155,7 @@ def run(argv: list[str] | None = None) -> int:
         if not_ours is not None:
             message(f"error: {not_ours}")
             return 2
-        app = build_app(arguments)
-        result = app(args=arguments, prog_name="venvreg", standalone_mode=False)
+        result = _run_command(arguments)
     except VenvregError as error:
         message(f"error: {error}")
         return error.exit_code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -136,6 +135,8 @@ def _refuse_non_utf8(value: Any) -> Any:
 def guard_name_parameters(app: typer.Typer) -> None:
     """Give every name parameter of every registered command the UTF-8 check, so a command
     added later cannot forget it (exit 2, one line, before any work)."""
+    import inspect  # with typer only: the commands run without it (cli/direct.py) skip it
+
     from typer.models import ArgumentInfo, OptionInfo
 
     groups = [app] + [group.typer_instance for group in app.registered_groups]

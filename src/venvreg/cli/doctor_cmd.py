@@ -21,6 +21,11 @@ def doctor_command(
         None, help="Environments to check (default: all, and the registry's own state)."
     ),
     as_json: bool = json_option(),
+    deep: bool = typer.Option(
+        False,
+        "--deep",
+        help="Judge every env afresh, even where its cached verdict's stat fingerprint holds.",
+    ),
     wide: bool = wide_option(),
 ) -> None:
     """Check every environment and the registry; print each problem with the command that
@@ -30,6 +35,8 @@ def doctor_command(
     to another minor version, a moved env), project folders that are gone, registry rows whose
     folder is gone and env folders the registry does not know, and what interrupted creations,
     removals and rebuilds left behind. Read-only: it changes nothing and runs nothing it finds.
+    An env whose files have the stats its cached verdict was judged on keeps that verdict;
+    --deep judges all of them again.
 
     \b
     Example: venvreg doctor || venvreg rebuild --broken
@@ -37,9 +44,9 @@ def doctor_command(
     from ..core.doctor import diagnose
     from ..core.session import open_context
 
-    context = open_context(leftovers=False)  # leftovers are findings here, not chores
+    context = open_context(leftovers=False, check=True)  # leftovers: findings, not chores
     try:
-        report = diagnose(context, names or None)
+        report = diagnose(context, names or None, deep=deep)
     finally:
         context.close()
     if as_json:

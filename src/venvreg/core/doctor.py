@@ -2,6 +2,9 @@
 the command that fixes it. Read-only, like pipx's `health` beside its `repair`: it opens the
 registry without cleaning leftovers, reconciles only a registry just rebuilt after damage, and
 judges every env by stat and small reads (check_health), never by running it.
+
+An env whose stat fingerprint is the one its cached verdict was judged on keeps that verdict
+(a few system calls instead of a judgement); `deep` judges every env afresh.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..envdir.identity import looks_like_env, same_identity
+from ..envdir.identity import is_current_form, looks_like_env, same_identity
 from ..envdir.owners import MANAGED_OWNERS
 from ..envdir.project_file import read_project_file
-from ..envdir.venv import check_health, inspect_venv
+from ..envdir.venv import check_health, inspect_venv, is_project_gone
 from ..fs import locks
 from ..names import name_key, name_problem
 from ..registry import envs
@@ -25,6 +28,7 @@ from .context import Context
 from .half_made import is_half_made
 from .leftovers import CREATION_MARKER, read_marker
 from .lookup import not_found
+from .reconcile import SharedStats, fingerprint
 from .trash import ENV_FOLDER, RESTORING, claimed_entries, read_entry
 
 # Finding kinds, in the order they are reported.
@@ -94,8 +98,9 @@ def _word(text: str) -> str:
     return shlex.quote(text)
 
 
-def diagnose(context: Context, names: list[str] | None = None) -> DoctorReport:
-    """Check the named envs (all of them, and the registry's own leftovers, when none)."""
+def diagnose(context: Context, names: list[str] | None = None, deep: bool = False) -> DoctorReport:
+    """Check the named envs (all of them, and the registry's own leftovers, when none); with
+    `deep`, judge each afresh even where its cached verdict's fingerprint holds."""
     records = envs.all_records(context.conn)
     if names:
         chosen: list[EnvRecord] = []
@@ -110,13 +115,14 @@ def diagnose(context: Context, names: list[str] | None = None) -> DoctorReport:
     running: list[str] = []
     rebuilds, busy = _rebuild_leftovers(context, running)
     checks: list[EnvCheck] = []
+    shared = None if deep else SharedStats()
     for record in records:
         if name_key(record.name) in busy:
             continue  # its folder is the rebuild's business (running, or to roll back)
         if record.status in ("creating", "removing"):
             _leftover_row(context, record, findings, running)
             continue
-        checks.append(EnvCheck(record, _check_env(record, findings)))
+        checks.append(EnvCheck(record, _check_env(record, findings, shared)))
     if names:
         wanted = {name_key(name) for name in names}
         registered = {name_key(r.name) for r in records}
@@ -133,9 +139,35 @@ def diagnose(context: Context, names: list[str] | None = None) -> DoctorReport:
     return DoctorReport(checks, findings, running)
 
 
-def _check_env(record: EnvRecord, findings: list[Finding]) -> tuple[str, ...]:
+def _cached_problems(record: EnvRecord, shared: SharedStats | None) -> tuple[str, ...] | None:
+    """The cached verdict's problems other than a gone project (checked apart), when the
+    env's fingerprint is still the one it was judged on; None when it must be judged now.
+    A matching fingerprint also says the folder and its pyvenv.cfg are there and the env was
+    not made again (a new pyvenv.cfg and bin/ have new stats)."""
+    if shared is None or record.status != "ready" or record.fingerprint is None:
+        return None
+    if not is_current_form(record.identity):
+        return None
+    now = fingerprint(
+        record.path, record.base_home, record.project_path, record.fingerprint, shared
+    )
+    if now != record.fingerprint:
+        return None
+    return tuple(line for line in record.problems if not is_project_gone(line))
+
+
+def _check_env(
+    record: EnvRecord, findings: list[Finding], shared: SharedStats | None = None
+) -> tuple[str, ...]:
     """Findings for one ready or missing row; returns its health problems."""
     name, path = record.name, record.path
+    cached = _cached_problems(record, shared)
+    if cached is not None:
+        if cached:
+            owner = record.tool if record.tool in MANAGED_OWNERS else None
+            owner = "conda" if record.tool == "conda" else owner
+            findings.append(Finding("broken", name, path, "; ".join(cached), _fix(name, owner)))
+        return _project_checks(record, findings, list(cached))
     if not os.path.lexists(path):
         findings.append(
             Finding(
@@ -183,13 +215,27 @@ def _check_env(record: EnvRecord, findings: list[Finding]) -> tuple[str, ...]:
     info = inspect_venv(Path(path))
     health = check_health(info, None)
     if not health.ok:
+        owner = None
         if info.tool == "conda" or record.tool in MANAGED_OWNERS:
             owner = "conda" if info.tool == "conda" else record.tool
-            fix = f"recreate it with {owner}, or `venvreg rm {_word(name)}`"
-        else:
-            fix = f"venvreg rebuild {_word(name)}   # add -p VERSION for another Python"
-        findings.append(Finding("broken", name, path, "; ".join(health.problems), fix))
-    problems = list(health.problems)
+        findings.append(
+            Finding("broken", name, path, "; ".join(health.problems), _fix(name, owner))
+        )
+    return _project_checks(record, findings, list(health.problems))
+
+
+def _fix(name: str, owner: str | None) -> str:
+    if owner is not None:
+        return f"recreate it with {owner}, or `venvreg rm {_word(name)}`"
+    return f"venvreg rebuild {_word(name)}   # add -p VERSION for another Python"
+
+
+def _project_checks(
+    record: EnvRecord, findings: list[Finding], problems: list[str]
+) -> tuple[str, ...]:
+    """The project's findings (its .project file against the registry, a folder gone), added
+    to `problems`."""
+    name, path = record.name, record.path
     project = read_project_file(path)
     if project != record.project_path:
         findings.append(

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
 import sys
 
-from ..backends.process import stop_stragglers
 from ..envdir.identity import UNKNOWN, is_current_form, same_identity
 from ..errors import VenvregError
 from ..fs import locks
@@ -47,6 +45,8 @@ def clean_leftovers(context: Context) -> list[str]:
             record = envs.get_by_id(context.conn, env_id)
             if record is None or record.status != status:
                 continue  # finished (or rolled back) since it was read: not a leftover
+            from ..backends.process import stop_stragglers  # subprocess: only for leftovers
+
             stop_stragglers(context.lock_path(operation, name))  # what its children started
             try:
                 if status == "creating":
@@ -135,6 +135,8 @@ def _remove_own_folder(record: envs.EnvRecord) -> None:
         if entry.name == CREATION_MARKER:
             continue
         if entry.is_dir(follow_symlinks=False):
+            import shutil  # its compression modules are a large load: only for leftovers
+
             shutil.rmtree(entry.path)
         else:
             os.unlink(entry.path)

@@ -135,16 +135,22 @@ def _reasons(record: EnvRecord, policy: Policy, use: LastUse, now: float) -> lis
 def find_candidates(context: Context, policy: Policy, now: float | None = None) -> PrunePlan:
     """Reconcile with the disk, then pick the candidates; nothing is deleted."""
     now = time.time() if now is None else now
-    reconcile(context)
+    report = reconcile(context)
+    records = report.unchanged_records
+    if records is None:
+        records = envs.all_records(context.conn)
+    used_since = None if policy.unused_for is None else now - policy.unused_for
     matched: list[tuple[EnvRecord, list[tuple[str, str]], LastUse]] = []
     left_alone: list[tuple[EnvRecord, str]] = []
     others = {"--broken": 0, "--missing": 0, "--project-gone": 0}
-    for record in envs.all_records(context.conn):
+    for record in records:
         if record.status not in ("ready", "missing"):
             continue
         _count_other_selectors(record, policy, others)
-        use = last_use(record)
+        use = last_use(record, used_since)
         reasons = _reasons(record, policy, use, now)
+        if reasons and used_since is not None:
+            use = last_use(record)  # the whole evidence, for the few shown
         if reasons:
             matched.append((record, reasons, use))
     refresh_sizes(context, [record for record, _, _ in matched])

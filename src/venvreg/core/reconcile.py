@@ -12,8 +12,10 @@ its verdict depends on changed.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from ..registry import envs
 from ..registry.db import write_transaction
 from ..registry.envs import EnvRecord, Origin
 from ..settings.paths import env_bin_dir
-from ..text import quoted
+from ..text import is_utf8, quoted
 from .context import Context
 from .shell_index import publish_index
 
@@ -62,24 +64,93 @@ def _stat_token(path: str, follow: bool = True) -> str:
         status = os.stat(path, follow_symlinks=follow)
     except OSError as error:
         return f"!{error.errno}"
-    return f"{status.st_ino}:{status.st_mtime_ns}:{status.st_size}"
+    link = "l" if not follow and stat.S_ISLNK(status.st_mode) else ""
+    return f"{link}{status.st_ino}:{status.st_mtime_ns}:{status.st_size}"
 
 
-def fingerprint(path: str, base_home: str | None, project: str | None) -> str:
+class SharedStats:
+    """Stats that many envs share (the base interpreter their links point to, their base
+    folder), taken once per pass over the registry instead of once per env."""
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
+        self.dirs: dict[str, bool] = {}
+        self.project_file = project_filename()  # an environment variable: read once a pass
+        self.bin = os.path.basename(env_bin_dir(os.sep))
+
+    def token(self, path: str) -> str:
+        found = self.tokens.get(path)
+        if found is None:
+            found = self.tokens[path] = _stat_token(path)
+        return found
+
+    def isdir(self, path: str) -> bool:
+        found = self.dirs.get(path)
+        if found is None:
+            found = self.dirs[path] = os.path.isdir(path)
+        return found
+
+
+_FIELDS = 7  # the fields between the env's path and the interpreter's link target
+# Recorded instead of a link target that is not UTF-8 (no registry row can hold it): such a
+# target is read again each time.
+_UNRECORDED = "?"
+
+
+def _recorded_target(recorded: str | None, path: str, link: str) -> str | None:
+    """The link target a fingerprint of the env at `path` recorded, if it was taken with the
+    link as it is now (`link`, its lstat token): a symlink cannot change in place, so the
+    target is the same and need not be read again."""
+    if recorded is None or not recorded.startswith(path + "|"):
+        return None
+    fields = recorded[len(path) + 1 :].split("|", _FIELDS)
+    if len(fields) != _FIELDS + 1 or fields[2] != link or not fields[_FIELDS].startswith("->"):
+        return None
+    target = fields[_FIELDS][2:]
+    return None if target == _UNRECORDED else target
+
+
+def fingerprint(
+    path: str,
+    base_home: str | None,
+    project: str | None,
+    recorded: str | None = None,
+    shared: SharedStats | None = None,
+) -> str:
     """The stats a health verdict depends on: pyvenv.cfg, bin/, the interpreter (its link and
-    what it resolves to), the .project file, and whether the base and project folders exist."""
-    bin_dir = env_bin_dir(path)
-    interpreter = os.path.join(bin_dir, "python")
+    what it resolves to), the .project file, and whether the base and project folders exist.
+
+    Four system calls per env when nothing changed: the interpreter's link target is taken
+    from the `recorded` fingerprint while the link's own stat is the same, and what it resolves
+    to (usually one base Python for many envs) is stat'ed once per pass through `shared`."""
+    shared = shared or SharedStats()
+    sep = os.sep  # the joins below are os.path.join's, without its cost per call
+    bin_dir = f"{path}{sep}{shared.bin}"
+    interpreter = f"{bin_dir}{sep}python"
+    link = _stat_token(interpreter, follow=False)
+    target = ""
+    if link.startswith("l"):
+        found = _recorded_target(recorded, path, link)
+        if found is None:
+            try:
+                found = os.readlink(interpreter)
+            except OSError as error:
+                found = f"!{error.errno}"
+        resolved = shared.token(os.path.join(bin_dir, found))  # follows the rest of the chain
+        target = found if is_utf8(found) else _UNRECORDED
+    else:
+        resolved = link  # not a link: what it resolves to is itself
     return "|".join(
         [
             path,
-            _stat_token(os.path.join(path, "pyvenv.cfg")),
+            _stat_token(f"{path}{sep}pyvenv.cfg"),
             _stat_token(bin_dir),
-            _stat_token(interpreter),
-            _stat_token(interpreter, follow=False),
-            _stat_token(os.path.join(path, project_filename())),
-            "1" if base_home and os.path.isdir(base_home) else "0",
-            "1" if project and os.path.isdir(project) else "0",
+            link,
+            resolved,
+            _stat_token(f"{path}{sep}{shared.project_file}"),
+            "1" if base_home and shared.isdir(base_home) else "0",
+            "1" if project and shared.isdir(project) else "0",
+            "->" + target,
         ]
     )
 
@@ -132,10 +203,12 @@ def _created_time(path: str, fallback: float) -> float:
 
 
 def _home_env_folders(
-    context: Context, report: ReconcileReport
+    context: Context, report: ReconcileReport, registered: Collection[str] = ()
 ) -> tuple[dict[str, str], list[str]]:
-    """path -> name of every env folder directly inside WORKON_HOME, and the names of the other
-    visible folders (they may become envs later without WORKON_HOME's mtime moving)."""
+    """path -> name of every env folder directly inside WORKON_HOME that is not `registered`,
+    and the names of the other visible folders (they may become envs later without
+    WORKON_HOME's mtime moving). A registered folder is not looked at here: its fingerprint
+    says whether it changed."""
     found: dict[str, str] = {}
     pending: list[str] = []
     try:
@@ -143,7 +216,7 @@ def _home_env_folders(
     except OSError:
         return found, pending
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.path in registered:
             continue
         try:
             if not entry.is_dir():
@@ -182,10 +255,12 @@ def _home_mtime(context: Context) -> str | None:
 
 
 def reconcile(
-    context: Context, rescan_home: bool = False, rejudge: bool = False
+    context: Context, rescan_home: bool = False, rejudge: bool = False, rows: bool = True
 ) -> ReconcileReport:
     """Bring the registry in step with the disk; a few stats per env when nothing changed.
-    `rescan_home` and `rejudge` bypass the two caches."""
+    `rescan_home` and `rejudge` bypass the two caches; `rows=False` only registers new
+    folders and leaves the rows already there as they are (a caller that shows no verdict,
+    status or project: their next listing judges them)."""
     report = ReconcileReport()
     records = {record.path: record for record in envs.all_records(context.conn)}
     home_mtime = _home_mtime(context)
@@ -198,23 +273,25 @@ def reconcile(
 
     pending: list[str] = []
     if scan:
-        found, pending = _home_env_folders(context, report)
+        found, pending = _home_env_folders(context, report, records)
         for path, name in found.items():
-            record = records.get(path)
-            if record is None:
+            if path not in records:
                 new_records.append(record_for_folder(path, name, "found", now))
-            elif record.status in ("ready", "missing") and _made_again(record):
-                updates.append((_id(record), recreated(record, now)))
-                report.reregistered.append(record.name)
+            # An env made again at a registered path has a new pyvenv.cfg and bin/, so a new
+            # fingerprint: the loop below finds it, without an identity read per env here.
 
-    for record in records.values():
+    shared = SharedStats()
+    for record in records.values() if rows else ():
         if record.status not in ("ready", "missing") or record.name in report.reregistered:
             continue
         legacy = not is_current_form(record.identity)  # recorded by an older version, or none
         if (
             legacy
             or rejudge
-            or fingerprint(record.path, record.base_home, record.project_path) != record.fingerprint
+            or fingerprint(
+                record.path, record.base_home, record.project_path, record.fingerprint, shared
+            )
+            != record.fingerprint
         ):
             if looks_like_env(record.path) and _made_again(record):
                 updates.append((_id(record), recreated(record, now)))

@@ -95,8 +95,10 @@ def _site_packages_traces(site_packages: str) -> list[tuple[str, float]]:
     return found
 
 
-def last_use(record: EnvRecord) -> LastUse:
-    """The last use of `record`'s env; `at` is None when nothing at all says it was used."""
+def last_use(record: EnvRecord, used_since: float | None = None) -> LastUse:
+    """The last use of `record`'s env; `at` is None when nothing at all says it was used.
+    With `used_since`, a use at or after it found by stat alone ends the search (prune asks
+    only whether an env was used within its window): site-packages is then not read."""
     found: list[tuple[str, float]] = []
     if record.last_used_at is not None:
         found.append((ACTIVATION, record.last_used_at))
@@ -109,7 +111,8 @@ def last_use(record: EnvRecord) -> LastUse:
         when = _mtime(path, follow) if path else None
         if when is not None:
             found.append((source, when))
-    if record.site_packages:
+    recent = used_since is not None and any(when >= used_since for _, when in found)
+    if record.site_packages and not recent:
         found += _site_packages_traces(record.site_packages)
     found.sort(key=lambda item: -item[1])
     if not found:

@@ -331,6 +331,11 @@ def project_gone_problem(project: str) -> str:
     return f"project folder {project} is gone"
 
 
+def is_project_gone(line: str) -> bool:
+    """Is this problem line the one of a project folder that is gone?"""
+    return bool(_PROJECT_GONE.fullmatch(line))
+
+
 def env_state(problems: tuple[str, ...] | list[str], status: str = "ready") -> State:
     """ok / project gone / broken / missing, from a row's status and its problem lines."""
     if status == "missing" or any(_FOLDER_GONE.fullmatch(line) for line in problems):

@@ -2,6 +2,12 @@
 
 Stdlib only: the shell hot path (workon) opens the registry too. Migrations go through
 sqlite-utils (registry/tables.py), imported only when one is due.
+
+Damage is found where it costs nothing on the hot path: opening reads only the first page (a
+garbage, empty or foreign file fails there); the integrity check of every page runs before the
+first write of a process, in doctor and under the lock of a recovery; damage met later by any
+query is turned by the front ends (cli/app.py, fastpath.py) into the same recovery through
+`recover_from`, and the command runs again on the rebuilt registry.
 """
 
 from __future__ import annotations
@@ -59,9 +65,29 @@ def is_network_filesystem(path: StrPath, mountinfo: StrPath | None = None) -> bo
     return filesystem_type(path, mountinfo) in NETWORK_FILESYSTEMS
 
 
+class RegistryConnection(sqlite3.Connection):
+    """A connection that knows whether its file's pages were checked for damage."""
+
+    checked = False
+    registry_path = ""
+
+
+# The registry connections this process opened, newest last: damage met mid-command is in the
+# file of the newest, and every connection to that file is closed before it is moved aside (a
+# connection closed later would delete the new file's WAL, which has the same name).
+_opened: list[RegistryConnection] = []
+# Registries this process rebuilt empty after damage and has not yet handed out as rebuilt.
+_rebuilt: set[str] = set()
+# Whether a write transaction of this process was committed: a command that wrote is not run
+# again after a recovery, it might do its work twice.
+_committed = [False]
+
+
 def connect(path: StrPath) -> sqlite3.Connection:
     """A connection in autocommit mode; callers open BEGIN IMMEDIATE for read-then-write."""
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, factory=RegistryConnection
+    )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     return conn
@@ -80,18 +106,27 @@ def prepare(conn: sqlite3.Connection, *, network: bool) -> None:
 
 
 class write_transaction:  # noqa: N801 - used as `with write_transaction(conn):`
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included). A class, not
-    a contextlib generator: contextlib is not worth its import on the hot path."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included). The first
+    one on a connection checks every page first, so nothing is written into a damaged file. A
+    class, not a contextlib generator: contextlib is not worth its import on the hot path."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
         self.conn.execute("BEGIN IMMEDIATE")
+        if not getattr(self.conn, "checked", True):
+            try:
+                check_integrity(self.conn)
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
         return self.conn
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            _committed[0] = True
 
 
 def _newer_schema_error(version: int) -> RegistryError:
@@ -126,9 +161,16 @@ def migrate(conn: sqlite3.Connection) -> bool:
     return True
 
 
-def _is_damage(error: sqlite3.DatabaseError) -> bool:
+def is_damage(error: BaseException) -> bool:
+    """Does this error say the registry file is damaged (not busy, full or read-only)?"""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
     text = str(error).lower()
-    return not isinstance(error, sqlite3.OperationalError) or "malformed" in text
+    if "malformed" in text or "not a database" in text:
+        return True
+    # DatabaseError itself (not a subclass such as OperationalError or IntegrityError) is what
+    # SQLite's SQLITE_CORRUPT and SQLITE_NOTADB become.
+    return type(error) is sqlite3.DatabaseError
 
 
 def _move_aside(path: str) -> str:
@@ -143,23 +185,33 @@ def _move_aside(path: str) -> str:
     return aside
 
 
-def _check_integrity(conn: sqlite3.Connection) -> None:
-    """Raise DatabaseError for damage past the first page, which opening alone does not read
-    (it would surface later, mid-command, as a traceback). About 1 ms per 1,000 envs."""
+def check_integrity(conn: sqlite3.Connection) -> None:
+    """Raise DatabaseError for damage past the first page, which opening alone does not read.
+    About 3 ms per 1,000 envs: never on the hot path's reads."""
     verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
     if verdict != "ok":
         detail = " ".join(str(verdict).replace("*** in database main ***", "").split())
         raise sqlite3.DatabaseError(f"database disk image is malformed: {detail}")
+    if isinstance(conn, RegistryConnection):
+        conn.checked = True
 
 
-def _open(path: str, network: bool) -> sqlite3.Connection:
+def _open(path: str, network: bool, check: bool = False) -> sqlite3.Connection:
     conn = connect(path)
     try:
-        _check_integrity(conn)
+        if check:
+            check_integrity(conn)
         prepare(conn, network=network)
     except BaseException:
         conn.close()
         raise
+    return _track(conn, path)
+
+
+def _track(conn: sqlite3.Connection, path: str) -> sqlite3.Connection:
+    if isinstance(conn, RegistryConnection):
+        conn.registry_path = path
+        _opened.append(conn)
     return conn
 
 
@@ -195,33 +247,94 @@ def open_registry_in(root: str) -> tuple[sqlite3.Connection, bool]:
     if size is None:
         with _registry_lock(lock):
             if _size(path) is None:  # else another shell made it while we waited
-                return _open(path, network), False
+                return _open(path, network, check=True), False
         size = _size(path)
     damage = "the file is empty (0 bytes)"
     if size != 0:
         try:
-            return _open(path, network), False
+            conn = _open(path, network)
         except sqlite3.DatabaseError as error:
-            if not _is_damage(error):
+            if not is_damage(error):
                 raise RegistryError(
                     f"cannot use the registry {quoted(str(path))}: {error}"
                 ) from None
             damage = str(error)
+        else:
+            if path in _rebuilt:  # rebuilt by this process after damage met mid-command
+                _rebuilt.discard(path)
+                return conn, True
+            return conn, False
+    return _recover(path, lock, network, damage, None)
+
+
+def _inode(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _recover(
+    path: str, lock: str, network: bool, damage: str, damaged: tuple[int, int] | None
+) -> tuple[sqlite3.Connection, bool]:
+    """Under the registry lock: move the damaged file aside and make an empty registry, with
+    the one-line notice (True); unless another process did it while we waited (False: the file
+    is then a new one, or one that opens and passes the integrity check). `damaged` names the
+    file found damaged mid-command, None when damage was met at opening."""
     with _registry_lock(lock):
-        try:  # another process may have recovered it while we waited for the lock
-            if _size(path) == 0:
-                raise sqlite3.DatabaseError(damage)
-            return _open(path, network), False
-        except sqlite3.DatabaseError:
-            aside = _move_aside(path)
-        conn = connect(path)
+        if damaged is None or _inode(path) != damaged:
+            try:
+                if _size(path) == 0:
+                    raise sqlite3.DatabaseError(damage)
+                return _open(path, network, check=True), False
+            except sqlite3.DatabaseError:
+                pass
+        aside = _move_aside(path)
+        conn = _track(connect(path), path)
         prepare(conn, network=network)
+        conn.checked = True  # type: ignore[attr-defined]
     print(
         f"venvreg: the registry {quoted(str(path))} was damaged ({damage}); moved it to "
         f"{quoted(str(aside))} and rebuilt the index from the environments on disk",
         file=sys.stderr,
     )
     return conn, True
+
+
+def recover_from(error: BaseException) -> bool:
+    """After `error` was met mid-command: True when it was damage of the registry, which is now
+    moved aside and rebuilt empty (the next open_registry of it says so), and the command may
+    run again; False when it was not damage. A command that had already committed a write is
+    not run again (it might do its work twice): a RegistryError says so."""
+    if not is_damage(error) or not _opened:
+        return False
+    committed = _committed[0]  # before the new file's own migration commits
+    path = _opened[-1].registry_path
+    for old in [c for c in _opened if c.registry_path == path]:
+        _opened.remove(old)
+        import contextlib  # recovery is rare: off the hot path
+
+        # A transaction still open is rolled back; a failed checkpoint into the damaged file
+        # leaves the WAL, which goes aside with it.
+        with contextlib.suppress(sqlite3.Error):
+            old.close()
+    damaged = _inode(path)
+    state = os.path.dirname(path)
+    network = is_network_filesystem(os.path.dirname(state))
+    damage = " ".join(str(error).split())
+    lock = os.path.join(state, "locks", "registry.lock")
+    conn, rebuilt = _recover(path, lock, network, damage, damaged)
+    conn.close()  # the command's next open_registry opens it anew
+    _opened[:] = [c for c in _opened if c is not conn]
+    if rebuilt:
+        _rebuilt.add(path)
+    if committed:
+        raise RegistryError(
+            "the command stopped midway on the damaged registry, after some of its work was "
+            "recorded; check the result and run it again"
+        )
+    return True
 
 
 class _registry_lock:  # noqa: N801 - used as `with _registry_lock(path):`

@@ -21,7 +21,7 @@ from ..names import (
     require_utf8,
 )
 from ..registry import quick, uselog
-from ..registry.db import open_registry_in
+from ..registry.db import is_damage, open_registry_in
 from ..registry.quick import EnvRef
 from ..settings.config import load_settings
 from ..settings.paths import STATE_DIR_NAME, ensure_home, env_bin_dir, workon_home_text
@@ -112,7 +112,8 @@ def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | 
         from ..core.reconcile import reconcile
         from ..settings.paths import Home
 
-        reconcile(Context(load_settings(), Home(Path(root)), conn), rescan_home=True)
+        context = Context(load_settings(), Home(Path(root)), conn)
+        reconcile(context, rescan_home=True, rows=False)  # only the new folder is wanted
         found = quick.find_by_name(conn, name)
         if found is not None:
             return found
@@ -257,11 +258,14 @@ def env_details(
 def _record_use(conn: sqlite3.Connection, root: str, env_id: int, name: str) -> None:
     """One short transaction; when another process holds the registry for more than about a
     second, the use goes to the use log instead (counted by the next write): workon never waits
-    on a writer. A read-only or full disk makes it a warning, never a failed workon."""
+    on a writer. A read-only or full disk makes it a warning, never a failed workon; damage
+    is left to the front end's recovery."""
     state = os.path.join(root, STATE_DIR_NAME)
     try:
         uselog.record_use(conn, state, env_id, name)
     except (sqlite3.Error, OSError) as error:
+        if is_damage(error):
+            raise  # the front end recovers the registry and runs workon again
         print(f"venvreg: warning: could not record this use: {error}", file=sys.stderr)
 
 

@@ -1,0 +1,103 @@
+"""The human-facing commands import only what they use: `venvreg --version` nothing beyond
+venvreg's own package, and `ls` (table piped, names, JSON) neither typer, click nor rich (rich
+renders only on a terminal), nor the standard modules only other commands need. Each command
+runs in a child, as `venvreg` would run it, and reports the modules it loaded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import make_plain_venv
+
+PROBE = """
+import sys
+before = set(sys.modules)
+sys.argv = ["venvreg", *sys.argv[1:]]
+from venvreg.__main__ import main
+try:
+    main()
+    status = 0
+except SystemExit as exit:
+    status = exit.code or 0
+sys.stdout.flush()
+loaded = sorted(set(sys.modules) - before)
+import json
+print("\\n" + json.dumps({"status": status, "modules": loaded}), file=sys.stderr)
+"""
+
+# What no `ls` may load: the CLI framework and rendering (typer, click, rich), the libraries of
+# other commands, and standard modules that only other commands need (processes, copies and
+# compression, OpenSSL's hashes, the parser of Python source).
+NOT_FOR_LS = {
+    "typer", "click", "rich", "sqlite_utils", "pydantic", "tomlkit", "platformdirs",
+    "virtualenv", "python_discovery", "subprocess", "shutil", "hashlib", "_hashlib", "bz2",
+    "lzma", "zlib", "tomllib", "tomli",
+}  # fmt: skip
+
+
+def run_probe(*argv: str) -> tuple[int, set[str], str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=60
+    )
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    return report["status"], set(report["modules"]), result.stdout
+
+
+def tops(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_version_loads_nothing_but_the_package() -> None:
+    status, modules, stdout = run_probe("--version")
+    assert status == 0
+    assert stdout.startswith("venvreg ")
+    # __future__: the annotations import at the top of venvreg's modules, a few microseconds
+    assert modules == {"venvreg", "venvreg.__main__", "__future__"}, sorted(modules)
+
+
+@pytest.mark.parametrize("words", [["ls"], ["ls", "-b"], ["list", "--sort", "size"]])
+def test_ls_on_an_empty_registry_loads_no_framework(workon_home: Path, words: list[str]) -> None:
+    run_probe("ls")  # the first run makes the registry (its migrations load sqlite-utils)
+    status, modules, _ = run_probe(*words)
+    assert status == 0
+    assert not tops(modules) & NOT_FOR_LS, sorted(tops(modules) & NOT_FOR_LS)
+    assert "json" not in tops(modules)  # only --json prints JSON
+
+
+def test_ls_json_with_envs_loads_json_and_no_framework(workon_home: Path) -> None:
+    run_probe("ls")
+    make_plain_venv(workon_home / "one")  # registered by the probed command itself
+    status, modules, stdout = run_probe("ls", "--json")
+    assert status == 0
+    assert [entry["name"] for entry in json.loads(stdout)] == ["one"]
+    assert "json" in tops(modules)
+    assert not tops(modules) & NOT_FOR_LS, sorted(tops(modules) & NOT_FOR_LS)
+
+
+@pytest.mark.parametrize("words", [["ls", "--help"], ["ls", "--bogus"], ["show", "x"]])
+def test_the_probe_sees_typer_where_it_is_used(workon_home: Path, words: list[str]) -> None:
+    """The check can fail: help, a usage error and every other command go through typer."""
+    status, modules, _ = run_probe(*words)
+    assert "typer" in tops(modules)
+    assert status == (0 if "--help" in words else 2 if "--bogus" in words else 1)
+
+
+def test_rm_of_a_name_loads_no_framework(workon_home: Path) -> None:
+    make_plain_venv(workon_home / "old")
+    run_probe("ls")
+    status, modules, _ = run_probe("rm", "old", "--yes")
+    assert status == 0
+    assert not (workon_home / "old").exists()
+    assert not tops(modules) & {"typer", "click", "rich"}, sorted(tops(modules))
+
+
+@pytest.mark.parametrize("words", [["rm"], ["rm", "--", "x"], ["rm", "-x", "--yes"]])
+def test_rm_words_that_are_not_plain_go_to_typer(workon_home: Path, words: list[str]) -> None:
+    status, modules, _ = run_probe(*words)
+    assert "typer" in tops(modules)
+    assert status in (1, 2)
