@@ -51,7 +51,7 @@ CASES = [
     ("venvreg create --backend ", {"virtualenv", "venv", "uv"}),
     ("venvreg ls --sort ", {"name", "last-used", "size", "created"}),
     ("venvreg ls --s", {"--sort"}),
-    ("venvreg show --", {"--json", "--help"}),
+    ("venvreg show --", {"--json", "--wide", "--help"}),
     ("venvreg init ", {"bash", "zsh", "fish", "pwsh"}),
     ("venvreg project show ", NAMES),
     ("venvreg copy alpha ", set()),  # the new name: nothing to offer

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 
 from ..errors import VenvregError
 from ..fs import locks
+from ..fs.logs import log_folders
 
 OutputSink = Callable[[str], None]
 
@@ -43,7 +44,6 @@ PROC = "/proc"
 # ones (where it failed); a child printing more loses the middle, said in the log.
 HEAD_LINES, TAIL_LINES = 500, 5000
 KEPT_LOGS = 20
-_log_folders: list[str] = []
 
 _ERROR = re.compile(r"^\s*(?:ERROR|error|Error|FATAL|fatal):\s*(?P<text>.*)$")
 _CAUSED_BY = re.compile(r"^\s*(?:[Cc]aused by:|[Cc]ause:|╰─▶|╰─>|\u00d7)\s*(?P<text>.*)$")
@@ -52,12 +52,6 @@ _NOISE = re.compile(r"^\s*(?:hint|note|help|warning|WARNING|DEPRECATION|notice)\
 _POINTER = re.compile(r"^\s*(?:See above|\[\d+ lines? of output\])")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*)(?:Error|Exception|Exit|Interrupt)\b:?.*$")
-
-
-def set_log_folder(folder: str) -> None:
-    """Where failed children's logs go first (the registry's state folder, set when a command
-    opens its session); the user's log folder, then the temp folder, when it cannot be used."""
-    _log_folders[:] = [folder]
 
 
 def cause_line(lines: Sequence[str]) -> str | None:
@@ -138,7 +132,7 @@ def write_log(
 
     uid = os.getuid() if hasattr(os, "getuid") else None
     shared = os.path.join(tempfile.gettempdir(), f"venvreg-{uid}" if uid is not None else "venvreg")
-    folders = [*_log_folders, _user_log_folder(), shared]
+    folders = [*log_folders, _user_log_folder(), shared]
     slug = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-") or "child"
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     body = (

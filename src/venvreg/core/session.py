@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from ..backends.process import set_log_folder
+from ..fs.logs import set_log_folder
 from ..registry.db import check_integrity, open_registry
 from ..registry.uselog import fold as fold_uses
 from ..settings.config import load_settings
