@@ -71,23 +71,6 @@ __venvreg_complete_envs() {
     return 0
 }
 
-__venvreg_brief_ok() {
-    # $1 WORKON_HOME. Its brief holds while nothing there is newer: no entry made or removed
-    # in WORKON_HOME (the folder's time), no env marker written into a folder (the glob).
-    [ "$1/.venvreg/brief" -nt "$1" ] || return 1
-    case $- in *f*) return 1 ;; esac   # noglob: the markers cannot be looked at
-    \builtin local __venvreg_marker __venvreg_failglob="" __venvreg_status=0
-    \builtin shopt -q failglob && __venvreg_failglob=1 && \builtin shopt -u failglob
-    for __venvreg_marker in "$1"/*/pyvenv.cfg "$1"/*/conda-meta/history; do
-        if [ "$__venvreg_marker" -nt "$1/.venvreg/brief" ]; then
-            __venvreg_status=1
-            break
-        fi
-    done
-    [ -z "$__venvreg_failglob" ] || \builtin shopt -s failglob
-    return "$__venvreg_status"
-}
-
 # Names already offered are remembered in an associative array, which needs bash 4; bash 3.2
 # (macOS's /bin/bash) compares with the replies so far instead, slower only for many matches.
 # __VENVREG_TEST_BASH_MAJOR lets the tests run the bash 3.2 branch in a newer bash.

@@ -184,12 +184,21 @@ rmvirtualenv() { __venvreg_call rmvirtualenv -- "$@"; }
 lsvirtualenv() {
     # -b prints the listing the CLI left while WORKON_HOME has not changed since: no Python.
     if [ "$#" -eq 1 ] && [ "$1" = "-b" ]; then
-        \builtin local __venvreg_brief __venvreg_line
-        __venvreg_brief="$(__venvreg_home)"
-        if __venvreg_brief_ok "$__venvreg_brief"; then
-            while IFS= \builtin read -r __venvreg_line; do
-                \builtin printf '%s\n' "$__venvreg_line"
-            done < "$__venvreg_brief/.venvreg/brief"
+        \builtin local __venvreg_dir __venvreg_line
+        \builtin local -a __venvreg_lines
+        __venvreg_locate_home
+        __venvreg_dir="$__venvreg_home_dir"
+        if [ "$__venvreg_dir/.venvreg/brief" -nt "$__venvreg_dir" ]; then
+            # whole-file reads: zsh's $(<file) forks nothing, nor does bash 4's mapfile
+            if [ -n "${ZSH_VERSION-}" ]; then
+                \builtin print -r -- "$(<"$__venvreg_dir/.venvreg/brief")"
+            elif \builtin mapfile -t __venvreg_lines < "$__venvreg_dir/.venvreg/brief" 2>/dev/null; then
+                \builtin printf '%s\n' "${__venvreg_lines[@]}"
+            else  # bash 3.2
+                while IFS= \builtin read -r __venvreg_line; do
+                    \builtin printf '%s\n' "$__venvreg_line"
+                done < "$__venvreg_dir/.venvreg/brief"
+            fi
             return 0
         fi
     fi
@@ -253,24 +262,33 @@ __venvreg_initialize() {
     # As virtualenvwrapper when it is sourced: the hook folder and its stock files, then the
     # user's initialize hook. No Python runs.
     \builtin local __venvreg_hooks="${VIRTUALENVWRAPPER_HOOK_DIR:-}"
-    [ -n "$__venvreg_hooks" ] || __venvreg_hooks="$(__venvreg_home)"
+    if [ -z "$__venvreg_hooks" ]; then
+        __venvreg_locate_home
+        __venvreg_hooks="$__venvreg_home_dir"
+    fi
     __venvreg_make_hook_files "$__venvreg_hooks"
     __venvreg_source_hook "$__venvreg_hooks/initialize" initialize
 }
 
-__venvreg_home() {
-    # WORKON_HOME, else the config file's workon_home (read now: the file may be sourced by
+__venvreg_locate_home() {
+    # Sets __venvreg_home_dir (no subshell: this runs at source time and before every prompt)
+    # to WORKON_HOME, else the config file's workon_home (read now: the file may be sourced by
     # path, with no home line from `venvreg init`), else that line's, else ~/.virtualenvs.
     # A leading ~ is expanded as the CLI does (export WORKON_HOME="~/.virtualenvs" keeps it).
-    \builtin local __venvreg_dir="${WORKON_HOME-}"
-    [ -n "$__venvreg_dir" ] || __venvreg_dir="$(__venvreg_configured_home)"
-    [ -n "$__venvreg_dir" ] || __venvreg_dir="${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}"
+    __venvreg_home_dir="${WORKON_HOME-}"
+    [ -n "$__venvreg_home_dir" ] || __venvreg_home_dir="$(__venvreg_configured_home)"
+    [ -n "$__venvreg_home_dir" ] || __venvreg_home_dir="${__VENVREG_DEFAULT_HOME:-$HOME/.virtualenvs}"
     # shellcheck disable=SC2088  # a literal ~ is what is matched here, then expanded
-    case "$__venvreg_dir" in
-        "~") __venvreg_dir="${HOME-}" ;;
-        "~/"*) __venvreg_dir="${HOME-}/${__venvreg_dir#"~/"}" ;;
+    case "$__venvreg_home_dir" in
+        "~") __venvreg_home_dir="${HOME-}" ;;
+        "~/"*) __venvreg_home_dir="${HOME-}/${__venvreg_home_dir#"~/"}" ;;
     esac
-    \builtin printf '%s' "$__venvreg_dir"
+}
+
+__venvreg_home() {
+    # Prints the folder __venvreg_locate_home finds.
+    __venvreg_locate_home
+    \builtin printf '%s' "$__venvreg_home_dir"
 }
 
 __venvreg_configured_home() {
@@ -327,7 +345,8 @@ __venvreg_auto() {
     [ "${PWD-}" != "${__VENVREG_LAST_PWD-}" ] || return 0
     __VENVREG_LAST_PWD="${PWD-}"
     \builtin local __venvreg_map __venvreg_project __venvreg_name __venvreg_found=""
-    __venvreg_map="$(__venvreg_home)/.venvreg/projects"
+    __venvreg_locate_home
+    __venvreg_map="$__venvreg_home_dir/.venvreg/projects"
     [ -f "$__venvreg_map" ] || return 0
     while IFS= \builtin read -r __venvreg_project && IFS= \builtin read -r __venvreg_name; do
         case "$PWD/" in

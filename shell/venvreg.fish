@@ -254,24 +254,12 @@ end
 function rmvirtualenv
     __venvreg_call rmvirtualenv -- $argv
 end
-function __venvreg_brief_ok
-    # argv[1] WORKON_HOME. Its brief holds while nothing there is newer: no entry made or
-    # removed in WORKON_HOME (the folder's time), no env marker written into a folder (the glob).
-    test "$argv[1]/.venvreg/brief" -nt "$argv[1]"; or return 1
-    for __venvreg_marker in $argv[1]/*/pyvenv.cfg $argv[1]/*/conda-meta/history
-        test "$__venvreg_marker" -nt "$argv[1]/.venvreg/brief"; and return 1
-    end
-    return 0
-end
-
 function lsvirtualenv
     # -b prints the listing the CLI left while WORKON_HOME has not changed since: no Python.
     if test (count $argv) -eq 1; and test "$argv[1]" = -b
         set -l __venvreg_home (__venvreg_home | string collect -N)
-        if __venvreg_brief_ok $__venvreg_home
-            while read -l __venvreg_line
-                builtin printf '%s\n' $__venvreg_line
-            end <"$__venvreg_home/.venvreg/brief"
+        if test "$__venvreg_home/.venvreg/brief" -nt "$__venvreg_home"
+            string match -- '*' <"$__venvreg_home/.venvreg/brief"  # every line, as it is
             return 0
         end
     end

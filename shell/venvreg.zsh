@@ -66,18 +66,6 @@ __venvreg_env_names() {
     done
 }
 
-__venvreg_brief_ok() {
-    # $1 WORKON_HOME. Its brief holds while nothing there is newer: no entry made or removed
-    # in WORKON_HOME (the folder's time), no env marker written into a folder (the glob).
-    \builtin setopt local_options glob
-    [ "$1/.venvreg/brief" -nt "$1" ] || return 1
-    \builtin local __venvreg_marker
-    for __venvreg_marker in "$1"/*/pyvenv.cfg(N) "$1"/*/conda-meta/history(N); do
-        [ "$__venvreg_marker" -nt "$1/.venvreg/brief" ] && return 1
-    done
-    return 0
-}
-
 _venvreg_complete_envs() {
     \builtin local -a reply
     __venvreg_env_names

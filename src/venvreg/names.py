@@ -97,6 +97,27 @@ def env_folders(root: str, known: set[str]) -> list[str]:
     ]
 
 
+def unknown_folders(root: str, known: set[str]) -> list[str]:
+    """The folders directly in `root` (dot-folders aside) not named in `known`. While there is
+    one, a list of names alone could miss an env made in it later without `root` changing."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return []
+    return [
+        entry.name
+        for entry in entries
+        if entry.name not in known and not entry.name.startswith(".") and _is_folder(entry)
+    ]
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def env_folders_like(root: str, name: str) -> list[str]:
     """The exact names of the env folders directly in `root` whose names equal `name` after
     case folding and NFC normalisation: one at most on a case-insensitive disk, several

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..fs.atomic import write_text_atomically
 from ..fs.brief import brief_writer
-from ..names import env_folders, listing_order
+from ..names import listing_order, unknown_folders
 from ..registry import envs, links
 from .case_twins import case_twins
 from .context import Context
@@ -51,10 +51,10 @@ def publish_index(context: Context) -> None:
         registered = envs.names(context.conn)
         every = [*registered, *(twin.name for twin in case_twins(context))]
         _write_atomically(state / "names", "".join(f"{name}\n" for name in every))
-        # lsvirtualenv -b's text, when every env folder in WORKON_HOME is registered (else the
-        # functions ask the CLI, which lists the others and notes case twins)
-        unregistered = env_folders(root, set(registered))
-        publish(None if unregistered else listing_order(registered))
+        # lsvirtualenv -b's text, when every folder in WORKON_HOME is a registered env's (else
+        # the functions ask the CLI, which lists the others and notes case twins)
+        stray = unknown_folders(root, set(registered))
+        publish(None if stray else listing_order(registered))
     projects = state / "projects"
     if context.settings["auto_activate"]:
         _write_atomically(projects, projects_text(context))

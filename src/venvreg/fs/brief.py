@@ -1,13 +1,13 @@
 """`$WORKON_HOME/.venvreg/brief`: the exact text of `lsvirtualenv -b`, for the shell functions
 to print without starting Python.
 
-The functions trust the file only while it is strictly newer than WORKON_HOME itself and than
-every `*/pyvenv.cfg` and `*/conda-meta/history` in it: making, removing or renaming anything in
-WORKON_HOME changes the folder's time, and making an env in a folder already there writes its
-marker, so either sends them to the CLI. The file's time is set to one second before the
-listing began (kernel file times trail the clock by up to a tick), so that whatever changes
-while the names are read is newer than it. A file system with coarse times only sends the
-functions to the CLI more often. Standard library only: the shell hot path imports this module.
+The CLI writes it only while every folder in WORKON_HOME is a registered env's, and the
+functions trust it only while it is strictly newer than WORKON_HOME: making, removing or
+renaming anything there changes the folder's time and sends them to the CLI, and no folder is
+there in which an env could be made unseen. The file's time is set to one second before the
+names were read (kernel file times trail the clock by up to a tick), so that whatever changes
+meanwhile is newer than it. A file system with coarse times only sends the functions to the
+CLI more often. Standard library only: the shell hot path imports this module.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ Publish = Callable[[list[str] | None], None]
 def brief_writer(root: str, state: str) -> Iterator[Publish]:
     """Hold the brief's lock while the caller reads the names, then `publish(names)`: the
     listing to keep, or None when the functions cannot print it as it is (no env, or a folder
-    not registered). Two writers (a listing, a registry change) therefore never leave the
-    older names last. Best effort: without the lock, or when WORKON_HOME changed too recently,
-    the brief is removed, which costs speed, never a listing."""
+    in WORKON_HOME that is not a registered env's). Two writers (a listing, a registry
+    change) therefore never leave the older names last. Best effort: without the lock, or
+    when WORKON_HOME changed too recently, the brief is removed, which costs speed, never a
+    listing."""
     try:
         import fcntl
     except ImportError:  # Windows: no shell function reads the brief there

@@ -19,6 +19,7 @@ from ..names import (
     listing_order,
     name_problem,
     require_utf8,
+    unknown_folders,
 )
 from ..registry import quick, uselog
 from ..registry.db import is_damage, open_registry_in
@@ -72,10 +73,12 @@ def env_names(root: str, conn: sqlite3.Connection | None) -> list[str]:
 
 
 def _listing(root: str, conn: sqlite3.Connection | None) -> tuple[list[str], bool]:
-    """env_names, and whether the registry holds them all (then the brief may keep them)."""
+    """env_names, and whether the brief may keep them: every folder in WORKON_HOME is a
+    registered env's (fs/brief.py)."""
     registered = set(quick.names(conn)) if conn else set()
     others = env_folders(root, registered)
-    return listing_order(registered.union(others)), conn is not None and not others
+    keep = conn is not None and not others and not unknown_folders(root, registered)
+    return listing_order(registered.union(others)), keep
 
 
 def find_env(root: str, conn: sqlite3.Connection | None, name: str) -> EnvRef | None:
