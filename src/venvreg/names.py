@@ -84,13 +84,9 @@ def validate_name(name: str) -> str:
 def env_folders(root: str, known: set[str]) -> list[str]:
     """The env folders directly in `root` whose names follow the rules, other than the `known`
     names (registered ones: no stat is spent on them)."""
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return []
     return [
         entry.name
-        for entry in entries
+        for entry in _entries(root)
         if entry.name not in known
         and name_problem(entry.name) is None  # as in `venvreg ls`: such a folder is not an env
         and looks_like_env(entry.path)
@@ -100,15 +96,19 @@ def env_folders(root: str, known: set[str]) -> list[str]:
 def unknown_folders(root: str, known: set[str]) -> list[str]:
     """The folders directly in `root` (dot-folders aside) not named in `known`. While there is
     one, a list of names alone could miss an env made in it later without `root` changing."""
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return []
     return [
         entry.name
-        for entry in entries
+        for entry in _entries(root)
         if entry.name not in known and not entry.name.startswith(".") and _is_folder(entry)
     ]
+
+
+def _entries(root: str) -> list[os.DirEntry[str]]:
+    """What is directly in `root`; nothing when it cannot be read (a listing shows less)."""
+    try:
+        return list(os.scandir(root))
+    except OSError:
+        return []
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -124,13 +124,9 @@ def env_folders_like(root: str, name: str) -> list[str]:
     ("case twins", e.g. `oldenv` and `OldEnv` left by virtualenvwrapper) on a case-sensitive
     one, where only one of them can be registered."""
     key = name_key(name)
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return []
     return sorted(
         entry.name
-        for entry in entries
+        for entry in _entries(root)
         if not entry.name.startswith(".")
         and name_problem(entry.name) is None
         and name_key(entry.name) == key
