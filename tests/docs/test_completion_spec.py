@@ -4,6 +4,7 @@ they must be current, and every argument of every command must have been given a
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import pytest
 
@@ -11,11 +12,14 @@ from venvreg.cli import completion_spec
 from venvreg.cli.reference import all_commands
 
 REGENERATE = "run python -m venvreg.cli.completion_spec"
+# The checkout's shell/ folder: the generator writes there, and the test may run against an
+# installed (not editable) venvreg, whose modules live elsewhere.
+SHELL_FOLDER = Path(__file__).resolve().parents[2] / "shell"
 
 
 @pytest.mark.parametrize("shell", completion_spec.SHELLS)
 def test_the_tables_in_the_function_file_are_current(shell: str) -> None:
-    path = completion_spec.shell_path(shell)
+    path = SHELL_FOLDER / completion_spec.shell_path(shell).name
     text = path.read_text(encoding="utf-8")
     assert text.count(completion_spec.BEGIN) == 1 and text.count(completion_spec.END) == 1
     current = text[text.index(completion_spec.BEGIN) : text.index(completion_spec.END)]

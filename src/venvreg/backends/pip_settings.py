@@ -15,8 +15,8 @@ import os
 import sys
 from collections.abc import Iterable
 
-# pip's key -> uv's variable; None: a flag (below). pip separates several values with
-# whitespace; UV_FIND_LINKS takes commas, the others whitespace.
+# pip's key -> uv's variables (`no-index`, a flag, is handled apart). pip separates several
+# values with whitespace; UV_FIND_LINKS takes commas, the others whitespace.
 _KEYS: dict[str, tuple[str, ...]] = {
     "index-url": ("UV_INDEX_URL", "UV_DEFAULT_INDEX"),
     "extra-index-url": ("UV_EXTRA_INDEX_URL", "UV_INDEX"),
@@ -50,18 +50,20 @@ def _config_files() -> list[str]:
 
 
 def _from_files(files: Iterable[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+    """As pip merges its files: each section across all files (a later file wins), then
+    `[install]` over `[global]`, whichever file either came from."""
+    sections: dict[str, dict[str, str]] = {"global": {}, "install": {}}
     for path in files:
         parser = configparser.RawConfigParser()
         try:
             parser.read(path, encoding="utf-8")
         except (configparser.Error, UnicodeDecodeError, OSError):
             continue  # pip refuses a broken file itself; uv then simply gets nothing from it
-        for section in ("global", "install"):
+        for section, found in sections.items():
             if parser.has_section(section):
                 for key, value in parser.items(section):
                     found[key.replace("_", "-")] = value
-    return found
+    return {**sections["global"], **sections["install"]}
 
 
 def pip_index_settings() -> dict[str, str]:

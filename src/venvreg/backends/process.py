@@ -143,7 +143,7 @@ def write_log(
     for folder in folders:
         try:
             os.makedirs(folder, mode=0o700, exist_ok=True)
-            if uid is not None and os.stat(folder).st_uid != uid:  # another user's, in /tmp say
+            if not _private_folder(folder, uid):  # another user's, in /tmp say, or a link
                 continue
             path = os.path.join(folder, f"{stamp}-{slug}-{os.getpid()}-{secrets.token_hex(3)}.log")
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -163,9 +163,23 @@ def _user_log_folder() -> str:
     return str(platformdirs.user_log_dir("venvreg", appauthor=False))
 
 
+def _private_folder(folder: str, uid: int | None) -> bool:
+    """A real folder (not a link to one) that only this user can write in."""
+    import stat
+
+    status = os.lstat(folder)
+    if not stat.S_ISDIR(status.st_mode) or status.st_mode & 0o022:
+        return False
+    return uid is None or status.st_uid == uid
+
+
+# The names write_log gives its files: only those are ever deleted.
+_LOG_NAME = re.compile(r"^\d{8}T\d{6}-[a-z0-9-]+-\d+-[0-9a-f]{6}\.log$")
+
+
 def _keep_newest(folder: str) -> None:
     try:
-        logs = sorted(name for name in os.listdir(folder) if name.endswith(".log"))
+        logs = sorted(name for name in os.listdir(folder) if _LOG_NAME.match(name))
     except OSError:
         return
     for name in logs[:-KEPT_LOGS]:

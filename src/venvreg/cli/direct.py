@@ -1,5 +1,6 @@
-"""The commands run without typer when their words are plain: `--version`, `ls`/`list` with
-only its own flags, and `rm`/`remove` of names with only its own flags. typer and click cost
+"""The commands run without typer when their words are plain (`--version` is answered even
+earlier, in __main__): `ls`/`list` with only its own flags, and `rm`/`remove` of names with only
+its own flags. typer and click cost
 more at start-up than these commands' whole work on a small registry; anything else (help, a
 usage error, another command) goes to typer, which gives the same result for these words."""
 
@@ -12,20 +13,18 @@ REMOVE_WORDS = frozenset(["rm", "remove"])
 def run_direct(arguments: list[str]) -> int | None:
     """Run the command if its words are plain and return its exit status; None when typer
     must parse them."""
-    if arguments == ["--version"]:
-        from .. import __version__
-
-        print(f"venvreg {__version__}")
-        return 0
     if not arguments:
         return None
     if arguments[0] in LIST_WORDS:
         listing = _list_options(arguments[1:])
         if listing is None:
             return None
+        from .fit import set_wide
         from .list_view import show_list
 
-        show_list(*listing)
+        brief, as_json, sort, wide = listing
+        set_wide(wide)
+        show_list(brief, as_json, sort)
         return 0
     if arguments[0] in REMOVE_WORDS:
         removal = _remove_options(arguments[1:])
@@ -56,9 +55,9 @@ def _remove_options(words: list[str]) -> tuple[list[str], bool, bool] | None:
     return (names, yes, purge) if names else None
 
 
-def _list_options(words: list[str]) -> tuple[bool, bool, str] | None:
-    """(brief, as_json, sort) for `ls`'s flags, or None for anything else."""
-    brief, as_json, sort = False, False, "name"
+def _list_options(words: list[str]) -> tuple[bool, bool, str, bool] | None:
+    """(brief, as_json, sort, wide) for `ls`'s flags, or None for anything else."""
+    brief, as_json, sort, wide = False, False, "name", False
     rest = iter(words)
     for word in rest:
         if word in ("-b", "--brief"):
@@ -66,9 +65,7 @@ def _list_options(words: list[str]) -> tuple[bool, bool, str] | None:
         elif word == "--json":
             as_json = True
         elif word in ("-l", "--wide"):
-            from .fit import set_wide
-
-            set_wide(True)
+            wide = True
         elif word == "--sort":
             value = next(rest, None)
             if value is None or value.startswith("-"):
@@ -78,4 +75,4 @@ def _list_options(words: list[str]) -> tuple[bool, bool, str] | None:
             sort = word[len("--sort=") :]
         else:
             return None
-    return brief, as_json, sort
+    return brief, as_json, sort, wide

@@ -24,7 +24,8 @@ def doctor_command(
     deep: bool = typer.Option(
         False,
         "--deep",
-        help="Judge every env afresh, even where its cached verdict's stat fingerprint holds.",
+        help="Judge every env afresh, even where its cached verdict's stat fingerprint holds "
+        "(finds files in bin/ edited in place).",
     ),
     wide: bool = wide_option(),
 ) -> None:

@@ -92,6 +92,9 @@ def fold(conn: sqlite3.Connection, state_dir: str) -> int:
     QUICK_BUSY_MS leaves them for the next command (nothing waits on them)."""
     if not os.path.exists(log_path(state_dir)):
         return 0
+    from .db import check_integrity
+
+    check_integrity(conn)  # the log is emptied only into a registry known to be whole
     conn.execute(f"PRAGMA busy_timeout = {QUICK_BUSY_MS}")
     try:
         conn.execute("BEGIN IMMEDIATE")
