@@ -42,7 +42,8 @@ def home_root() -> str:
 
 def verify_home() -> None:
     """As virtualenvwrapper before each command: a missing WORKON_HOME is announced on stderr,
-    then created (never silently, so that a mistyped WORKON_HOME shows at once)."""
+    then created, so that a mistyped WORKON_HOME shows at once. (Sourcing the function file
+    creates it without a word, as virtualenvwrapper's own start-up does.)"""
     root = home_root()
     if os.path.isdir(root):
         return
