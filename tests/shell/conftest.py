@@ -336,6 +336,17 @@ class Sandbox:
         script.chmod(0o755)
         return script, log
 
+    def forbid_python(self) -> None:
+        """Set `no_python`: the env under which any start of venvreg fails and is logged (an
+        empty PATH and a VENVREG_EXE that only records), for `assert_no_python`."""
+        empty = self.root / "empty-path"
+        empty.mkdir()
+        recorder, self.no_python_log = self.recorder("no-python", real=False)
+        self.no_python = {"PATH": str(empty), "VENVREG_EXE": str(recorder)}
+
+    def assert_no_python(self) -> None:
+        assert self.calls(self.no_python_log) == [], "completion started venvreg"
+
     @staticmethod
     def calls(log: Path) -> list[str]:
         return log.read_text(encoding="utf-8").splitlines() if log.exists() else []

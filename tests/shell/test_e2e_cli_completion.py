@@ -24,16 +24,8 @@ def sb(make_sandbox):
     assert removed.returncode == 0, removed.stderr
     trash = sandbox.workon_home / ".venvreg" / "trash"
     (sandbox.trash_id,) = [entry.name for entry in trash.iterdir()]
-    empty = sandbox.root / "empty-path"
-    empty.mkdir()
-    recorder, log = sandbox.recorder("no-python", real=False)
-    sandbox.no_python = {"PATH": str(empty), "VENVREG_EXE": str(recorder)}
-    sandbox.no_python_log = log
+    sandbox.forbid_python()
     return sandbox
-
-
-def no_python_ran(sb) -> None:
-    assert sb.calls(sb.no_python_log) == [], "completion started venvreg"
 
 
 # (what is typed, the candidates expected); "TRASH" stands for the trash entry's id
@@ -74,6 +66,18 @@ for c in "${{COMPREPLY[@]}}"; do eval "v=$c"; show {label} "$v"; done
 """
 
 
+def check_candidates(sb, run) -> None:
+    """Each case's candidates, as `show c<index>` lines: all that are wanted (a superset
+    where the shell adds its own), and nothing on stderr."""
+    for index, (line, wanted) in enumerate(CASES):
+        got = set(run.all(f"c{index}"))
+        if line in SUPERSETS:
+            assert expected(sb, wanted) <= got, (line, got)
+        else:
+            assert got == expected(sb, wanted), (line, got)
+    assert run.stderr == ""
+
+
 def test_bash(sb):
     script = 'spec="$(complete -p venvreg)"; show SPEC "$spec"\n'
     script += 'fn="${spec#*-F }"; fn="${fn%% *}"\n'
@@ -81,15 +85,10 @@ def test_bash(sb):
         script += BASH.format(line=sb.q("bash", line), label=f"c{index}")
     run = sb.run("bash", script, env=sb.no_python)
     assert " -F " in run["SPEC"] and run["SPEC"].endswith(" venvreg"), run.describe()
-    for index, (line, wanted) in enumerate(CASES):
+    for index, (line, _) in enumerate(CASES):
         assert run.rc(f"c{index}") == 0, (line, run.describe())
-        got = set(run.all(f"c{index}"))
-        if line in SUPERSETS:
-            assert expected(sb, wanted) <= got, (line, got)
-        else:
-            assert got == expected(sb, wanted), (line, got)
-    assert run.stderr == ""
-    no_python_ran(sb)
+    check_candidates(sb, run)
+    sb.assert_no_python()
 
 
 def test_fish(sb):
@@ -100,14 +99,8 @@ def test_fish(sb):
     )
     run = sb.run("fish", script, env=sb.no_python)
     assert run.returncode == 0, run.describe()
-    for index, (line, wanted) in enumerate(CASES):
-        got = set(run.all(f"c{index}"))
-        if line in SUPERSETS:
-            assert expected(sb, wanted) <= got, (line, got)
-        else:
-            assert got == expected(sb, wanted), (line, got)
-    assert run.stderr == ""
-    no_python_ran(sb)
+    check_candidates(sb, run)
+    sb.assert_no_python()
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "zsh+compinit", "fish"])
@@ -132,7 +125,7 @@ def test_venvreg_tab_in_a_real_terminal(shell, sb):
             ("\x15venvreg create x --backend vi\t", b"--backend virtualenv"),
         ],
     )
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 @pytest.fixture(scope="module")

@@ -33,16 +33,8 @@ def sb(make_sandbox):
     sandbox.plain_env("late")  # made behind venvreg's back: not in the index
     (sandbox.workon_home / "not-an-env").mkdir()
     (sandbox.workon_home / "not-an-env" / "bin").mkdir()
-    empty = sandbox.root / "empty-path"
-    empty.mkdir()
-    recorder, log = sandbox.recorder("no-python", real=False)
-    sandbox.no_python = {"PATH": str(empty), "VENVREG_EXE": str(recorder)}
-    sandbox.no_python_log = log
+    sandbox.forbid_python()
     return sandbox
-
-
-def no_python_ran(sb) -> None:
-    assert sb.calls(sb.no_python_log) == [], "completion started venvreg"
 
 
 BASH_COMPLETE = r"""
@@ -82,7 +74,7 @@ def test_bash_completion(sb, bash_major):
     assert run["REPLY_workon_l"].splitlines() == ["late"]
     assert run["REPLY_workon_none"] == ""
     assert run.stderr == ""
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 def test_zsh_completion_without_compinit_uses_compctl(sb):
@@ -95,7 +87,7 @@ def test_zsh_completion_without_compinit_uses_compctl(sb):
     assert set(run["REPLY"].splitlines()) == ALL
     assert len(run["REPLY"].splitlines()) == len(ALL)  # no duplicates
     assert run.stderr == ""
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 def test_zsh_completion_with_compinit_uses_compdef(sb):
@@ -112,7 +104,7 @@ def test_zsh_completion_with_compinit_uses_compdef(sb):
     functions = {run[f"COMP_{c}"] for c in COMMANDS}
     assert len(functions) == 1 and "" not in functions, run.describe()
     assert set(run["REPLY"].splitlines()) == ALL
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 def test_fish_completion(sb):
@@ -131,7 +123,7 @@ def test_fish_completion(sb):
         assert candidates == ALL, (key, run.describe())
     assert [line.split("\t")[0] for line in run["WI"].splitlines()] == ["with space"]
     assert run["NONE"] == ""
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 @pytest.mark.parametrize("shell", ALL_SHELLS)
@@ -141,7 +133,7 @@ def test_sourcing_runs_no_python(shell, sb):
     run = sb.run(shell, f"source {sb.q(shell, path)}\nshow DONE yes\n", env=sb.no_python)
     assert run["DONE"] == "yes", run.describe()
     assert run.stderr == ""
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 def type_in_terminal(sb, shell: str, steps: list[tuple[str, bytes]], timeout: float = 15) -> bytes:
@@ -211,7 +203,7 @@ def test_the_first_tab_in_a_real_terminal(shell, sb):
             ("\x15showvirtualenv la\t", b"showvirtualenv late"),  # never indexed
         ],
     )
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 @pytest.mark.parametrize("shell", ALL_SHELLS)
@@ -227,7 +219,7 @@ def test_completion_with_a_literal_tilde_in_workon_home(shell, sb):
     }[shell]
     run = sb.run(shell, script, env={**sb.no_python, "WORKON_HOME": f"~/{home}"})
     assert set(run.all("C")) == ALL, run.describe()
-    no_python_ran(sb)
+    sb.assert_no_python()
 
 
 def test_bash_completion_with_failglob_and_no_env_folder(make_sandbox):
