@@ -120,6 +120,14 @@ def _words(items: list[str]) -> str:
     return " ".join(items)
 
 
+def _tables(entry: Entry) -> list[tuple[str, list[str]]]:
+    """The non-empty tables of one command, by the shell variable's suffix."""
+    tables = [
+        ("subs", entry.subs), ("opts", entry.opts), ("valued", entry.valued), ("args", entry.args)
+    ]  # fmt: skip
+    return [(name, values) for name, values in tables if values]
+
+
 def render(shell: str) -> str:
     """The block for one shell's function file, markers included."""
     keys = _words(list(KEYS))
@@ -139,12 +147,8 @@ def render(shell: str) -> str:
         for entry in entries():
             cases = " ".join(f"'{name}'" for name in entry.names)
             lines.append(f"        case {cases}")
-            for name, values in (
-                ("subs", entry.subs), ("opts", entry.opts), ("valued", entry.valued),
-                ("args", entry.args),
-            ):  # fmt: skip
-                if values:
-                    lines.append(f"            set -g __venvreg_{name} {_words(values)}")
+            for name, values in _tables(entry):
+                lines.append(f"            set -g __venvreg_{name} {_words(values)}")
             if entry.repeat:
                 lines.append("            set -g __venvreg_repeat 1")
         lines += [
@@ -164,12 +168,8 @@ def render(shell: str) -> str:
         for entry in entries():
             cases = "|".join(f"'{name}'" for name in entry.names)
             lines.append(f"        {cases})")
-            for name, values in (
-                ("subs", entry.subs), ("opts", entry.opts), ("valued", entry.valued),
-                ("args", entry.args),
-            ):  # fmt: skip
-                if values:
-                    lines.append(f"            __venvreg_{name}=({_words(values)})")
+            for name, values in _tables(entry):
+                lines.append(f"            __venvreg_{name}=({_words(values)})")
             if entry.repeat:
                 lines.append("            __venvreg_repeat=1")
             lines.append("            ;;")
