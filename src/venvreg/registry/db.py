@@ -90,6 +90,9 @@ def connect(path: StrPath) -> sqlite3.Connection:
     )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    # Sorts (a listing's ORDER BY over 10,000 rows) stay in memory instead of spilling to a
+    # temporary file the size of the table, written and read back on every listing.
+    conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 
 
