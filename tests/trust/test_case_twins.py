@@ -7,6 +7,7 @@ ambiguous, no command ever acts on the other twin, and a new twin cannot be crea
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,22 @@ def test_ls_lists_both_with_a_note(twins: dict[str, Any], cli: Any) -> None:
     assert f"note: '{twins['twin']}' is a case twin of '{twins['indexed']}'" in result.stderr
     brief = cli("ls", "-b")
     assert brief.returncode == 0 and sorted(brief.stdout.split()) == ["OldEnv", "oldenv"]
+
+
+def test_twins_are_listed_while_workon_home_is_unchanged(
+    twins: dict[str, Any], cli: Any, workon_home: Path
+) -> None:
+    """Once WORKON_HOME has settled, its folder's time no longer sends a listing to read it
+    again; the twin, kept among the folders each listing looks at again, is still listed."""
+    old = workon_home.stat().st_mtime - 60
+    os.utime(workon_home, (old, old))
+    for _ in range(2):  # the first listing records the settled time, the second finds it
+        result = cli("ls", "--json")
+        assert result.returncode == 0, result.stderr
+        assert [env["name"] for env in json.loads(result.stdout)] == [twins["indexed"]]
+        assert f"note: '{twins['twin']}' is a case twin of '{twins['indexed']}'" in result.stderr
+    brief = cli("ls", "-b")
+    assert sorted(brief.stdout.split()) == ["OldEnv", "oldenv"], brief.stdout
 
 
 def test_show_and_rm_never_act_on_the_other_twin(twins: dict[str, Any], cli: Any) -> None:

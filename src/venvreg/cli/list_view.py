@@ -15,7 +15,7 @@ def show_list(brief: bool, as_json: bool, sort: str) -> None:
 
     with opened() as context:
         records, report = list_envs(context, sort, brief=brief)
-        twins = case_twins(context)
+        twins = case_twins(context, report.unregistered)
     twin_names = {twin.name for twin in twins}
     for name, reason in report.ignored:
         if name not in twin_names:

@@ -5,6 +5,7 @@ twin has no row; it is listed with a note and activated by its exact name."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..envdir.identity import looks_like_env
@@ -27,25 +28,35 @@ class CaseTwin:
         return f"case twin of {quoted(self.twin_of)}: not indexed, `workon {self.name}` works"
 
 
-def case_twins(context: Context) -> list[CaseTwin]:
-    """Every case twin folder in WORKON_HOME, with the registered name it differs from."""
-    rows = envs.names_keys_paths(context.conn)
-    registered = {key: name for name, key, _ in rows}
-    exact = {name for name, _, _ in rows}
-    paths = {path for _, _, path in rows}
-    try:
-        entries = list(os.scandir(context.home.root))
-    except OSError:
+def case_twins(context: Context, unregistered: Iterable[str] | None = None) -> list[CaseTwin]:
+    """Every case twin folder in WORKON_HOME, with the registered name it differs from.
+    `unregistered`: the names of its folders that have no row, as a reconcile just found them
+    (a listing of 10,000 envs then reads neither WORKON_HOME nor every name again)."""
+    root = context.home.root
+    rows = None
+    if unregistered is None:
+        try:
+            names = [entry.name for entry in os.scandir(root)]
+        except OSError:
+            return []
+        rows = envs.names_keys_paths(context.conn)
+        exact = {name for name, _, _ in rows}
+        # A registered env's own folder (most of them) is no twin of anything.
+        unregistered = [name for name in names if name not in exact]
+    folders = [
+        (name, os.path.join(root, name))
+        for name in unregistered
+        if name[:1] != "." and name_problem(name) is None
+    ]
+    folders = [(name, path) for name, path in folders if looks_like_env(path)]
+    if not folders:
         return []
+    rows = envs.names_keys_paths(context.conn) if rows is None else rows
+    registered = {key: name for name, key, _ in rows}
+    paths = {path for _, _, path in rows}
     twins = []
-    for entry in entries:
-        if entry.name in exact or entry.name.startswith("."):
-            continue  # a registered env's own folder (most of them): no twin of anything
-        if name_problem(entry.name) is not None:
-            continue
-        twin_of = registered.get(name_key(entry.name))
-        if twin_of is None or twin_of == entry.name or entry.path in paths:
-            continue
-        if looks_like_env(entry.path):
-            twins.append(CaseTwin(entry.name, entry.path, twin_of))
+    for name, path in folders:
+        twin_of = registered.get(name_key(name))
+        if twin_of is not None and twin_of != name and path not in paths:
+            twins.append(CaseTwin(name, path, twin_of))
     return sorted(twins, key=lambda twin: (name_key(twin.name), twin.name))

@@ -51,6 +51,9 @@ class ReconcileReport:
     ignored: list[tuple[str, str]] = field(default_factory=list)
     # The rows as read, when nothing had to be written (saves a second read of the table).
     unchanged_records: list[EnvRecord] | None = None
+    # The visible folders in WORKON_HOME that have no row, as its last scan found them: any
+    # case twin is among them.
+    unregistered: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -235,12 +238,9 @@ def _home_env_folders(
     return found, pending
 
 
-def _pending_became_env(context: Context) -> bool:
+def _pending_became_env(context: Context, names: list[str]) -> bool:
     """Has a folder that was not an env (or not registrable) at the last scan changed since?"""
-    names = envs.get_meta(context.conn, PENDING_KEY) or ""
-    return bool(names) and any(
-        looks_like_env(os.path.join(context.home.root, name)) for name in names.split("\n")
-    )
+    return any(looks_like_env(os.path.join(context.home.root, name)) for name in names)
 
 
 def _home_mtime(context: Context) -> str | None:
@@ -266,12 +266,14 @@ def reconcile(
     home_mtime = _home_mtime(context)
     scan = rescan_home or home_mtime is None
     scan = scan or envs.get_meta(context.conn, HOME_MTIME_KEY) != home_mtime
-    scan = scan or _pending_became_env(context)
+    last_pending = (envs.get_meta(context.conn, PENDING_KEY) or "").split("\n")
+    last_pending = [name for name in last_pending if name]
+    scan = scan or _pending_became_env(context, last_pending)
     now = time.time()
     new_records: list[EnvRecord] = []
     updates: list[tuple[int, dict[str, object]]] = []
 
-    pending: list[str] = []
+    pending: list[str] = last_pending
     if scan:
         found, pending = _home_env_folders(context, report, records)
         for path, name in found.items():
@@ -308,6 +310,7 @@ def reconcile(
                 report.projects_synced.append(record.name)
             updates.append((_id(record), changes))
 
+    report.unregistered = pending
     if not new_records and not updates and not (scan and home_mtime):
         report.unchanged_records = list(records.values())
         return report

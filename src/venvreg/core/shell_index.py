@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..fs.atomic import write_text_atomically
 from ..fs.brief import brief_writer
-from ..names import listing_order, unknown_folders
+from ..names import unknown_folders
 from ..registry import envs, links
 from .case_twins import case_twins
 from .context import Context
@@ -48,13 +48,14 @@ def publish_index(context: Context) -> None:
     state = context.home.state
     root = str(context.home.root)
     with brief_writer(root, str(state)) as publish:
+        # In listing order already: sorted by name key, and no two rows share one.
         registered = envs.names(context.conn)
-        every = [*registered, *(twin.name for twin in case_twins(context))]
+        others = unknown_folders(root, set(registered))
+        every = [*registered, *(twin.name for twin in case_twins(context, others))]
         _write_atomically(state / "names", "".join(f"{name}\n" for name in every))
         # lsvirtualenv -b's text, when every folder in WORKON_HOME is a registered env's (else
         # the functions ask the CLI, which lists the others and notes case twins)
-        stray = unknown_folders(root, set(registered))
-        publish(None if stray else listing_order(registered))
+        publish(None if others else registered)
     projects = state / "projects"
     if context.settings["auto_activate"]:
         _write_atomically(projects, projects_text(context))
