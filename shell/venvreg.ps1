@@ -748,15 +748,16 @@ function global:__venvreg_config_file {
         return [System.IO.Path]::Combine($HOME, 'Library', 'Application Support', 'venvreg', 'config.toml')
     }
     $base = ([string]$env:XDG_CONFIG_HOME).Trim()
-    if (-not $base.StartsWith('/')) {
+    if (-not $base.StartsWith('/', [System.StringComparison]::Ordinal)) {
         $base = [System.IO.Path]::Combine($HOME, '.config')
     }
     return [System.IO.Path]::Combine($base, 'venvreg', 'config.toml')
 }
 
 function global:__venvreg_configured_home {
-    # The config file's top-level `workon_home` when it is a plain TOML string (no escapes)
-    # holding an absolute or ~ path, as the CLI would read it; '' otherwise.
+    # The config file's top-level `workon_home` when it is a one-line TOML string (a basic one
+    # holding no escapes but \\, \" and \u) with an absolute or ~ path, as the CLI would read
+    # it; '' otherwise.
     $file = __venvreg_config_file
     if (-not [System.IO.File]::Exists($file)) {
         return ''
@@ -775,11 +776,28 @@ function global:__venvreg_configured_home {
             continue
         }
         $value = $Matches[1]
-        if ($value -cmatch '^"([^"\\]*)"' -or $value -cmatch '^''([^'']*)''') {
+        if ($value -cmatch '^''([^'']*)''') {
             $path = $Matches[1]
         }
+        elseif ($value -cmatch '^"((?:[^"\\]|\\["\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)"') {
+            # What `venvreg config set workon_home C:\envs` writes: "C:\\envs".
+            try {
+                $path = $Matches[1] -replace '\\(["\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})', {
+                    $escape = $_.Groups[1].Value
+                    if ($escape.Length -eq 1) {
+                        $escape
+                    }
+                    else {
+                        [char]::ConvertFromUtf32([System.Convert]::ToInt32($escape.Substring(1), 16))
+                    }
+                }
+            }
+            catch {
+                return ''  # a code point TOML refuses
+            }
+        }
         else {
-            return ''  # a basic string with escapes (or no string): left to the CLI
+            return ''  # another escape, a multi-line string, no string: left to the CLI
         }
         $separators = @('~/')
         if ($IsWindows) {
@@ -789,7 +807,7 @@ function global:__venvreg_configured_home {
             return $path
         }
         foreach ($start in $separators) {
-            if ($path.StartsWith($start)) {
+            if ($path.StartsWith($start, [System.StringComparison]::Ordinal)) {
                 return $path
             }
         }
@@ -1087,7 +1105,7 @@ function global:__venvreg_cli_complete {
         elseif ($token -ceq '--') {
             $dashdash = $true
         }
-        elseif ($token.StartsWith('-')) {
+        elseif ($token.StartsWith('-', [System.StringComparison]::Ordinal)) {
             $pending = __venvreg_cli_value_kind $spec $token
         }
         elseif ($position -eq 0 -and $spec.subs -ccontains $token) {
@@ -1103,17 +1121,17 @@ function global:__venvreg_cli_complete {
     if ($null -ne $pending) {
         $kind = $pending
     }
-    elseif (-not $dashdash -and $Word.StartsWith('-')) {
+    elseif (-not $dashdash -and $Word.StartsWith('-', [System.StringComparison]::Ordinal)) {
         # --backend=v<Tab>: the value, after the option and its =
         if ($Word -cmatch '^(-[^=]+)=(.*)$') {
+            $lead = $Matches[1] + '='
             $kind = __venvreg_cli_value_kind $spec $Matches[1]
+            $Word = $Matches[2]
         }
         if ($null -eq $kind) {
-            __venvreg_offer $Word $spec.opts 'ParameterName'
+            __venvreg_offer ($lead + $Word) $spec.opts 'ParameterName'
             return
         }
-        $lead = $Matches[1] + '='
-        $Word = $Matches[2]
     }
     elseif ($spec.subs.Count -gt 0 -and $position -eq 0) {
         __venvreg_offer $Word $spec.subs
@@ -1160,7 +1178,7 @@ function global:__venvreg_cli_complete {
         [System.Management.Automation.CompletionCompleters]::CompleteCommand((__venvreg_typed $Word))
         return
     }
-    elseif ($null -ne $kind -and $kind.StartsWith('c:')) {
+    elseif ($null -ne $kind -and $kind.StartsWith('c:', [System.StringComparison]::Ordinal)) {
         $words = $kind.Substring(2).Split('/')
     }
     __venvreg_offer $Word $words 'ParameterValue' $lead

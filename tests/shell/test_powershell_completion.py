@@ -183,8 +183,25 @@ def configured_home(text: str, windows: bool = False) -> str:
     """__venvreg_configured_home on a file holding `text`, by the file's own patterns."""
     body = function_body("__venvreg_configured_home")
     ((key,),) = operands(body, "-cnotmatch")
-    (table,), (basic,), (literal,) = operands(body, "-cmatch")
-    table_re, key_re, basic_re, literal_re = (re.compile(p) for p in (table, key, basic, literal))
+    (table,), (literal,), (basic,) = operands(body, "-cmatch")
+    ((escape,),) = operands(body, "-replace")  # then the script block decoding each
+    table_re, key_re, literal_re, basic_re = (re.compile(p) for p in (table, key, literal, basic))
+
+    replace = text_of(body)
+    assert "if ($escape.Length -eq 1) {\n                        $escape\n" in replace
+    decode = "[char]::ConvertFromUtf32([System.Convert]::ToInt32($escape.Substring(1), 16))"
+    assert decode in replace
+
+    def decoded(found: re.Match[str]) -> str:
+        """One escape, as the -replace script block decodes it ([char]::ConvertFromUtf32)."""
+        text = found.group(1)
+        if len(text) == 1:
+            return text
+        point = int(text[1:], 16)
+        if 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+            raise ValueError(text)
+        return chr(point)
+
     for line in text.splitlines():
         if table_re.search(line):
             return ""
@@ -192,10 +209,15 @@ def configured_home(text: str, windows: bool = False) -> str:
         if not found:
             continue
         value = found.group(1)
-        string = basic_re.search(value) or literal_re.search(value)
-        if not string:
+        if string := literal_re.search(value):
+            path = string.group(1)
+        elif string := basic_re.search(value):
+            try:
+                path = re.sub(escape, decoded, string.group(1))
+            except ValueError:
+                return ""
+        else:
             return ""
-        path = string.group(1)
         starts = ("~/", "~\\") if windows else ("~/",)
         absolute = (
             path.startswith("/") if not windows else bool(re.match(r"[A-Za-z]:[\\/]|\\\\", path))
@@ -212,7 +234,11 @@ CONFIGS = [
     (CONFIGURED, "~/elsewhere/envs"),
     ('"workon_home" = "/abs/envs"\n', "/abs/envs"),
     ("  'workon_home'='/sp aces/x [ab]*? $(y)'\n", "/sp aces/x [ab]*? $(y)"),
-    ('workon_home = "/with\\\\escape"\n', ""),  # left to the CLI: the home init printed
+    ('workon_home = "/with\\\\back\\"slash"\n', '/with\\back"slash'),  # as `config set` writes
+    ('workon_home = "/a\\u00e9\\U0001F692"\n', "/a\u00e9\U0001f692"),
+    ('workon_home = "/tab\\there"\n', ""),  # another escape: left to the CLI
+    ('workon_home = "\\uD800"\n', ""),  # not TOML
+    ("workon_home = \'\'\'/multi\'\'\'\n", ""),
     ("workon_home = 'relative/envs'\n", ""),
     ("workon_home = '~'\n", "~"),
     ("[prune]\nworkon_home = '/not/top/level'\n", ""),
@@ -238,7 +264,7 @@ def test_the_config_file_is_where_the_cli_looks() -> None:
     assert "GetFolderPath('LocalApplicationData')" in body
     assert "Combine($base, 'venvreg', 'venvreg', 'config.toml')" in body
     assert "Combine($HOME, 'Library', 'Application Support', 'venvreg', 'config.toml')" in body
-    assert "([string]$env:XDG_CONFIG_HOME).Trim()" in body and "StartsWith('/')" in body
+    assert "([string]$env:XDG_CONFIG_HOME).Trim()" in body and "StartsWith('/', " in body
     home = text_of(function_body("__venvreg_home"))
     # WORKON_HOME first, then the config file, then the home `venvreg init` printed.
     assert home.index("$env:WORKON_HOME") < home.index("__venvreg_configured_home")
@@ -366,6 +392,8 @@ def test_real_pwsh_reads_a_home_set_only_in_the_config_file(where: str, make_san
     if where == "XDG_CONFIG_HOME":
         xdg = box.root / "xdg"
         (xdg / "venvreg").mkdir(parents=True)
+        # a basic string this time, with an escape to decode
+        text = 'workon_home = "~/elsewher\\u0065/envs"\nauto_activate = true\n'
         (xdg / "venvreg" / "config.toml").write_text(text, encoding="utf-8")
         box.config.unlink()
         env.pop("VENVREG_CONFIG")
