@@ -742,6 +742,9 @@ function global:__venvreg_config_file {
     }
     if ($IsWindows) {
         $base = [System.Environment]::GetFolderPath('LocalApplicationData')
+        if (-not $base) {
+            return ''  # no such folder for this account: no file to read
+        }
         return [System.IO.Path]::Combine($base, 'venvreg', 'venvreg', 'config.toml')
     }
     if ($IsMacOS) {
