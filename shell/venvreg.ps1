@@ -711,22 +711,112 @@ function global:virtualenvwrapper { __venvreg_call 'virtualenvwrapper' $args }
 # --- Tab completion: the index the CLI keeps, plus env folders not indexed yet; no Python ---
 
 function global:__venvreg_home {
-    # A leading ~ is expanded as the CLI does ($env:WORKON_HOME = '~/.virtualenvs' keeps it).
+    # WORKON_HOME, else the config file's workon_home (read now: the file may be loaded by path,
+    # with no home line from `venvreg init`), else that line's, else ~/.virtualenvs. A leading ~
+    # is expanded as the CLI does ($env:WORKON_HOME = '~/.virtualenvs' keeps it).
     $folder = $env:WORKON_HOME
-    if ($folder) {
-        if ($folder -eq '~') {
-            return $HOME
-        }
-        if ($folder.StartsWith('~/') -or $folder.StartsWith('~\')) {
-            return $HOME + $folder.Substring(1)
-        }
-        return $folder
+    if (-not $folder) {
+        $folder = __venvreg_configured_home
     }
-    $default = Microsoft.PowerShell.Utility\Get-Variable -Name __VenvregDefaultHome -Scope Global -ValueOnly -ErrorAction Ignore
-    if ($default) {
-        return [string]$default
+    if (-not $folder) {
+        $folder = [string](Microsoft.PowerShell.Utility\Get-Variable -Name __VenvregDefaultHome -Scope Global -ValueOnly -ErrorAction Ignore)
     }
-    return [System.IO.Path]::Combine($HOME, '.virtualenvs')
+    if (-not $folder) {
+        return [System.IO.Path]::Combine($HOME, '.virtualenvs')
+    }
+    if ($folder -eq '~') {
+        return $HOME
+    }
+    if ($folder.StartsWith('~/') -or $folder.StartsWith('~\')) {
+        return $HOME + $folder.Substring(1)
+    }
+    return $folder
+}
+
+function global:__venvreg_config_file {
+    # The file the CLI reads its settings from: $env:VENVREG_CONFIG, else config.toml in
+    # platformdirs' user config folder for venvreg (on Windows the local application data
+    # folder's venvreg\venvreg).
+    if ($env:VENVREG_CONFIG) {
+        return $env:VENVREG_CONFIG
+    }
+    if ($IsWindows) {
+        $base = [System.Environment]::GetFolderPath('LocalApplicationData')
+        if (-not $base) {
+            return ''  # no such folder for this account: no file to read
+        }
+        return [System.IO.Path]::Combine($base, 'venvreg', 'venvreg', 'config.toml')
+    }
+    if ($IsMacOS) {
+        return [System.IO.Path]::Combine($HOME, 'Library', 'Application Support', 'venvreg', 'config.toml')
+    }
+    $base = ([string]$env:XDG_CONFIG_HOME).Trim()
+    if (-not $base.StartsWith('/', [System.StringComparison]::Ordinal)) {
+        $base = [System.IO.Path]::Combine($HOME, '.config')
+    }
+    return [System.IO.Path]::Combine($base, 'venvreg', 'config.toml')
+}
+
+function global:__venvreg_configured_home {
+    # The config file's top-level `workon_home` when it is a one-line TOML string (a basic one
+    # holding no escapes but \\, \" and \u) with an absolute or ~ path, as the CLI would read
+    # it; '' otherwise.
+    $file = __venvreg_config_file
+    if (-not [System.IO.File]::Exists($file)) {
+        return ''
+    }
+    try {
+        $lines = [System.IO.File]::ReadAllLines($file)
+    }
+    catch {
+        return ''
+    }
+    foreach ($line in $lines) {
+        if ($line -cmatch '^\s*\[') {
+            return ''  # the first table: workon_home is a top-level key
+        }
+        if ($line -cnotmatch '^\s*(?:workon_home|"workon_home"|''workon_home'')\s*=\s*(.*)$') {
+            continue
+        }
+        $value = $Matches[1]
+        if ($value -cmatch '^''([^'']*)''') {
+            $path = $Matches[1]
+        }
+        elseif ($value -cmatch '^"((?:[^"\\]|\\["\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)"') {
+            # What `venvreg config set workon_home C:\envs` writes: "C:\\envs".
+            try {
+                $path = $Matches[1] -replace '\\(["\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})', {
+                    $escape = $_.Groups[1].Value
+                    if ($escape.Length -eq 1) {
+                        $escape
+                    }
+                    else {
+                        [char]::ConvertFromUtf32([System.Convert]::ToInt32($escape.Substring(1), 16))
+                    }
+                }
+            }
+            catch {
+                return ''  # a code point TOML refuses
+            }
+        }
+        else {
+            return ''  # another escape, a multi-line string, no string: left to the CLI
+        }
+        $separators = @('~/')
+        if ($IsWindows) {
+            $separators += '~\'
+        }
+        if ($path -eq '~' -or [System.IO.Path]::IsPathFullyQualified($path)) {
+            return $path
+        }
+        foreach ($start in $separators) {
+            if ($path.StartsWith($start, [System.StringComparison]::Ordinal)) {
+                return $path
+            }
+        }
+        return ''
+    }
+    return ''
 }
 
 function global:__venvreg_env_names {
@@ -765,19 +855,39 @@ function global:__venvreg_env_names {
     return , $names
 }
 
-function global:__venvreg_complete {
+function global:__venvreg_typed {
+    # What the word being completed stands for. PowerShell hands a completer a quoted word as
+    # its value between one pair of quotes ('it''s -> 'it's'), so those two are dropped.
     param([string]$Word)
-    $prefix = $Word -replace '^[''"\u2018-\u201E]', ''
-    foreach ($name in (__venvreg_env_names)) {
-        if (-not $name.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase)) {
+    if ($Word -match '^[''"\u2018-\u201E]') {
+        return $Word.Substring(1) -replace '[''"\u2018-\u201E]$', ''
+    }
+    return $Word
+}
+
+function global:__venvreg_offer {
+    # A CompletionResult for each of $Words that starts with what $Word stands for (case
+    # ignored, as PowerShell does). Its text is the word itself when made only of letters,
+    # digits and _ . + -, else single-quoted with each kind of single quote doubled, so that
+    # PowerShell reads it back as that one word; $Lead goes before it (`--backend=`).
+    param([string]$Word, [object]$Words, [string]$Type = 'ParameterValue', [string]$Lead = '')
+    $prefix = __venvreg_typed $Word
+    foreach ($candidate in $Words) {
+        $candidate = [string]$candidate
+        if (-not $candidate -or -not $candidate.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase)) {
             continue
         }
-        $text = $name
-        if ($name -notmatch '^[\p{L}\p{N}_.+-]+$') {
-            $text = "'" + ($name -replace '[''\u2018-\u201B]', '$0$0') + "'"
+        $text = $candidate
+        if ($candidate -notmatch '^[\p{L}\p{N}_.+-]+$') {
+            $text = "'" + ($candidate -replace '[''\u2018-\u201B]', '$0$0') + "'"
         }
-        [System.Management.Automation.CompletionResult]::new($text, $name, 'ParameterValue', $name)
+        [System.Management.Automation.CompletionResult]::new($Lead + $text, $candidate, $Type, $candidate)
     }
+}
+
+function global:__venvreg_complete {
+    param([string]$Word)
+    __venvreg_offer $Word (__venvreg_env_names)
 }
 
 Microsoft.PowerShell.Core\Register-ArgumentCompleter -Native `
@@ -785,6 +895,303 @@ Microsoft.PowerShell.Core\Register-ArgumentCompleter -Native `
     -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
     __venvreg_complete ([string]$wordToComplete)
+}
+
+# --- Tab completion of the venvreg command itself: subcommands, options and their values, env
+# names, trash ids, config keys; from the tables the CLI's generator writes below; no Python. ---
+
+# venvreg-cli-tables: begin (generated by python -m venvreg.cli.completion_spec)
+function global:__venvreg_cli_spec {
+    # $Path a command path: the tables of that command (see the block below).
+    param([string]$Path)
+    $spec = @{ subs = @(); opts = @(); valued = @(); args = @(); repeat = $false }
+    switch -CaseSensitive -Exact ($Path) {
+        '' {
+            $spec.subs = @('create', 'list', 'ls', 'show', 'remove', 'rm', 'restore', 'freeze', 'init', 'scan', 'adopt', 'forget', 'doctor', 'prune', 'du', 'rebuild', 'copy', 'rename', 'export', 'import', 'run', 'wipe', 'trash', 'project', 'config', 'registry')
+            $spec.opts = @('--version', '--help')
+        }
+        'create' {
+            $spec.opts = @('-p', '--python', '-a', '--project', '-r', '--requirements', '-i', '--install', '--system-site-packages', '--backend', '--prompt', '--help')
+            $spec.valued = @('-p=none', '--python=none', '-a=file', '--project=file', '-r=file', '--requirements=file', '-i=none', '--install=none', '--backend=c:virtualenv/venv/uv', '--prompt=none')
+            $spec.args = @('none')
+        }
+        { $_ -ceq 'list' -or $_ -ceq 'ls' } {
+            $spec.opts = @('-b', '--brief', '--json', '--sort', '-l', '--wide', '--help')
+            $spec.valued = @('--sort=c:name/last-used/size/created')
+        }
+        'show' {
+            $spec.opts = @('--json', '-l', '--wide', '--help')
+            $spec.args = @('env')
+        }
+        { $_ -ceq 'remove' -or $_ -ceq 'rm' } {
+            $spec.opts = @('-y', '--yes', '--purge', '--help')
+            $spec.args = @('env')
+            $spec.repeat = $true
+        }
+        'restore' {
+            $spec.opts = @('--help')
+            $spec.args = @('trash')
+        }
+        'freeze' {
+            $spec.opts = @('-o', '--output', '--all', '--json', '--help')
+            $spec.valued = @('-o=file', '--output=file')
+            $spec.args = @('env')
+        }
+        'init' {
+            $spec.opts = @('--path', '--help')
+            $spec.args = @('shell')
+        }
+        'scan' {
+            $spec.opts = @('--max-depth', '--exclude', '--one-file-system', '--cross-file-systems', '--no-size', '--json', '--adopt', '--all', '-y', '--yes', '--include-managed', '-l', '--wide', '--help')
+            $spec.valued = @('--max-depth=none', '--exclude=none')
+            $spec.args = @('file')
+            $spec.repeat = $true
+        }
+        'adopt' {
+            $spec.opts = @('--name', '--help')
+            $spec.valued = @('--name=none')
+            $spec.args = @('file')
+            $spec.repeat = $true
+        }
+        'forget' {
+            $spec.opts = @('--help')
+            $spec.args = @('env')
+            $spec.repeat = $true
+        }
+        'doctor' {
+            $spec.opts = @('--json', '--deep', '-l', '--wide', '--help')
+            $spec.args = @('env')
+            $spec.repeat = $true
+        }
+        'prune' {
+            $spec.opts = @('--unused-for', '--broken', '--missing', '--project-gone', '--larger-than', '--include-adopted', '-y', '--yes', '-n', '--dry-run', '--json', '-l', '--wide', '--help')
+            $spec.valued = @('--unused-for=none', '--larger-than=none')
+        }
+        'du' {
+            $spec.opts = @('--json', '-l', '--wide', '--help')
+        }
+        'rebuild' {
+            $spec.opts = @('--broken', '-p', '--python', '--help')
+            $spec.valued = @('-p=none', '--python=none')
+            $spec.args = @('env')
+            $spec.repeat = $true
+        }
+        'copy' {
+            $spec.opts = @('--help')
+            $spec.args = @('env', 'none')
+        }
+        'rename' {
+            $spec.opts = @('--help')
+            $spec.args = @('env', 'none')
+        }
+        'export' {
+            $spec.opts = @('-o', '--output', '--json', '--help')
+            $spec.valued = @('-o=file', '--output=file')
+        }
+        'import' {
+            $spec.opts = @('-n', '--dry-run', '--replace', '--allow-pip-options', '--json', '-l', '--wide', '--help')
+            $spec.args = @('file')
+        }
+        'run' {
+            $spec.opts = @('--all', '--help')
+            $spec.args = @('env')
+            $spec.repeat = $true
+        }
+        'wipe' {
+            $spec.opts = @('-y', '--yes', '--help')
+            $spec.args = @('env')
+        }
+        'trash' {
+            $spec.subs = @('list', 'empty')
+            $spec.opts = @('--help')
+        }
+        'trash list' {
+            $spec.opts = @('--json', '-l', '--wide', '--help')
+        }
+        'trash empty' {
+            $spec.opts = @('--older-than', '-y', '--yes', '-n', '--dry-run', '-l', '--wide', '--help')
+            $spec.valued = @('--older-than=none')
+        }
+        'project' {
+            $spec.subs = @('set', 'show')
+            $spec.opts = @('--help')
+        }
+        'project set' {
+            $spec.opts = @('--help')
+            $spec.args = @('env', 'file')
+        }
+        'project show' {
+            $spec.opts = @('--json', '--help')
+            $spec.args = @('env')
+        }
+        'config' {
+            $spec.subs = @('path', 'list', 'get', 'set', 'unset')
+            $spec.opts = @('--help')
+        }
+        'config path' {
+            $spec.opts = @('--help')
+        }
+        'config list' {
+            $spec.opts = @('--json', '-l', '--wide', '--help')
+        }
+        'config get' {
+            $spec.opts = @('--json', '--help')
+            $spec.args = @('key')
+        }
+        'config set' {
+            $spec.opts = @('--help')
+            $spec.args = @('key', 'none')
+        }
+        'config unset' {
+            $spec.opts = @('--help')
+            $spec.args = @('key')
+        }
+        'registry' {
+            $spec.subs = @('path', 'query', 'check')
+            $spec.opts = @('--help')
+        }
+        'registry path' {
+            $spec.opts = @('--help')
+        }
+        'registry query' {
+            $spec.opts = @('--json', '--csv', '-l', '--wide', '--help')
+            $spec.args = @('none')
+        }
+        'registry check' {
+            $spec.opts = @('--help')
+        }
+    }
+    return $spec
+}
+$global:__VenvregKeys = @('workon_home', 'default_python', 'backend', 'trash_days', 'prune.unused_days', 'auto_activate')
+$global:__VenvregShells = @('bash', 'zsh', 'fish', 'pwsh')
+# venvreg-cli-tables: end
+
+function global:__venvreg_cli_value_kind {
+    # What the value of option $Option of the command $Spec is (file, none, c:A/B/...), or
+    # $null when it takes none.
+    param($Spec, [string]$Option)
+    foreach ($pair in $Spec.valued) {
+        $at = $pair.IndexOf('=')
+        if ($pair.Substring(0, $at) -ceq $Option) {
+            return $pair.Substring($at + 1)
+        }
+    }
+    return $null
+}
+
+function global:__venvreg_cli_complete {
+    # The candidates for $Word, the word at offset $Cursor of the venvreg command $CommandAst,
+    # from the words before it. Nothing for a file or a new name: PowerShell then offers files.
+    param([string]$Word, $CommandAst, [int]$Cursor)
+    $spec = __venvreg_cli_spec ''
+    $path = ''
+    $position = 0
+    $dashdash = $false
+    $pending = $null
+    $elements = @($CommandAst.CommandElements)
+    for ($i = 1; $i -lt $elements.Count; $i++) {
+        $element = $elements[$i]
+        if ($element.Extent.EndOffset -ge $Cursor) {
+            break
+        }
+        $token = [string]$element.Extent.Text
+        if ($element -is [System.Management.Automation.Language.StringConstantExpressionAst]) {
+            $token = [string]$element.Value
+        }
+        if ($null -ne $pending) {
+            $pending = $null
+        }
+        elseif ($dashdash) {
+            $position++
+        }
+        elseif ($token -ceq '--') {
+            $dashdash = $true
+        }
+        elseif ($token.StartsWith('-', [System.StringComparison]::Ordinal)) {
+            $pending = __venvreg_cli_value_kind $spec $token
+        }
+        elseif ($position -eq 0 -and $spec.subs -ccontains $token) {
+            $path = ($path + ' ' + $token).Trim()
+            $spec = __venvreg_cli_spec $path
+        }
+        else {
+            $position++
+        }
+    }
+    $kind = $null
+    $lead = ''
+    if ($null -ne $pending) {
+        $kind = $pending
+    }
+    elseif (-not $dashdash -and $Word.StartsWith('-', [System.StringComparison]::Ordinal)) {
+        # --backend=v<Tab>: the value, after the option and its =
+        if ($Word -cmatch '^(-[^=]+)=(.*)$') {
+            $lead = $Matches[1] + '='
+            $kind = __venvreg_cli_value_kind $spec $Matches[1]
+            $Word = $Matches[2]
+        }
+        if ($null -eq $kind) {
+            __venvreg_offer ($lead + $Word) $spec.opts 'ParameterName'
+            return
+        }
+    }
+    elseif ($spec.subs.Count -gt 0 -and $position -eq 0) {
+        __venvreg_offer $Word $spec.subs
+        return
+    }
+    elseif ($path -ceq 'run' -and $dashdash) {
+        $kind = 'command'
+    }
+    elseif ($position -lt $spec.args.Count) {
+        $kind = $spec.args[$position]
+    }
+    elseif ($spec.repeat -and $spec.args.Count -gt 0) {
+        $kind = $spec.args[-1]
+    }
+    $words = @()
+    if ($kind -ceq 'env') {
+        $words = __venvreg_env_names
+    }
+    elseif ($kind -ceq 'trash') {
+        $trash = __venvreg_join (__venvreg_home) '.venvreg' 'trash'
+        $found = [System.Collections.Generic.List[string]]::new()
+        if ([System.IO.Directory]::Exists($trash)) {
+            try {
+                foreach ($entry in [System.IO.Directory]::EnumerateDirectories($trash)) {
+                    $id = [System.IO.Path]::GetFileName($entry)
+                    if ($id -cmatch '^[0-9]{8}T.*-') {
+                        $found.Add($id)
+                    }
+                }
+            }
+            catch {
+                $trash = $null
+            }
+        }
+        $words = $found
+    }
+    elseif ($kind -ceq 'shell') {
+        $words = $global:__VenvregShells
+    }
+    elseif ($kind -ceq 'key') {
+        $words = $global:__VenvregKeys
+    }
+    elseif ($kind -ceq 'command') {
+        [System.Management.Automation.CompletionCompleters]::CompleteCommand((__venvreg_typed $Word))
+        return
+    }
+    elseif ($null -ne $kind -and $kind.StartsWith('c:', [System.StringComparison]::Ordinal)) {
+        $words = $kind.Substring(2).Split('/')
+    }
+    __venvreg_offer $Word $words 'ParameterValue' $lead
+}
+
+# Also for venvreg.exe or a path to it: PowerShell looks a native completer up by the command
+# name, then by its file name, then by that name without its extension.
+Microsoft.PowerShell.Core\Register-ArgumentCompleter -Native -CommandName 'venvreg' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    __venvreg_cli_complete ([string]$wordToComplete) $commandAst $cursorPosition
 }
 
 # --- Auto-activation (venvreg config set auto_activate true): entering a registered project

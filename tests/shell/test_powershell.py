@@ -635,6 +635,8 @@ showvirtualenv '~'
 show rc6 $LASTEXITCODE
 $completions = (TabExpansion2 -inputScript 'workon x' -cursorColumn 8).CompletionMatches
 show COMPLETE (($completions | Microsoft.PowerShell.Core\\ForEach-Object CompletionText) -join '|')
+$completions = (TabExpansion2 -inputScript 'venvreg show x' -cursorColumn 14).CompletionMatches
+show CLI (($completions | Microsoft.PowerShell.Core\\ForEach-Object CompletionText) -join '|')
 & $env:VENVREG_EXE config set auto_activate true
 Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(auto_project))}
 show AUTO1 ([string]$env:VIRTUAL_ENV)
@@ -783,6 +785,7 @@ def test_real_pwsh_end_to_end(isolated: Path, tmp_path: Path, plain_venv) -> Non
     assert "Environment '*' does not exist" in proc.stderr, report
     assert "Environment '~' does not exist" in proc.stderr, report
     assert values["COMPLETE"] == quote_pwsh(name)
+    assert values["CLI"] == quote_pwsh(name)  # `venvreg` itself, the same way
     assert [values["AUTO1"], values["AUTO2"], values["AUTO3"]] == [str(other_env)] * 2 + [""]
     first_env_round = [
         f"preactivate@home {name} {home}",
