@@ -67,20 +67,26 @@ def test_the_base_python_removed_under_many_envs_breaks_each(
     assert all(ok for ok, _ in _states(cli).values())
 
 
+@pytest.mark.parametrize("renamed_over", [False, True], ids=["unlinked", "renamed-over"])
 @pytest.mark.parametrize("relative_chain", [False, True], ids=["absolute", "through-python3"])
 def test_a_link_retargeted_by_hand_is_judged_again(
-    cli: Any, workon_home: Path, isolated: Path, relative_chain: bool
+    cli: Any, workon_home: Path, isolated: Path, relative_chain: bool, renamed_over: bool
 ) -> None:
-    """A symlink cannot change in place: retargeting makes a new link, which its own stat
-    tells apart, whether it is bin/python itself or a link further down its chain."""
+    """A symlink cannot change in place: retargeting makes a new link, removed and made or
+    renamed over the old one, which changes bin/ (the listing reads the link again only then),
+    whether it is bin/python itself or a link further down its chain."""
     base = _base(isolated)
     workon_home.mkdir(parents=True, exist_ok=True)
     env = _env(workon_home, "moved", base, relative_chain)
     _env(workon_home, "kept", base)
     assert _states(cli)["moved"][0] is True
     link = env / "bin" / ("python3" if relative_chain else "python")
-    link.unlink()
-    link.symlink_to(isolated / "uninstalled" / f"python{XY}")
+    if renamed_over:
+        (env / "bin" / ".new").symlink_to(isolated / "uninstalled" / f"python{XY}")
+        os.replace(env / "bin" / ".new", link)
+    else:
+        link.unlink()
+        link.symlink_to(isolated / "uninstalled" / f"python{XY}")
     states = _states(cli)
     assert states["moved"][0] is False
     assert any("points to missing" in problem for problem in states["moved"][1])

@@ -100,17 +100,15 @@ _FIELDS = 7  # the fields between the env's path and the interpreter's link targ
 _UNRECORDED = "?"
 
 
-def _recorded_target(recorded: str | None, path: str, link: str) -> str | None:
-    """The link target a fingerprint of the env at `path` recorded, if it was taken with the
-    link as it is now (`link`, its lstat token): a symlink cannot change in place, so the
-    target is the same and need not be read again."""
+def _recorded_fields(recorded: str | None, path: str) -> list[str] | None:
+    """The fields of a fingerprint recorded for the env at `path`, after the path; None when
+    there is none in this form."""
     if recorded is None or not recorded.startswith(path + "|"):
         return None
     fields = recorded[len(path) + 1 :].split("|", _FIELDS)
-    if len(fields) != _FIELDS + 1 or fields[2] != link or not fields[_FIELDS].startswith("->"):
+    if len(fields) != _FIELDS + 1 or not fields[_FIELDS].startswith("->"):
         return None
-    target = fields[_FIELDS][2:]
-    return None if target == _UNRECORDED else target
+    return fields
 
 
 def fingerprint(
@@ -123,31 +121,42 @@ def fingerprint(
     """The stats a health verdict depends on: pyvenv.cfg, bin/, the interpreter (its link and
     what it resolves to), the .project file, and whether the base and project folders exist.
 
-    Four system calls per env when nothing changed: the interpreter's link target is taken
-    from the `recorded` fingerprint while the link's own stat is the same, and what it resolves
-    to (usually one base Python for many envs) is stat'ed once per pass through `shared`."""
+    Three system calls per env when nothing changed. A symlink cannot change in place: a new
+    target is a new link, made, removed or renamed in bin/, which changes bin/'s own stat. So
+    while bin/'s stat is the one `recorded`, the interpreter is the link recorded there, with
+    the same target, and is neither stat'ed nor read again; what it resolves to (usually one
+    base Python for many envs) is stat'ed once per pass through `shared`."""
     shared = shared or SharedStats()
     sep = os.sep  # the joins below are os.path.join's, without its cost per call
     bin_dir = f"{path}{sep}{shared.bin}"
-    interpreter = f"{bin_dir}{sep}python"
-    link = _stat_token(interpreter, follow=False)
-    target = ""
-    if link.startswith("l"):
-        found = _recorded_target(recorded, path, link)
-        if found is None:
+    bin_token = _stat_token(bin_dir)
+    fields = _recorded_fields(recorded, path)
+    if (
+        fields is not None
+        and fields[1] == bin_token
+        and fields[2].startswith("l")
+        and fields[_FIELDS] != "->" + _UNRECORDED
+    ):
+        link, found = fields[2], fields[_FIELDS][2:]
+    else:
+        interpreter = f"{bin_dir}{sep}python"
+        link = _stat_token(interpreter, follow=False)
+        found = None
+        if link.startswith("l"):
             try:
                 found = os.readlink(interpreter)
             except OSError as error:
                 found = f"!{error.errno}"
+    if found is None:
+        resolved, target = link, ""  # not a link: what it resolves to is itself
+    else:
         resolved = shared.token(os.path.join(bin_dir, found))  # follows the rest of the chain
         target = found if is_utf8(found) else _UNRECORDED
-    else:
-        resolved = link  # not a link: what it resolves to is itself
     return "|".join(
         [
             path,
             _stat_token(f"{path}{sep}pyvenv.cfg"),
-            _stat_token(bin_dir),
+            bin_token,
             link,
             resolved,
             _stat_token(f"{path}{sep}{shared.project_file}"),
