@@ -6,14 +6,15 @@ from __future__ import annotations
 import signal
 import sqlite3
 import sys
-from types import FrameType
-from typing import TYPE_CHECKING
 
 from ..errors import Interrupted, VenvregError
 from ..text import quoted
 from .output import message
 
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
+    from types import FrameType
+
     import typer
 
 # The modules in the order `venvreg --help` lists their commands, and the command words each

@@ -5,7 +5,6 @@ twin has no row; it is listed with a note and activated by its exact name."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from ..envdir.identity import looks_like_env
 from ..names import name_key, name_problem
@@ -14,13 +13,16 @@ from ..text import quoted
 from .context import Context
 
 
-@dataclass(frozen=True)
 class CaseTwin:
-    """An env folder in WORKON_HOME that cannot be registered: `twin_of` has its name."""
+    """An env folder in WORKON_HOME that cannot be registered: `twin_of` has its name.
+    Read-only once made."""
 
-    name: str
-    path: str
-    twin_of: str
+    __slots__ = ("name", "path", "twin_of")
+
+    def __init__(self, name: str, path: str, twin_of: str) -> None:
+        self.name = name
+        self.path = path
+        self.twin_of = twin_of
 
     @property
     def note(self) -> str:
