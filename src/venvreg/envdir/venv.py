@@ -119,9 +119,6 @@ class Health:
             return NotImplemented
         return (self.ok, self.problems) == (other.ok, other.problems)
 
-    def __hash__(self) -> int:
-        return hash((self.ok, self.problems))
-
     def __repr__(self) -> str:
         return f"Health(ok={self.ok!r}, problems={self.problems!r})"
 
