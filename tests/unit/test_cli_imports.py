@@ -16,19 +16,30 @@ import pytest
 from support import make_plain_venv
 
 PROBE = """
+import os
 import sys
 before = set(sys.modules)
 sys.argv = ["venvreg", *sys.argv[1:]]
+
+def report(status):
+    sys.stdout.flush()
+    loaded = sorted(set(sys.modules) - before)
+    import json
+    print("\\n" + json.dumps({"status": status, "modules": loaded}), file=sys.stderr, flush=True)
+
+end_now = os._exit
+def report_and_end(status):  # how the commands run without typer end (no teardown)
+    report(status)
+    end_now(status)
+os._exit = report_and_end
+
 from venvreg.__main__ import main
 try:
     main()
     status = 0
 except SystemExit as exit:
     status = exit.code or 0
-sys.stdout.flush()
-loaded = sorted(set(sys.modules) - before)
-import json
-print("\\n" + json.dumps({"status": status, "modules": loaded}), file=sys.stderr)
+report(status)
 """
 
 # What no `ls` may load: the CLI framework and rendering (typer, click, rich), the libraries of
