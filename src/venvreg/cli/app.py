@@ -107,6 +107,8 @@ def _command_word(argv: list[str]) -> str | None:
 def _shell_function_error(word: str) -> str | None:
     """The one line for `venvreg workon` and the like: those are shell functions, which the
     user has not set up yet if they typed them after `venvreg`."""
+    if any(word in words for words in MODULES.values()):
+        return None  # one of venvreg's own commands, which runs (and needs no shellcmds)
     from ..shellcmds import COLD_HANDLERS
 
     if word not in {"workon", "lsvirtualenv", "deactivate", *COLD_HANDLERS}:
