@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 from ..envdir.identity import identity_of, is_current_form, looks_like_env, same_identity
-from ..envdir.owners import found_env_tool
 from ..envdir.project_file import project_filename, read_project_file, write_project_file
 from ..envdir.venv import check_health, inspect_venv
 from ..names import name_problem
@@ -28,7 +27,6 @@ from ..registry.envs import FIELDS, EnvRecord
 from ..settings.paths import env_bin_dir
 from ..text import is_utf8, quoted
 from .context import Context
-from .shell_index import publish_index
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
@@ -184,6 +182,8 @@ def judge(record: EnvRecord) -> dict[str, object]:
         "fingerprint": fingerprint(record.path, info.home, project),
     }
     if record.tool == "unknown" or record.origin == "found":  # an adopted env's owner is kept
+        from ..envdir.owners import found_env_tool  # only for a folder judged: off start-up
+
         changes["tool"] = found_env_tool(record.path, info.tool)
     return changes
 
@@ -350,6 +350,8 @@ def reconcile(
             file=sys.stderr,
         )
     if report.changed or report.ignored:  # ignored: a case twin is completed by its name too
+        from .shell_index import publish_index  # only after a change: off start-up
+
         publish_index(context)
     return report
 
