@@ -1,7 +1,8 @@
 """The human-facing commands import only what they use: `venvreg --version` nothing beyond
 venvreg's own package, and `ls` (table piped, names, JSON) neither typer, click nor rich (rich
-renders only on a terminal), nor the standard modules only other commands need. Each command
-runs in a child, as `venvreg` would run it, and reports the modules it loaded."""
+renders only on a terminal), nor the standard modules only other commands need; neither `ls`
+nor `rm NAME` loads typing or dataclasses. Each command runs in a child, as `venvreg` would run
+it, and reports the modules it loaded."""
 
 from __future__ import annotations
 
@@ -15,19 +16,30 @@ import pytest
 from support import make_plain_venv
 
 PROBE = """
+import os
 import sys
 before = set(sys.modules)
 sys.argv = ["venvreg", *sys.argv[1:]]
+
+def report(status):
+    sys.stdout.flush()
+    loaded = sorted(set(sys.modules) - before)
+    import json
+    print("\\n" + json.dumps({"status": status, "modules": loaded}), file=sys.stderr, flush=True)
+
+end_now = os._exit
+def report_and_end(status):  # how the commands run without typer end (no teardown)
+    report(status)
+    end_now(status)
+os._exit = report_and_end
+
 from venvreg.__main__ import main
 try:
     main()
     status = 0
 except SystemExit as exit:
     status = exit.code or 0
-sys.stdout.flush()
-loaded = sorted(set(sys.modules) - before)
-import json
-print("\\n" + json.dumps({"status": status, "modules": loaded}), file=sys.stderr)
+report(status)
 """
 
 # What no `ls` may load: the CLI framework and rendering (typer, click, rich), the libraries of
@@ -38,6 +50,10 @@ NOT_FOR_LS = {
     "virtualenv", "python_discovery", "subprocess", "shutil", "hashlib", "_hashlib", "bz2",
     "lzma", "zlib", "tomllib", "tomli",
 }  # fmt: skip
+# What neither `ls` nor `rm NAME` may load: typing, and dataclasses with what it imports (inspect,
+# which loads the parser of Python source and the disassembler), each more than the command's
+# own work on a small registry.
+NOT_AT_START_UP = {"typing", "dataclasses", "inspect", "ast", "dis", "tokenize"}
 
 
 def run_probe(*argv: str) -> tuple[int, set[str], str]:
@@ -60,13 +76,16 @@ def test_version_loads_nothing_but_the_package() -> None:
     assert modules == {"venvreg", "venvreg.__main__", "__future__"}, sorted(modules)
 
 
-@pytest.mark.parametrize("words", [["ls"], ["ls", "-b"], ["list", "--sort", "size"]])
+@pytest.mark.parametrize(
+    "words", [["ls"], ["ls", "-b"], ["list", "--sort", "size"], ["ls", "--json"]]
+)
 def test_ls_on_an_empty_registry_loads_no_framework(workon_home: Path, words: list[str]) -> None:
     run_probe("ls")  # the first run makes the registry (its migrations load sqlite-utils)
     status, modules, _ = run_probe(*words)
     assert status == 0
     assert not tops(modules) & NOT_FOR_LS, sorted(tops(modules) & NOT_FOR_LS)
-    assert "json" not in tops(modules)  # only --json prints JSON
+    assert not modules & NOT_AT_START_UP, sorted(modules & NOT_AT_START_UP)
+    assert ("json" in tops(modules)) == ("--json" in words)  # only --json prints JSON
 
 
 def test_ls_json_with_envs_loads_json_and_no_framework(workon_home: Path) -> None:
@@ -77,6 +96,8 @@ def test_ls_json_with_envs_loads_json_and_no_framework(workon_home: Path) -> Non
     assert [entry["name"] for entry in json.loads(stdout)] == ["one"]
     assert "json" in tops(modules)
     assert not tops(modules) & NOT_FOR_LS, sorted(tops(modules) & NOT_FOR_LS)
+    # A new folder judged (its health, its owner) loads none of them either.
+    assert not modules & NOT_AT_START_UP, sorted(modules & NOT_AT_START_UP)
 
 
 @pytest.mark.parametrize("words", [["ls", "--help"], ["ls", "--bogus"], ["show", "x"]])
@@ -94,6 +115,7 @@ def test_rm_of_a_name_loads_no_framework(workon_home: Path) -> None:
     assert status == 0
     assert not (workon_home / "old").exists()
     assert not tops(modules) & {"typer", "click", "rich"}, sorted(tops(modules))
+    assert not modules & NOT_AT_START_UP, sorted(modules & NOT_AT_START_UP)
 
 
 @pytest.mark.parametrize("words", [["rm"], ["rm", "--", "x"], ["rm", "-x", "--yes"]])

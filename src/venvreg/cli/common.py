@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
 
 from ..envdir.venv import BROKEN, env_state
 from ..names import require_utf8
@@ -12,7 +11,10 @@ from ..registry.envs import EnvRecord
 from .fit import FIXED, KEY, PATH, TEXT, Column, set_wide
 from .output import ago, human_size, iso_time
 
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
     from ..core.case_twins import CaseTwin
@@ -125,8 +127,9 @@ def wide_option() -> Any:
     )
 
 
-def _refuse_non_utf8(value: Any) -> Any:
-    """A click callback: names are checked before the command prints or touches anything."""
+def _refuse_non_utf8(value: str | list[str] | None) -> str | list[str] | None:
+    """A click callback: names are checked before the command prints or touches anything.
+    (typer evaluates its annotations at run time: they name no type-only import.)"""
     for name in [value] if isinstance(value, str) else value or ():
         require_utf8(name)
     return value

@@ -10,6 +10,15 @@ LIST_WORDS = frozenset(["ls", "list"])
 REMOVE_WORDS = frozenset(["rm", "remove"])
 
 
+def is_plain(arguments: list[str]) -> bool:
+    """Are these the plain words of a command run_direct runs?"""
+    if not arguments:
+        return False
+    if arguments[0] in LIST_WORDS:
+        return _list_options(arguments[1:]) is not None
+    return arguments[0] in REMOVE_WORDS and _remove_options(arguments[1:]) is not None
+
+
 def run_direct(arguments: list[str]) -> int | None:
     """Run the command if its words are plain and return its exit status; None when typer
     must parse them."""

@@ -12,8 +12,10 @@ column that is not a KEY is left out, and stderr says which ones `--wide` would 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 KEY, PATH, TEXT, FIXED = "key", "path", "text", "fixed"
 ELLIPSIS = "…"
@@ -48,14 +50,16 @@ def is_wide() -> bool:
     return _wide
 
 
-@dataclass(frozen=True)
 class Column:
     """A table column: its header, its kind (KEY, PATH, TEXT, FIXED) and its priority (the
-    column with the lowest is left out first when the table cannot fit)."""
+    column with the lowest is left out first when the table cannot fit). Read-only once made."""
 
-    header: str
-    kind: str = FIXED
-    priority: int = 50
+    __slots__ = ("header", "kind", "priority")
+
+    def __init__(self, header: str, kind: str = FIXED, priority: int = 50) -> None:
+        self.header = header
+        self.kind = kind
+        self.priority = priority
 
 
 def home_short(path: str) -> str:
@@ -150,14 +154,16 @@ def wrap_words(text: str, cells: int) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True)
 class Fitted:
     """A table laid out for a width: the columns kept (indexes), their widths in cells, and the
-    headers of the columns left out."""
+    headers of the columns left out. Read-only once made."""
 
-    keep: list[int]
-    widths: list[int]
-    dropped: list[str]
+    __slots__ = ("dropped", "keep", "widths")
+
+    def __init__(self, keep: list[int], widths: list[int], dropped: list[str]) -> None:
+        self.keep = keep
+        self.widths = widths
+        self.dropped = dropped
 
 
 def layout(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int) -> Fitted:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
-from typing import Any
 
 from ..text import escape_text
 from .fit import PATH, TEXT, Column
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 
 def stdout_is_terminal() -> bool:

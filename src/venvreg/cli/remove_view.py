@@ -3,13 +3,12 @@ it without typer when the command's words are plain."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..errors import EXIT_FAILURE, EXIT_OK, VenvregError
 from ..text import quoted
 from .common import opened
 from .output import confirm, human_size, message, stdin_is_terminal
 
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
     from ..core.context import Context
     from ..core.safety import RemovalPlan

@@ -5,8 +5,6 @@ twin has no row; it is listed with a note and activated by its exact name."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ..envdir.identity import looks_like_env
 from ..names import name_key, name_problem
@@ -14,14 +12,21 @@ from ..registry import envs
 from ..text import quoted
 from .context import Context
 
+TYPE_CHECKING = False  # typing itself is too costly to import for a listing
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-@dataclass(frozen=True)
+
 class CaseTwin:
-    """An env folder in WORKON_HOME that cannot be registered: `twin_of` has its name."""
+    """An env folder in WORKON_HOME that cannot be registered: `twin_of` has its name.
+    Read-only once made."""
 
-    name: str
-    path: str
-    twin_of: str
+    __slots__ = ("name", "path", "twin_of")
+
+    def __init__(self, name: str, path: str, twin_of: str) -> None:
+        self.name = name
+        self.path = path
+        self.twin_of = twin_of
 
     @property
     def note(self) -> str:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
-from pathlib import Path
-
 from ..names import name_key
-from ..settings.config import Settings
-from ..settings.paths import Home
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    import sqlite3
+    from pathlib import Path
+
+    from ..settings.config import Settings
+    from ..settings.paths import Home
 
 ENV_OPERATIONS = frozenset(["env", "remove", "rebuild", "rename", "copy", "wipe", "restore"])
 
 
-@dataclass
 class Context:
     """Settings, WORKON_HOME and an open registry connection."""
 
-    settings: Settings
-    home: Home
-    conn: sqlite3.Connection
+    __slots__ = ("conn", "home", "settings")
+
+    def __init__(self, settings: Settings, home: Home, conn: sqlite3.Connection) -> None:
+        self.settings = settings
+        self.home = home
+        self.conn = conn
 
     def close(self) -> None:
         self.conn.close()

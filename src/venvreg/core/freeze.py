@@ -9,15 +9,19 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 from venvreg.envdir.venv import read_file_head, read_small_file
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["freeze"]
 
 SEED_PACKAGES = frozenset({"pip", "setuptools", "wheel", "distribute"})
-_NAME_RE = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)
-_VERSION_RE = re.compile(r"[A-Za-z0-9.+!_-]+")
+# Patterns, compiled (and cached by re) at their first use: an env without packages needs none.
+_NAME = r"(?i)[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]"
+_VERSION = r"[A-Za-z0-9.+!_-]+"
 
 
 def canonical_name(name: str) -> str:
@@ -33,7 +37,7 @@ def _name_version(metadata: Path) -> tuple[str, str] | None:
     head = data.decode("utf-8", "replace").replace("\r\n", "\n").split("\n\n", 1)[0]
     name = _header(head, "name")
     version = _header(head, "version")
-    if not _NAME_RE.fullmatch(name) or not _VERSION_RE.fullmatch(version):
+    if not re.fullmatch(_NAME, name) or not re.fullmatch(_VERSION, version):
         return None
     return name, version
 

@@ -18,8 +18,6 @@ import sys
 
 from ..envdir.identity import UNKNOWN, is_current_form, same_identity
 from ..errors import VenvregError
-from ..fs import locks
-from ..fs.holds import hold_point
 from ..registry import envs
 from ..registry.db import write_transaction
 from ..text import quoted
@@ -35,7 +33,10 @@ def clean_leftovers(context: Context) -> list[str]:
     rebuilds; returns the names."""
     rows = envs.unfinished(context.conn)
     cleaned: list[str] = []
-    if rows:
+    if rows:  # rare: the lock and hold-point modules load only when there are leftovers
+        from ..fs import locks
+        from ..fs.holds import hold_point
+
         hold_point("leftovers-read")
     for env_id, name, status in rows:
         operation = "create" if status == "creating" else "remove"

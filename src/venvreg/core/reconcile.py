@@ -15,22 +15,24 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Collection
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..envdir.identity import identity_of, is_current_form, looks_like_env, same_identity
-from ..envdir.owners import found_env_tool
 from ..envdir.project_file import project_filename, read_project_file, write_project_file
 from ..envdir.venv import check_health, inspect_venv
 from ..names import name_problem
 from ..registry import envs
 from ..registry.db import write_transaction
-from ..registry.envs import EnvRecord, Origin
+from ..registry.envs import FIELDS, EnvRecord
 from ..settings.paths import env_bin_dir
 from ..text import is_utf8, quoted
 from .context import Context
-from .shell_index import publish_index
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from ..registry.envs import Origin
 
 HOME_MTIME_KEY = "workon_home_mtime_ns"
 PENDING_KEY = "workon_home_pending"
@@ -38,22 +40,27 @@ PENDING_KEY = "workon_home_pending"
 RACY_SECONDS = 2.0
 
 
-@dataclass
 class ReconcileReport:
     """What changed; `ignored` holds folders that cannot be registered, with the reason."""
 
-    added: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    returned: list[str] = field(default_factory=list)
-    # Envs made again at their registered path: their rows keep their history.
-    reregistered: list[str] = field(default_factory=list)
-    projects_synced: list[str] = field(default_factory=list)
-    ignored: list[tuple[str, str]] = field(default_factory=list)
-    # The rows as read, when nothing had to be written (saves a second read of the table).
-    unchanged_records: list[EnvRecord] | None = None
-    # The visible folders in WORKON_HOME that have no row, as its last scan found them: any
-    # case twin is among them.
-    unregistered: list[str] = field(default_factory=list)
+    __slots__ = (
+        "added", "ignored", "missing", "projects_synced", "reregistered", "returned",
+        "unchanged_records", "unregistered",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.added: list[str] = []
+        self.missing: list[str] = []
+        self.returned: list[str] = []
+        # Envs made again at their registered path: their rows keep their history.
+        self.reregistered: list[str] = []
+        self.projects_synced: list[str] = []
+        self.ignored: list[tuple[str, str]] = []
+        # The rows as read, when nothing had to be written (saves a second read of the table).
+        self.unchanged_records: list[EnvRecord] | None = None
+        # The visible folders in WORKON_HOME that have no row, as its last scan found them:
+        # any case twin is among them.
+        self.unregistered: list[str] = []
 
     @property
     def changed(self) -> bool:
@@ -187,6 +194,8 @@ def judge(record: EnvRecord) -> dict[str, object]:
         "fingerprint": fingerprint(record.path, info.home, project),
     }
     if record.tool == "unknown" or record.origin == "found":  # an adopted env's owner is kept
+        from ..envdir.owners import found_env_tool  # only for a folder judged: off start-up
+
         changes["tool"] = found_env_tool(record.path, info.tool)
     return changes
 
@@ -353,6 +362,8 @@ def reconcile(
             file=sys.stderr,
         )
     if report.changed or report.ignored:  # ignored: a case twin is completed by its name too
+        from .shell_index import publish_index  # only after a change: off start-up
+
         publish_index(context)
     return report
 
@@ -367,7 +378,9 @@ def recreated(record: EnvRecord, now: float) -> dict[str, object]:
     its new identity and when it was seen, and everything else the row knew (origin, backend,
     creation time, uses, project) kept. A project the new folder does not name is written
     back into its `.project` file, as virtualenvwrapper keeps it."""
-    changes = judge(replace(record, tool="unknown"))  # the new folder names its maker
+    as_found = EnvRecord(*(getattr(record, column) for column in FIELDS))
+    as_found.tool = "unknown"  # the new folder names its maker
+    changes = judge(as_found)
     if changes.get("tool") == "unknown":
         changes["tool"] = record.tool
     changes.update(identity=identity_of(record.path), recreated_at=now)

@@ -10,7 +10,6 @@ import errno
 import os
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..envdir.boundary import foreign_entries, holds_more, is_own_entry, own_entries
@@ -39,19 +38,30 @@ from .trash import (
 )
 
 
-@dataclass(frozen=True)
 class RemovalResult:
     """What happened to one environment. outcome: trashed, entries-trashed (only the env's own
     entries; the folder stays), link-trashed, snapshot-only (another filesystem: deleted,
-    restorable from its package list), purged or forgotten (folder gone)."""
+    restorable from its package list), purged or forgotten (folder gone). Read-only once made."""
 
-    name: str
-    path: str
-    outcome: str
-    trash_id: str | None
-    size_bytes: int | None
-    packages: int
-    expiry_problem: str | None = None
+    __slots__ = ("expiry_problem", "name", "outcome", "packages", "path", "size_bytes", "trash_id")
+
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        outcome: str,
+        trash_id: str | None,
+        size_bytes: int | None,
+        packages: int,
+        expiry_problem: str | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.outcome = outcome
+        self.trash_id = trash_id
+        self.size_bytes = size_bytes
+        self.packages = packages
+        self.expiry_problem = expiry_problem
 
 
 def plan_removal(context: Context, name: str) -> RemovalPlan:

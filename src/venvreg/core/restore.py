@@ -10,7 +10,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..envdir.identity import identity_of, same_identity
@@ -215,8 +215,7 @@ def _is_free(entry: TrashEntry) -> bool:
 
 
 def _record_from_entry(entry: TrashEntry) -> EnvRecord:
-    columns = {column.name for column in fields(EnvRecord)}
-    known = {key: value for key, value in entry.record.items() if key in columns}
+    known = {key: value for key, value in entry.record.items() if key in envs.FIELDS}
     record = EnvRecord(**known)  # type: ignore[arg-type]  # values as stored in entry.json
     record.id = None
     record.status = "ready"

@@ -5,10 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
 
 from ..envdir.boundary import foreign_entries
 from ..envdir.identity import looks_like_env, same_identity
@@ -19,22 +15,37 @@ from ..settings.paths import is_system_folder, is_within
 from ..text import quoted
 from .context import Context
 
-# What a removal moves: the env's folder (or only its own entries), a link, or nothing (gone).
-RemovalKind = Literal["folder", "link", "gone"]
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import Literal
+
+    # What a removal moves: the env's folder (or only its own entries), a link, or nothing (gone).
+    RemovalKind = Literal["folder", "link", "gone"]
 
 
-@dataclass(frozen=True)
 class RemovalPlan:
     """A checked removal. kind: folder, link (only the link goes) or gone (only the row goes).
     `marker` is the inode and change time of the env's pyvenv.cfg when it was checked: a
     folder deleted and made again reuses the folder's inode at once, but not that.
     `foreign`: the folder's top-level entries that no venv tool made (a project made with
-    `python -m venv .`); then only the env's own entries are removed and the folder stays."""
+    `python -m venv .`); then only the env's own entries are removed and the folder stays.
+    Read-only once made: a plan checked again is a new plan."""
 
-    record: EnvRecord
-    kind: RemovalKind
-    marker: str | None = None
-    foreign: tuple[str, ...] = ()
+    __slots__ = ("foreign", "kind", "marker", "record")
+
+    def __init__(
+        self,
+        record: EnvRecord,
+        kind: RemovalKind,
+        marker: str | None = None,
+        foreign: tuple[str, ...] = (),
+    ) -> None:
+        self.record = record
+        self.kind = kind
+        self.marker = marker
+        self.foreign = foreign
 
 
 def env_marker(path: str) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ..names import name_key
 from ..registry.envs import EnvRecord
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 _SORTERS: dict[str, Callable[[EnvRecord], Any]] = {
     "name": lambda record: name_key(record.name),

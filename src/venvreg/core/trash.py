@@ -18,9 +18,7 @@ import os
 import secrets
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from ..envdir.venv import disk_usage, read_small_file
 from ..errors import Refused, VenvregError
@@ -33,34 +31,64 @@ from ..text import quoted
 from .context import Context
 from .safety import trash_lock
 
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from typing import Literal
+
+    EntryKind = Literal["folder", "link", "snapshot", "entries"]
+
 ENTRY_FILE = "entry.json"
 ENV_FOLDER = "env"
 BUSY_FOLDER = "trash-busy"
 DELETING, RESTORING = "delete", "restore"
 SIZES_KEY = "trash_sizes"  # the registry's meta key of the measured sizes (entry_sizes)
-EntryKind = Literal["folder", "link", "snapshot", "entries"]
+# What entry.json holds, in the order TrashEntry takes them.
+ENTRY_FIELDS = (
+    "id", "name", "original_path", "removed_at", "kind", "size_bytes", "python_version",
+    "backend", "requirements", "record", "link_target", "entries",
+)  # fmt: skip
 
 
-@dataclass
 class TrashEntry:
     """One removed environment. kind: folder (moved here), link (only the link was moved here),
     snapshot (the folder was on another filesystem and deleted; the package list remains), or
     entries (the folder also held a project: only the env's own top-level entries, listed in
     `entries`, were moved here; the folder stayed)."""
 
-    id: str
-    name: str
-    original_path: str
-    removed_at: float
-    kind: EntryKind
-    size_bytes: int | None = None
-    python_version: str | None = None
-    backend: str | None = None
-    requirements: list[str] = field(default_factory=list)
-    record: dict[str, object] = field(default_factory=dict)
-    # A link on another filesystem is unlinked, not moved: where it pointed, to re-create it.
-    link_target: str | None = None
-    entries: list[str] = field(default_factory=list)
+    __slots__ = ENTRY_FIELDS
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        original_path: str,
+        removed_at: float,
+        kind: EntryKind,
+        size_bytes: int | None = None,
+        python_version: str | None = None,
+        backend: str | None = None,
+        requirements: list[str] | None = None,
+        record: dict[str, object] | None = None,
+        # A link on another filesystem is unlinked, not moved: where it pointed, to re-create it.
+        link_target: str | None = None,
+        entries: list[str] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.original_path = original_path
+        self.removed_at = removed_at
+        self.kind = kind
+        self.size_bytes = size_bytes
+        self.python_version = python_version
+        self.backend = backend
+        self.requirements: list[str] = [] if requirements is None else requirements
+        self.record: dict[str, object] = {} if record is None else record
+        self.link_target = link_target
+        self.entries: list[str] = [] if entries is None else entries
+
+    def as_dict(self) -> dict[str, object]:
+        """What entry.json holds: every field, in ENTRY_FIELDS order."""
+        return {key: getattr(self, key) for key in ENTRY_FIELDS}
 
     def folder(self, home: Home) -> Path:
         return home.trash / self.id
@@ -78,7 +106,7 @@ def write_entry(home: Home, entry: TrashEntry) -> None:
     """Create the entry folder and its entry.json atomically."""
     folder = entry.folder(home)
     folder.mkdir(mode=0o700, exist_ok=True)
-    write_text_atomically(folder / ENTRY_FILE, json.dumps(asdict(entry), indent=2))
+    write_text_atomically(folder / ENTRY_FILE, json.dumps(entry.as_dict(), indent=2))
 
 
 def read_entry(folder: Path) -> TrashEntry | None:
@@ -110,12 +138,15 @@ def list_entries(home: Home) -> list[TrashEntry]:
     return entries
 
 
-@dataclass(frozen=True)
 class EmptyResult:
-    """What `trash empty` (or expiry) deleted and how much space that freed."""
+    """What `trash empty` (or expiry) deleted and how much space that freed. Read-only once
+    made."""
 
-    removed: list[TrashEntry]
-    bytes_freed: int
+    __slots__ = ("bytes_freed", "removed")
+
+    def __init__(self, removed: list[TrashEntry], bytes_freed: int) -> None:
+        self.removed = removed
+        self.bytes_freed = bytes_freed
 
 
 def busy_root(home: Home) -> Path:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 
 from ..settings.paths import is_within
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
 
 __all__ = [
     "IN_PROJECT_NAMES",
@@ -43,34 +45,43 @@ IN_PROJECT_NAMES = frozenset([".venv", "venv", ".env", "env"])
 # Files or folders that make a folder a project (requirements*.txt is matched separately).
 PROJECT_MARKERS = frozenset(["pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git"])
 
+# Patterns, compiled (and cached by re) at their first use.
 # poetry: {sanitized name}-{8 chars of urlsafe base64 of sha256(project path)}-py{X.Y}
-_POETRY_NAME = re.compile(r".+-[A-Za-z0-9_-]{8}-py\d+\.\d+")
+_POETRY_NAME = r".+-[A-Za-z0-9_-]{8}-py\d+\.\d+"
 # pipenv: {sanitized name}-{8 chars of urlsafe base64 of sha256(Pipfile path)}
-_PIPENV_NAME = re.compile(r".+-[A-Za-z0-9_-]{8}")
+_PIPENV_NAME = r".+-[A-Za-z0-9_-]{8}"
 _CACHE_FOLDERS = frozenset([".cache", "Caches"])
 
 
-@dataclass(frozen=True)
 class Ownership:
     """The owner tool, whether that tool manages the env, and the evidence, for people.
+    Read-only once made.
 
     `project_folder` is set when the location itself names the project (the folder holding
     `.tox/`, `.nox/` or `.hatch/`).
     """
 
-    owner: str
-    managed: bool
-    evidence: str
-    project_folder: str | None = None
+    __slots__ = ("evidence", "managed", "owner", "project_folder")
+
+    def __init__(
+        self, owner: str, managed: bool, evidence: str, project_folder: str | None = None
+    ) -> None:
+        self.owner = owner
+        self.managed = managed
+        self.evidence = evidence
+        self.project_folder = project_folder
 
 
-@dataclass(frozen=True)
 class ProjectGuess:
-    """The project folder an env most likely belongs to, and why; both None when unknown."""
+    """The project folder an env most likely belongs to, and why; both None when unknown.
+    Read-only once made."""
 
-    path: str | None
-    evidence: str | None
-    declared: bool = False
+    __slots__ = ("declared", "evidence", "path")
+
+    def __init__(self, path: str | None, evidence: str | None, declared: bool = False) -> None:
+        self.path = path
+        self.evidence = evidence
+        self.declared = declared
 
 
 def _is_file(path: str) -> bool:
@@ -109,9 +120,9 @@ def _location_owner(env: str, parts: list[str], pyenv_root: str | None) -> Owner
         return Ownership("pyenv", True, "in pyenv's versions/*/envs folder")
     if parent == "versions" and (grandparent in (".pyenv", "pyenv") or holder == pyenv_root):
         return Ownership("pyenv", True, "in pyenv's versions folder")
-    if _POETRY_NAME.fullmatch(name) or (parent == "virtualenvs" and "pypoetry" in parts):
+    if re.fullmatch(_POETRY_NAME, name) or (parent == "virtualenvs" and "pypoetry" in parts):
         return Ownership("poetry", True, "in poetry's cache (NAME-HASH-pyX.Y)")
-    if _PIPENV_NAME.fullmatch(name):
+    if re.fullmatch(_PIPENV_NAME, name):
         if parent == "virtualenvs" and grandparent == "share":
             return Ownership("pipenv", True, "in pipenv's folder (NAME-HASH)")
         if _pipfile_project(env):

@@ -10,13 +10,19 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from ..fs.smallfiles import parse_pyvenv_cfg, path_value_problem, read_file_head, read_small_file
 from ..settings.paths import is_within
 from .project_file import project_file_problem
+
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from typing import Literal
+
+    # An env's state, the one meaning every command renders (ls, show, scan, doctor):
+    # `project gone` is a working env whose project folder is gone, not a broken one.
+    State = Literal["ok", "project gone", "broken", "missing"]
 
 __all__ = [
     "BROKEN",
@@ -35,36 +41,86 @@ __all__ = [
     "read_small_file",
 ]
 
-_VERSION_RE = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
-_LIB_RE = re.compile(r"(?:python|pypy)(\d+)\.(\d+)t?")
-_EXE_RE = re.compile(r"(?:python|pypy)(\d+)\.(\d+)t?(?:\.exe)?", re.IGNORECASE)
+# Patterns, compiled (and cached by re) at their first use: a listing that judges no env needs
+# none of them.
+_VERSION = r"(\d+)\.(\d+)(?:\.(\d+))?"
+_LIB = r"(?:python|pypy)(\d+)\.(\d+)t?"
+_EXE = r"(?i)(?:python|pypy)(\d+)\.(\d+)t?(?:\.exe)?"
 _INTERPRETERS = ("bin/python", "bin/python3", "Scripts/python.exe")
 
 
-@dataclass(frozen=True)
+# VenvInfo's fields in the order it takes them (its equality and repr go through all of them).
+_VENV_INFO_FIELDS = (
+    "path", "is_venv", "cfg", "home", "python_version", "interpreter", "site_packages", "tool",
+    "prompt", "include_system_site_packages", "value_problems",
+)  # fmt: skip
+
+
 class VenvInfo:
-    """Facts read from an env folder; `is_venv` false means the rest is a best guess or None."""
+    """Facts read from an env folder; `is_venv` false means the rest is a best guess or None.
+    Read-only once made: nothing assigns to its attributes."""
 
-    path: Path
-    is_venv: bool
-    cfg: dict[str, str]
-    home: str | None
-    python_version: str | None
-    interpreter: Path | None
-    site_packages: Path | None
-    tool: str
-    prompt: str | None
-    include_system_site_packages: bool
-    # Values read from the env's files that cannot be used as paths (then `home` is None).
-    value_problems: tuple[str, ...] = ()
+    __slots__ = _VENV_INFO_FIELDS
+
+    def __init__(
+        self,
+        path: Path,
+        is_venv: bool,
+        cfg: dict[str, str],
+        home: str | None,
+        python_version: str | None,
+        interpreter: Path | None,
+        site_packages: Path | None,
+        tool: str,
+        prompt: str | None,
+        include_system_site_packages: bool,
+        # Values read from the env's files that cannot be used as paths (then `home` is None).
+        value_problems: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.is_venv = is_venv
+        self.cfg = cfg
+        self.home = home
+        self.python_version = python_version
+        self.interpreter = interpreter
+        self.site_packages = site_packages
+        self.tool = tool
+        self.prompt = prompt
+        self.include_system_site_packages = include_system_site_packages
+        self.value_problems = value_problems
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _VENV_INFO_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, VenvInfo):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # its cfg is a dict
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _VENV_INFO_FIELDS)
+        return f"VenvInfo({fields})"
 
 
-@dataclass(frozen=True)
 class Health:
-    """Verdict of check_health: each problem is a one-line cause a person can act on."""
+    """Verdict of check_health: each problem is a one-line cause a person can act on.
+    Read-only once made."""
 
-    ok: bool
-    problems: tuple[str, ...]
+    __slots__ = ("ok", "problems")
+
+    def __init__(self, ok: bool, problems: tuple[str, ...]) -> None:
+        self.ok = ok
+        self.problems = problems
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Health):
+            return NotImplemented
+        return (self.ok, self.problems) == (other.ok, other.problems)
+
+    def __repr__(self) -> str:
+        return f"Health(ok={self.ok!r}, problems={self.problems!r})"
 
 
 def _is_regular(path: Path) -> bool:
@@ -80,7 +136,7 @@ def _lib_versions(lib: Path) -> list[tuple[int, int, str]]:
     try:
         with os.scandir(lib) as it:
             for entry in it:
-                m = _LIB_RE.fullmatch(entry.name)
+                m = re.fullmatch(_LIB, entry.name)
                 if m and entry.is_dir():
                     found.append((int(m[1]), int(m[2]), entry.name))
     except OSError:
@@ -92,7 +148,7 @@ def _cfg_version(cfg: dict[str, str]) -> str | None:
     """The most precise X.Y[.Z] among the keys that venv, virtualenv and uv write."""
     best: str | None = None
     for key in ("version_info", "version", "python-version"):
-        m = _VERSION_RE.match(cfg.get(key, ""))
+        m = re.match(_VERSION, cfg.get(key, ""))
         if m:
             found = ".".join(g for g in m.groups() if g is not None)
             if best is None or found.count(".") > best.count("."):
@@ -274,7 +330,7 @@ def _base_versions_near_home(home: str) -> set[tuple[int, int]]:
     try:
         with os.scandir(home) as it:
             for entry in it:
-                m = _EXE_RE.fullmatch(entry.name)
+                m = re.fullmatch(_EXE, entry.name)
                 if m:
                     found.add((int(m[1]), int(m[2])))
     except (OSError, ValueError):
@@ -288,7 +344,7 @@ def _base_minor(info: VenvInfo, resolved: str | None, env_xy: tuple[int, int]) -
     """The base's X.Y from the resolved interpreter's file name (unless it is a copy inside the
     env), else from what sits next to `home`; the env's own X.Y when nothing says otherwise."""
     if resolved is not None and not is_within(resolved, os.path.realpath(info.path), or_same=True):
-        m = _EXE_RE.fullmatch(Path(resolved).name)
+        m = re.fullmatch(_EXE, Path(resolved).name)
         if m:
             return (int(m[1]), int(m[2]))
     near = _base_versions_near_home(info.home) if info.home else set()
@@ -314,16 +370,15 @@ def _interpreter_problem(info: VenvInfo) -> tuple[str | None, str | None]:
     return None, resolved
 
 
-# An env's state, the one meaning every command renders (ls, show, scan, doctor):
-# `project gone` is a working env whose project folder is gone, not a broken one.
-State = Literal["ok", "project gone", "broken", "missing"]
+# The four states (State above), as every command renders them.
 OK: State = "ok"
 PROJECT_GONE: State = "project gone"
 BROKEN: State = "broken"
 MISSING: State = "missing"
 STATES = (OK, PROJECT_GONE, BROKEN, MISSING)
-_PROJECT_GONE = re.compile(r"project folder .* is gone", re.DOTALL)
-_FOLDER_GONE = re.compile(r"(?:the|env) folder .* is gone", re.DOTALL)
+_GONE = " is gone"
+_PROJECT_LEAD = "project folder "
+_FOLDER_LEADS = ("the folder ", "env folder ")  # an env folder that is gone
 
 
 def project_gone_problem(project: str) -> str:
@@ -333,16 +388,24 @@ def project_gone_problem(project: str) -> str:
 
 def is_project_gone(line: str) -> bool:
     """Is this problem line the one of a project folder that is gone?"""
-    return bool(_PROJECT_GONE.fullmatch(line))
+    return _is_gone(line, _PROJECT_LEAD)
+
+
+def _is_gone(line: str, *leads: str) -> bool:
+    """`LEAD ... is gone`, the whole line, for one of `leads` (what the problem lines of a
+    folder that is gone say, whatever the path between holds)."""
+    return line.endswith(_GONE) and any(
+        line.startswith(lead) and len(line) >= len(lead) + len(_GONE) for lead in leads
+    )
 
 
 def env_state(problems: tuple[str, ...] | list[str], status: str = "ready") -> State:
     """ok / project gone / broken / missing, from a row's status and its problem lines."""
-    if status == "missing" or any(_FOLDER_GONE.fullmatch(line) for line in problems):
+    if status == "missing" or any(_is_gone(line, *_FOLDER_LEADS) for line in problems):
         return MISSING
     if not problems:
         return OK
-    if all(_PROJECT_GONE.fullmatch(line) for line in problems):
+    if all(is_project_gone(line) for line in problems):
         return PROJECT_GONE
     return BROKEN
 
@@ -386,7 +449,7 @@ def check_health(info: VenvInfo, project_path: str | None = None) -> Health:
         problem, resolved = _interpreter_problem(info)
         if problem:
             problems.append(problem)
-        m = _VERSION_RE.match(info.python_version or "")
+        m = re.match(_VERSION, info.python_version or "")
         if m:
             env_xy = (int(m[1]), int(m[2]))
             base = _base_minor(info, resolved, env_xy)

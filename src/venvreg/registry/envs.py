@@ -1,53 +1,92 @@
-"""Environment rows: the dataclass the rest of venvreg sees, and the queries over them."""
+"""Environment rows: the record the rest of venvreg sees, and the queries over them."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
-from typing import Literal
 
 from ..names import name_key
 from .quick import names, record_use
 
-# A row's life: `creating` until create marks it ready, `removing` while rm moves it to the trash,
-# `missing` when its folder is gone.
-Status = Literal["creating", "ready", "removing", "missing"]
-# `created` by venvreg create, `found` in WORKON_HOME, `adopted` from elsewhere (docs/json.md).
-Origin = Literal["created", "found", "adopted"]
+TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Literal
+
+    # A row's life: `creating` until create marks it ready, `removing` while rm moves it to the
+    # trash, `missing` when its folder is gone.
+    Status = Literal["creating", "ready", "removing", "missing"]
+    # `created` by venvreg create, `found` in WORKON_HOME, `adopted` from elsewhere (docs/json.md).
+    Origin = Literal["created", "found", "adopted"]
+
+# The columns of a row, in the order of EnvRecord's parameters and of SELECT_COLUMNS.
+FIELDS = (
+    "id", "name", "path", "status", "origin", "created_at", "tool", "backend", "interpreter",
+    "python_version", "site_packages", "project_path", "identity", "last_used_at", "use_count",
+    "size_bytes", "size_measured_at", "pending_trash", "base_home", "health_problems",
+    "fingerprint", "recreated_at", "creation_token", "user_project",
+)  # fmt: skip
 
 
-@dataclass
 class EnvRecord:
-    """One registered environment as the registry knows it."""
+    """One registered environment as the registry knows it. (A plain class: dataclasses would
+    load inspect and the parser of Python source on every `ls`.)"""
 
-    id: int | None
-    name: str
-    path: str
-    status: Status
-    origin: Origin
-    created_at: float
-    tool: str = "unknown"
-    backend: str | None = None
-    interpreter: str | None = None
-    python_version: str | None = None
-    site_packages: str | None = None
-    project_path: str | None = None
-    identity: str | None = None
-    last_used_at: float | None = None
-    use_count: int = 0
-    size_bytes: int | None = None
-    size_measured_at: float | None = None
-    pending_trash: str | None = None
-    base_home: str | None = None
-    health_problems: str | None = None
-    fingerprint: str | None = None
-    recreated_at: float | None = None
-    creation_token: str | None = None
-    # The project link the user made through venvreg (schema 4): auto-activation follows
-    # project_path only while it equals this (registry/links.py).
-    user_project: str | None = None
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        id: int | None,
+        name: str,
+        path: str,
+        status: Status,
+        origin: Origin,
+        created_at: float,
+        tool: str = "unknown",
+        backend: str | None = None,
+        interpreter: str | None = None,
+        python_version: str | None = None,
+        site_packages: str | None = None,
+        project_path: str | None = None,
+        identity: str | None = None,
+        last_used_at: float | None = None,
+        use_count: int = 0,
+        size_bytes: int | None = None,
+        size_measured_at: float | None = None,
+        pending_trash: str | None = None,
+        base_home: str | None = None,
+        health_problems: str | None = None,
+        fingerprint: str | None = None,
+        recreated_at: float | None = None,
+        creation_token: str | None = None,
+        # The project link the user made through venvreg (schema 4): auto-activation follows
+        # project_path only while it equals this (registry/links.py).
+        user_project: str | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.path = path
+        self.status = status
+        self.origin = origin
+        self.created_at = created_at
+        self.tool = tool
+        self.backend = backend
+        self.interpreter = interpreter
+        self.python_version = python_version
+        self.site_packages = site_packages
+        self.project_path = project_path
+        self.identity = identity
+        self.last_used_at = last_used_at
+        self.use_count = use_count
+        self.size_bytes = size_bytes
+        self.size_measured_at = size_measured_at
+        self.pending_trash = pending_trash
+        self.base_home = base_home
+        self.health_problems = health_problems
+        self.fingerprint = fingerprint
+        self.recreated_at = recreated_at
+        self.creation_token = creation_token
+        self.user_project = user_project
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -60,13 +99,14 @@ class EnvRecord:
         return cls(*row)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """Every column and its value, in FIELDS order."""
+        return {column: getattr(self, column) for column in FIELDS}
 
 
 __all__ = ["EnvRecord", "names", "record_use"]  # names, record_use: see quick.py
 
-_COLUMNS = [f.name for f in fields(EnvRecord) if f.name != "id"]
-SELECT_COLUMNS = ", ".join(f.name for f in fields(EnvRecord))
+_COLUMNS = [column for column in FIELDS if column != "id"]
+SELECT_COLUMNS = ", ".join(FIELDS)
 
 
 def row_values(record: EnvRecord) -> dict[str, object]:
