@@ -7,12 +7,12 @@ import signal
 import sqlite3
 import sys
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from ..errors import Interrupted, VenvregError
 from ..text import quoted
 from .output import message
 
+TYPE_CHECKING = False  # typing itself costs start-up; the name below is for mypy only
 if TYPE_CHECKING:
     import typer
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
 
 from ..envdir.venv import BROKEN, env_state
 from ..names import require_utf8
@@ -12,7 +11,10 @@ from ..registry.envs import EnvRecord
 from .fit import FIXED, KEY, PATH, TEXT, Column, set_wide
 from .output import ago, human_size, iso_time
 
+TYPE_CHECKING = False  # typing itself costs start-up; the names below are for mypy only
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
     from ..core.case_twins import CaseTwin

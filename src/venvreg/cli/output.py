@@ -10,10 +10,13 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
 
 from ..text import escape_text
 from .fit import PATH, TEXT, Column
+
+TYPE_CHECKING = False  # typing itself costs start-up; the name below is for mypy only
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def stdout_is_terminal() -> bool:
