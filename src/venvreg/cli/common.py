@@ -127,8 +127,9 @@ def wide_option() -> Any:
     )
 
 
-def _refuse_non_utf8(value: Any) -> Any:
-    """A click callback: names are checked before the command prints or touches anything."""
+def _refuse_non_utf8(value: str | list[str] | None) -> str | list[str] | None:
+    """A click callback: names are checked before the command prints or touches anything.
+    typer evaluates its annotations, so they name only what exists at run time."""
     for name in [value] if isinstance(value, str) else value or ():
         require_utf8(name)
     return value
