@@ -57,7 +57,7 @@ def run_direct(arguments: list[str]) -> int | None:
         if scanning is None:
             return None
         from .fit import set_wide
-        from .scan_view import show_scan
+        from .scan_run import show_scan
 
         set_wide(scanning.pop("wide"))
         return show_scan(**scanning)

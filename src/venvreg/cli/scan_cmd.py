@@ -1,4 +1,4 @@
-"""`venvreg scan`: its typer wiring. What it does is cli/scan_view.py's show_scan, which
+"""`venvreg scan`: its typer wiring. What it does is cli/scan_run.py's show_scan, which
 cli/direct.py runs without typer when the command's words are plain."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def scan_command(
     \b
     Example: venvreg scan ~/src --exclude 'archive*' --adopt
     """
-    from .scan_view import show_scan
+    from .scan_run import show_scan
 
     status = show_scan(
         roots=list(roots or ()),

@@ -1,7 +1,6 @@
-"""What `venvreg scan` does apart from its typer wiring (scan_cmd.py), which cli/direct.py runs
-without typer when the command's words are plain: the live progress line, the table with its
-totals, and the JSON (schema: docs/json.md). The scan itself is venvreg.core.scan, the --adopt
-pick list cli/scan_adopt.py."""
+"""How a scan is shown: the live progress line, the table with its totals, and the JSON
+(schema: docs/json.md). Rendering only; the scan itself is venvreg.core.scan, the command's
+run cli/scan_run.py."""
 
 from __future__ import annotations
 
@@ -12,15 +11,13 @@ import time
 
 from ..envdir.boundary import holds_more
 from ..envdir.venv import BROKEN, env_state
-from ..errors import EXIT_OK, UsageError
 from ..text import escape_text
-from .common import opened, state_label
+from .common import state_label
 from .fit import FIXED, KEY, PATH, TEXT, Column, cell_len, home_short, shorten_end, shorten_path
 from .output import (
     ago,
     human_size,
     iso_time,
-    message,
     pretty_json,
     print_table,
     print_wrapped,
@@ -104,59 +101,6 @@ class ProgressLine:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self.shown = False
-
-
-def show_scan(
-    *,
-    roots: list[str],
-    max_depth: int | None,
-    excludes: list[str],
-    one_file_system: bool,
-    measure_sizes: bool,
-    as_json: bool,
-    adopt: bool,
-    adopt_all: bool,
-    yes: bool,
-    include_managed: bool,
-) -> int:
-    """Scan, print the table or the JSON, then adopt when asked; the exit status (128+N when
-    a signal stopped the walk)."""
-    from ..core.scan import ScanOptions, scan
-
-    if (adopt_all or yes or include_managed) and not adopt:
-        raise UsageError("--all, --yes and --include-managed go with --adopt")
-    options = ScanOptions(
-        roots=roots or [os.path.expanduser("~")],
-        max_depth=max_depth,
-        excludes=excludes,
-        one_file_system=one_file_system,
-        measure_sizes=measure_sizes,
-    )
-    line = ProgressLine() if sys.stderr.isatty() else None
-    status = EXIT_OK
-    adopted: list[tuple[str, str]] = []
-    with opened() as context:
-        try:
-            report = scan(context, options, line)
-        finally:
-            if line is not None:
-                line.clear()
-        rows = ordered(report)
-        if not as_json:
-            print_report_table(report, rows)
-        if report.interrupted_by is not None:
-            message(
-                f"interrupted: these are the environments found in the "
-                f"{report.counters.folders_visited:,} folders walked so far"
-            )
-            status = 128 + report.interrupted_by
-        elif adopt:
-            from .scan_adopt import adopt_from
-
-            status, adopted = adopt_from(context, rows, adopt_all, yes, include_managed)
-    if as_json:
-        print_report_json(report, adopted)
-    return status
 
 
 def ordered(report: ScanReport) -> list[FoundEnv]:
