@@ -107,3 +107,22 @@ def test_bad_values_are_typers_one_error(tree: list[str]) -> None:
         assert refused.stdout == ""
         assert "Traceback" not in refused.stderr
         assert refused.stderr.splitlines()[-1].startswith("Error: ")
+
+
+def test_the_direct_path_reads_every_flag_typer_declares() -> None:
+    """A flag added to scan_cmd.py but not to cli/direct.py would still work (through typer),
+    only slower; a flag the direct path reads that typer does not have would be a bug."""
+    import typer.main
+
+    from venvreg.cli.app import build_app
+    from venvreg.cli.direct import SCAN_FLAGS
+
+    group = typer.main.get_command(build_app(["scan"]))
+    command = group.commands["scan"]
+    declared = {
+        word
+        for parameter in command.params
+        for word in [*parameter.opts, *parameter.secondary_opts]
+        if word.startswith("-")
+    }
+    assert declared - {"-h", "--help"} == {*SCAN_FLAGS, "--max-depth", "--exclude"}
