@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -151,3 +152,56 @@ def answer_on_terminal(args: list[str], answer: str) -> Asked:
         return data.decode("utf-8", "replace")
 
     return Asked(text(before), process.returncode, text(before + out), text(err + rest))
+
+
+# Runs the CLI as the console script does, then reports its exit status and the modules it
+# loaded, as JSON on the last line of stderr.
+PROBE = """
+import os
+import sys
+before = set(sys.modules)
+sys.argv = ["venvreg", *sys.argv[1:]]
+
+def report(status):
+    sys.stdout.flush()
+    loaded = sorted(set(sys.modules) - before)
+    import json
+    print("\\n" + json.dumps({"status": status, "modules": loaded}), file=sys.stderr, flush=True)
+
+end_now = os._exit
+def report_and_end(status):  # how the commands run without typer end (no teardown)
+    report(status)
+    end_now(status)
+os._exit = report_and_end
+
+from venvreg.__main__ import main
+try:
+    main()
+    status = 0
+except SystemExit as exit:
+    status = exit.code or 0
+report(status)
+"""
+
+
+class Probed:
+    """What a probed command did: its exit status, the top-level names of the modules it
+    loaded (`typer` for any typer.*), and its output."""
+
+    def __init__(self, status: int, modules: set[str], stdout: str, stderr: str) -> None:
+        self.status, self.modules, self.stdout, self.stderr = status, modules, stdout, stderr
+
+    @property
+    def tops(self) -> set[str]:
+        return {name.split(".")[0] for name in self.modules}
+
+
+def probe(*argv: str) -> Probed:
+    """`venvreg ARGV` in a child (the current environment), with the modules it loaded."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120
+    )
+    # The probe wrote a newline and then its report after everything the command wrote.
+    stderr, _, last = result.stderr.rstrip("\n").rpartition("\n")
+    report = json.loads(last)
+    return Probed(report["status"], set(report["modules"]), result.stdout, stderr)

@@ -254,11 +254,17 @@ def test_scan_adopt_without_a_terminal_adopts_nothing(
     assert usage.returncode == 2 and "go with --adopt" in usage.stderr
 
 
+@pytest.mark.parametrize("split", [[], ["--"]], ids=["direct", "typer"])
 def test_scan_adopt_all_yes_leaves_managed_envs_unless_asked(
-    sandbox: dict[str, str], isolated: Path, mixed_tree: dict[str, Path]
+    sandbox: dict[str, str], isolated: Path, mixed_tree: dict[str, Path], split: list[str]
 ) -> None:
+    """Through both parsers: without typer (plain words) and through it (`--` before ROOT)."""
+
+    def scan(*flags: str) -> subprocess.CompletedProcess[str]:
+        return run_venvreg(sandbox, "scan", *flags, *split, src)
+
     src = str(isolated / "src")
-    result = run_venvreg(sandbox, "scan", src, "--adopt", "--all", "--yes", "--json")
+    result = scan("--adopt", "--all", "--yes", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert sorted(a["name"] for a in report["adopted"]) == ["api", "web"]
@@ -266,11 +272,11 @@ def test_scan_adopt_all_yes_leaves_managed_envs_unless_asked(
     assert entries[str(mixed_tree["api"])]["registered_as"] == "api"
     assert entries[str(mixed_tree["tox"])]["registered_as"] is None
     assert set(rows_by_name(sandbox)) == {"api", "web"}
-    again = ok(run_venvreg(sandbox, "scan", src, "--adopt", "--all", "--yes", "--include-managed"))
+    again = ok(scan("--adopt", "--all", "--yes", "--include-managed"))
     assert f"adopted '{mixed_tree['tox']}' as 'toxproj'" in again.stderr
     assert "managed by tox, which may delete or recreate it" in again.stderr
     assert rows_by_name(sandbox)["toxproj"]["tool"] == "tox"
-    done = ok(run_venvreg(sandbox, "scan", src, "--adopt", "--all", "--yes"))
+    done = ok(scan("--adopt", "--all", "--yes"))
     assert "nothing to adopt" in done.stderr
 
 

@@ -1,50 +1,21 @@
 """The human-facing commands import only what they use: `venvreg --version` nothing beyond
-venvreg's own package, and `ls` (table piped, names, JSON) neither typer, click nor rich (rich
-renders only on a terminal), nor the standard modules only other commands need; neither `ls`
-nor `rm NAME` loads typing or dataclasses. Each command runs in a child, as `venvreg` would run
-it, and reports the modules it loaded."""
+venvreg's own package, and `ls`, `rm NAME` and `scan` (table piped, names, JSON) neither typer,
+click nor rich (rich renders only on a terminal), nor the standard modules only other commands
+need; neither `ls` nor `rm NAME` loads typing or dataclasses. Each command runs in a child, as
+`venvreg` would run it, and reports the modules it loaded (tests/support.py's probe)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from support import make_plain_venv
+from support import make_plain_venv, probe
 
-PROBE = """
-import os
-import sys
-before = set(sys.modules)
-sys.argv = ["venvreg", *sys.argv[1:]]
-
-def report(status):
-    sys.stdout.flush()
-    loaded = sorted(set(sys.modules) - before)
-    import json
-    print("\\n" + json.dumps({"status": status, "modules": loaded}), file=sys.stderr, flush=True)
-
-end_now = os._exit
-def report_and_end(status):  # how the commands run without typer end (no teardown)
-    report(status)
-    end_now(status)
-os._exit = report_and_end
-
-from venvreg.__main__ import main
-try:
-    main()
-    status = 0
-except SystemExit as exit:
-    status = exit.code or 0
-report(status)
-"""
-
-# What no `ls` may load: the CLI framework and rendering (typer, click, rich), the libraries of
-# other commands, and standard modules that only other commands need (processes, copies and
-# compression, OpenSSL's hashes, the parser of Python source).
+# What no `ls` or `scan` may load: the CLI framework and rendering (typer, click, rich), the
+# libraries of other commands, and standard modules that only other commands need (processes,
+# copies and compression, OpenSSL's hashes, the parser of Python source).
 NOT_FOR_LS = {
     "typer", "click", "rich", "sqlite_utils", "pydantic", "tomlkit", "platformdirs",
     "virtualenv", "python_discovery", "subprocess", "shutil", "hashlib", "_hashlib", "bz2",
@@ -57,11 +28,8 @@ NOT_AT_START_UP = {"typing", "dataclasses", "inspect", "ast", "dis", "tokenize"}
 
 
 def run_probe(*argv: str) -> tuple[int, set[str], str]:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=60
-    )
-    report = json.loads(result.stderr.strip().splitlines()[-1])
-    return report["status"], set(report["modules"]), result.stdout
+    probed = probe(*argv)
+    return probed.status, probed.modules, probed.stdout
 
 
 def tops(modules: set[str]) -> set[str]:
@@ -123,3 +91,46 @@ def test_rm_words_that_are_not_plain_go_to_typer(workon_home: Path, words: list[
     status, modules, _ = run_probe(*words)
     assert "typer" in tops(modules)
     assert status in (1, 2)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["--no-size", "--json"],
+        ["--no-size"],
+        ["--json"],  # sizes measured
+        ["--json", "--max-depth", "3", "--exclude", "build*", "-l", "--cross-file-systems"],
+    ],
+)
+def test_scan_loads_no_framework(workon_home: Path, tmp_path: Path, words: list[str]) -> None:
+    """scan (NOT_FOR_LS applies to it too), of a tree holding an env, its table piped."""
+    env = make_plain_venv(tmp_path / "tree" / "proj" / ".venv")
+    run_probe("ls")
+    status, modules, stdout = run_probe("scan", str(tmp_path / "tree"), *words)
+    assert status == 0
+    assert str(env) in stdout
+    assert not tops(modules) & NOT_FOR_LS, sorted(tops(modules) & NOT_FOR_LS)
+
+
+@pytest.mark.parametrize(
+    ("words", "status"),
+    [
+        (["--help"], 0),
+        (["ROOT", "--bogus"], 2),
+        (["--max-depth", "-1", "ROOT"], 2),
+        (["--max-depth", "+1", "ROOT"], 0),
+        (["ROOT", "--exclude"], 2),
+        (["--exclude", "-x", "ROOT"], 0),
+        (["-yl", "--adopt", "ROOT"], 1),  # no terminal to ask on
+        (["--", "ROOT"], 0),
+    ],
+)
+def test_scan_words_that_are_not_plain_go_to_typer(
+    workon_home: Path, tmp_path: Path, words: list[str], status: int
+) -> None:
+    run_probe("ls")
+    make_plain_venv(tmp_path / "proj" / ".venv")
+    argv = [str(tmp_path) if word == "ROOT" else word for word in words]
+    found, modules, _ = run_probe("scan", "--no-size", *argv)
+    assert "typer" in tops(modules)
+    assert found == status

@@ -1,13 +1,32 @@
 """The commands run without typer when their words are plain (`--version` is answered even
-earlier, in __main__): `ls`/`list` with only its own flags, and `rm`/`remove` of names with only
-its own flags. typer and click cost
-more at start-up than these commands' whole work on a small registry; anything else (help, a
-usage error, another command) goes to typer, which gives the same result for these words."""
+earlier, in __main__): `ls`/`list` with only its own flags, `rm`/`remove` of names with only
+its own flags, and `scan` of roots with only its own flags and valid values. typer and click
+cost more at start-up than these commands' whole work on a small registry (and than a scan's
+walk of a large tree); anything else (help, a usage error, another command) goes to typer,
+which gives the same result for these words."""
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing itself costs start-up; the name below is for mypy only
+if TYPE_CHECKING:
+    from typing import Any
+
 LIST_WORDS = frozenset(["ls", "list"])
 REMOVE_WORDS = frozenset(["rm", "remove"])
+# scan's flags that take no value, and the keyword of show_scan each sets (to True or False).
+SCAN_FLAGS = {
+    "--no-size": ("measure_sizes", False),
+    "--json": ("as_json", True),
+    "--one-file-system": ("one_file_system", True),
+    "--cross-file-systems": ("one_file_system", False),
+    "--adopt": ("adopt", True),
+    "--all": ("adopt_all", True),
+    "-y": ("yes", True),
+    "--yes": ("yes", True),
+    "--include-managed": ("include_managed", True),
+    "-l": ("wide", True),
+    "--wide": ("wide", True),
+}
 
 
 def is_plain(arguments: list[str]) -> bool:
@@ -42,6 +61,15 @@ def run_direct(arguments: list[str]) -> int | None:
         from .remove_view import remove_envs
 
         return remove_envs(*removal)
+    if arguments[0] == "scan":
+        scanning = _scan_options(arguments[1:])
+        if scanning is None:
+            return None
+        from .fit import set_wide
+        from .scan_run import show_scan
+
+        set_wide(scanning.pop("wide"))
+        return show_scan(**scanning)
     return None
 
 
@@ -85,3 +113,46 @@ def _list_options(words: list[str]) -> tuple[bool, bool, str, bool] | None:
         else:
             return None
     return brief, as_json, sort, wide
+
+
+def _scan_options(words: list[str]) -> dict[str, Any] | None:
+    """show_scan's keywords (and `wide`) for `scan`'s words, or None for anything else: help,
+    an unknown or clustered flag, `--`, a root that looks like an option, a missing value, or
+    a --max-depth that is not plainly a number (typer words those errors, or reads `+3`)."""
+    found: dict[str, Any] = {
+        "roots": [],
+        "max_depth": None,
+        "excludes": [],
+        "one_file_system": True,
+        "measure_sizes": True,
+        "as_json": False,
+        "adopt": False,
+        "adopt_all": False,
+        "yes": False,
+        "include_managed": False,
+        "wide": False,
+    }
+    rest = iter(words)
+    for word in rest:
+        flag = SCAN_FLAGS.get(word)
+        if flag is not None:
+            found[flag[0]] = flag[1]
+            continue
+        if not word.startswith("-"):
+            found["roots"].append(word)
+            continue
+        option, equals, value = word.partition("=")
+        if option not in ("--max-depth", "--exclude"):
+            return None
+        if not equals:
+            following = next(rest, None)
+            if following is None or following.startswith("-"):
+                return None
+            value = following
+        if option == "--exclude":
+            found["excludes"].append(value)
+        elif value.isascii() and value.isdigit():
+            found["max_depth"] = int(value)
+        else:
+            return None
+    return found

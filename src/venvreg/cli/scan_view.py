@@ -1,23 +1,32 @@
 """How a scan is shown: the live progress line, the table with its totals, and the JSON
-(schema: docs/json.md). Rendering only; the scan itself is venvreg.core.scan."""
+(schema: docs/json.md). Rendering only; the scan itself is venvreg.core.scan, the command's
+run cli/scan_run.py."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 import time
-from typing import TYPE_CHECKING, Any, TextIO
 
 from ..envdir.boundary import holds_more
 from ..envdir.venv import BROKEN, env_state
 from ..text import escape_text
 from .common import state_label
 from .fit import FIXED, KEY, PATH, TEXT, Column, cell_len, home_short, shorten_end, shorten_path
-from .output import ago, human_size, iso_time, print_table, print_wrapped
+from .output import (
+    ago,
+    human_size,
+    iso_time,
+    pretty_json,
+    print_table,
+    print_wrapped,
+)
 
+TYPE_CHECKING = False  # typing itself costs start-up; the names below are for mypy only
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from ..core.scan import FoundEnv, ScanReport, ScanState
 
 SKIPPED_KEYS = (
@@ -164,7 +173,7 @@ def report_json(report: ScanReport, adopted: list[tuple[str, str]]) -> dict[str,
 def print_report_json(report: ScanReport, adopted: list[tuple[str, str]]) -> None:
     """JSON on stdout. A path with bytes that are not UTF-8 keeps them as \\udcXX escapes
     (valid JSON; Python's json.loads and os.fsencode give the bytes back)."""
-    text = json.dumps(report_json(report, adopted), indent=2, ensure_ascii=False)
+    text = pretty_json(report_json(report, adopted))
     text = _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     sys.stdout.write(text + "\n")
 

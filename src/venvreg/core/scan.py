@@ -19,7 +19,6 @@ import re
 import signal
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..envdir.boundary import IN_PACKAGES, foreign_entries
@@ -79,55 +78,96 @@ _WATCHED = {
 _MARKER_BITS = {name: _WATCHED[name] for name in MARKER_FILES}
 
 
-@dataclass
 class ScanOptions:
     """What `venvreg scan` was asked for."""
 
-    roots: list[str]
-    max_depth: int | None = None
-    excludes: list[str] = field(default_factory=list)
-    one_file_system: bool = True
-    measure_sizes: bool = True
+    __slots__ = ("excludes", "max_depth", "measure_sizes", "one_file_system", "roots")
+
+    def __init__(
+        self,
+        roots: list[str],
+        max_depth: int | None = None,
+        excludes: list[str] | None = None,
+        one_file_system: bool = True,
+        measure_sizes: bool = True,
+    ) -> None:
+        self.roots = roots
+        self.max_depth = max_depth
+        self.excludes = [] if excludes is None else excludes
+        self.one_file_system = one_file_system
+        self.measure_sizes = measure_sizes
 
 
-@dataclass
 class ScanCounters:
-    """Folders walked and folders not walked, by reason."""
+    """Folders walked and folders not walked, by reason (every count starts at 0)."""
 
-    folders_visited: int = 0
-    envs_found: int = 0
-    permission_denied: int = 0
-    vanished: int = 0
-    unreadable: int = 0
-    other_filesystems: int = 0
-    special_filesystems: int = 0
-    pruned: int = 0
-    excluded: int = 0
-    depth_limited: int = 0
-    inside_site_packages: int = 0
+    __slots__ = (
+        "depth_limited", "envs_found", "excluded", "folders_visited", "inside_site_packages",
+        "other_filesystems", "permission_denied", "pruned", "special_filesystems",
+        "unreadable", "vanished",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.folders_visited = 0
+        self.envs_found = 0
+        self.permission_denied = 0
+        self.vanished = 0
+        self.unreadable = 0
+        self.other_filesystems = 0
+        self.special_filesystems = 0
+        self.pruned = 0
+        self.excluded = 0
+        self.depth_limited = 0
+        self.inside_site_packages = 0
 
 
-@dataclass
 class FoundEnv:
     """One environment found: what it is, who owns it, its state, and what venvreg knows."""
 
-    path: str
-    owner: str
-    managed: bool
-    owner_evidence: str
-    python_version: str | None
-    problems: tuple[str, ...]
-    mtimes: dict[str, float]
-    project_path: str | None
-    project_evidence: str | None
-    identity: str | None
-    site_packages: str | None
-    in_workon_home: bool
-    registered_as: str | None = None
-    size_bytes: int | None = None
-    size_measured_at: float | None = None
-    # Top-level entries no venv tool makes (a project made with `venv .`): the first 4.
-    foreign: tuple[str, ...] = ()
+    __slots__ = (
+        "foreign", "identity", "in_workon_home", "managed", "mtimes", "owner",
+        "owner_evidence", "path", "problems", "project_evidence", "project_path",
+        "python_version", "registered_as", "site_packages", "size_bytes", "size_measured_at",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        owner: str,
+        managed: bool,
+        owner_evidence: str,
+        python_version: str | None,
+        problems: tuple[str, ...],
+        mtimes: dict[str, float],
+        project_path: str | None,
+        project_evidence: str | None,
+        identity: str | None,
+        site_packages: str | None,
+        in_workon_home: bool,
+        registered_as: str | None = None,
+        foreign: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.owner = owner
+        self.managed = managed
+        self.owner_evidence = owner_evidence
+        self.python_version = python_version
+        self.problems = problems
+        self.mtimes = mtimes
+        self.project_path = project_path
+        self.project_evidence = project_evidence
+        self.identity = identity
+        self.site_packages = site_packages
+        self.in_workon_home = in_workon_home
+        self.registered_as = registered_as
+        self.size_bytes: int | None = None
+        self.size_measured_at: float | None = None
+        # Top-level entries no venv tool makes (a project made with `venv .`): the first 4.
+        self.foreign = foreign
+
+    def __repr__(self) -> str:
+        return f"FoundEnv({self.path!r}, owner={self.owner!r})"
 
     @property
     def healthy(self) -> bool:
@@ -152,31 +192,45 @@ class FoundEnv:
         return self.registered_as is None and not self.in_workon_home and self.registrable_path
 
 
-@dataclass
 class ScanState:
     """Live progress, handed to the progress callback after each folder and each size."""
 
-    started: float
-    counters: ScanCounters
-    phase: str = "walking"
-    current: str = ""
-    sized: int = 0
-    to_size: int = 0
+    __slots__ = ("counters", "current", "phase", "sized", "started", "to_size")
+
+    def __init__(
+        self, started: float, counters: ScanCounters, phase: str = "walking", current: str = ""
+    ) -> None:
+        self.started = started
+        self.counters = counters
+        self.phase = phase
+        self.current = current
+        self.sized = 0
+        self.to_size = 0
 
 
 Progress = Callable[[ScanState], None]
 
 
-@dataclass
 class ScanReport:
     """Everything a scan found, and how the walk went."""
 
-    roots: list[str]
-    envs: list[FoundEnv]
-    counters: ScanCounters
-    skipped_paths: dict[str, list[str]]
-    elapsed: float
-    interrupted_by: int | None = None
+    __slots__ = ("counters", "elapsed", "envs", "interrupted_by", "roots", "skipped_paths")
+
+    def __init__(
+        self,
+        roots: list[str],
+        envs: list[FoundEnv],
+        counters: ScanCounters,
+        skipped_paths: dict[str, list[str]],
+        elapsed: float,
+        interrupted_by: int | None = None,
+    ) -> None:
+        self.roots = roots
+        self.envs = envs
+        self.counters = counters
+        self.skipped_paths = skipped_paths
+        self.elapsed = elapsed
+        self.interrupted_by = interrupted_by
 
     @property
     def interrupted(self) -> bool:

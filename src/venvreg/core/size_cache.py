@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..envdir.venv import read_small_file
@@ -34,13 +33,15 @@ def changed_since(site_packages: str | None, measured_at: float) -> bool:
         return False
 
 
-@dataclass
 class SizeCache:
     """path -> {identity, size_bytes, measured_at}; saved atomically, last writer wins."""
 
-    file: Path
-    entries: dict[str, dict[str, object]] = field(default_factory=dict)
-    dirty: bool = False
+    __slots__ = ("dirty", "entries", "file")
+
+    def __init__(self, file: Path, entries: dict[str, dict[str, object]] | None = None) -> None:
+        self.file = file
+        self.entries: dict[str, dict[str, object]] = {} if entries is None else entries
+        self.dirty = False
 
     @classmethod
     def load(cls, home: Home) -> SizeCache:
