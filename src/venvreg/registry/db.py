@@ -352,7 +352,7 @@ def recover_from(error: BaseException) -> bool:
     if worked:
         raise RegistryError(
             "the command stopped midway on the damaged registry, after some of its work was "
-            "recorded; check the result and run it again"
+            "done; check the result and run it again"
         )
     return True
 
