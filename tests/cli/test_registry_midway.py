@@ -183,3 +183,27 @@ def test_restore_that_moved_the_env_back_stops_after_damage(
     assert (env / "pyvenv.cfg").is_file()
     assert {entry["name"] for entry in json.loads(cli("ls", "--json").stdout)} == {"alpha", "beta"}
     assert json.loads(cli("trash", "list", "--json").stdout) == []
+
+
+def test_toggleglobalsitepackages_is_not_flipped_back_by_a_rerun(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any
+) -> None:
+    """Its first query of the registry (keeping the env's identity) comes after it rewrote
+    pyvenv.cfg: run again after the damage, it would flip the switch back. It stops instead."""
+    env = env_in_home("alpha")
+    listing()
+    path = _registry(workon_home)
+    cfg = env / "pyvenv.cfg"
+    assert "include-system-site-packages = false" in cfg.read_text()
+    damaged = path.read_bytes()
+    path.write_bytes(damaged[:4096] + os.urandom(len(damaged) - 4096))
+    damaged = path.read_bytes()
+
+    result = cli("__shell", "bash", "toggleglobalsitepackages", "--", env={"VIRTUAL_ENV": str(env)})
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr
+    _one_notice(lines[0], path, damaged)
+    assert lines[1] == STOPPED.replace("venvreg: error: ", "venvreg: ")
+    assert "include-system-site-packages = true" in cfg.read_text()
+    assert set(listing()) == {"alpha"}
