@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -206,4 +207,47 @@ def test_toggleglobalsitepackages_is_not_flipped_back_by_a_rerun(
     _one_notice(lines[0], path, damaged)
     assert lines[1] == STOPPED.replace("venvreg: error: ", "venvreg: ")
     assert "include-system-site-packages = true" in cfg.read_text()
+    assert set(listing()) == {"alpha"}
+
+
+DAMAGING_HOOK = """#!{python}
+import os, sqlite3, sys
+with open({log!r}, "a") as log:
+    log.write(" ".join(sys.argv[1:]) + "\\n")
+conn = sqlite3.connect({registry!r})
+assert conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+conn.close()
+with open({registry!r}, "r+b") as registry:
+    size = registry.seek(0, 2)
+    registry.seek(4096)
+    registry.write(os.urandom(size - 4096))
+"""
+
+
+def test_rmvirtualenv_whose_hook_ran_stops_after_damage(
+    cli: Any, workon_home: Path, env_in_home: Any, listing: Any, tmp_path: Path
+) -> None:
+    """The prermvirtualenv hook (a user's program: its effects are outside the registry) runs,
+    and damages the registry on its way out; rmvirtualenv then meets the damage before removing
+    anything. Run again, it would run the hook a second time: it stops instead, the env kept."""
+    env = env_in_home("alpha")
+    listing()
+    log = tmp_path / "hook.log"
+    hook = workon_home / "prermvirtualenv"
+    hook.write_text(
+        DAMAGING_HOOK.format(
+            python=sys.executable, log=str(log), registry=str(_registry(workon_home))
+        )
+    )
+    hook.chmod(0o755)
+
+    result = cli("__shell", "bash", "rmvirtualenv", "--", "alpha")
+    assert result.returncode == 1, result.stderr
+    assert log.read_text() == "alpha\n"  # the hook ran once
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Removing alpha..."
+    assert "was damaged (database disk image is malformed" in lines[1] and NOTICE in lines[1]
+    assert lines[2:] == [STOPPED.replace("venvreg: error: ", "venvreg: ")], result.stderr
+    hook.unlink()
+    assert (env / "pyvenv.cfg").is_file()
     assert set(listing()) == {"alpha"}
