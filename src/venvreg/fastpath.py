@@ -60,7 +60,8 @@ def _handler(command: str) -> Handler:
 
 def _run_handler(command: str, request: ShellRequest) -> str:
     """The command's code; run once more when it met a damaged registry midway, which is
-    moved aside and rebuilt first (the same one-line notice as at opening)."""
+    moved aside and rebuilt first (the same one-line notice as at opening), unless its own
+    work had begun (recover_from then raises the error that says so)."""
     handler = _handler(command)
     try:
         return handler(request)

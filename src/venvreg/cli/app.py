@@ -126,7 +126,8 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
 
 def _run_command(arguments: list[str]) -> object:
     """Run the command; once more when it met a damaged registry midway, which is moved aside
-    and rebuilt from the disk first (the one-line notice is the same as at opening)."""
+    and rebuilt from the disk first (the one-line notice is the same as at opening), unless
+    its own work had begun (recover_from then raises the error that says so)."""
     try:
         return _run_once(arguments)
     except sqlite3.DatabaseError as error:

@@ -137,8 +137,10 @@ def config_unset(key: str = typer.Argument(..., help="Key to remove from the fil
 def _refresh_shell_index() -> None:
     """auto_activate decides whether the shells' projects file exists: rewrite it now."""
     from ..core.shell_index import publish_index
+    from ..registry.db import note_work
     from .common import opened
 
+    note_work()  # the config file has changed: run again, `unset` would find nothing to do
     with opened() as context:
         publish_index(context)
 

@@ -196,7 +196,7 @@ def _restore_row(context: Context, journal: Journal) -> None:
     changes = {column: journal.old_record.get(column) for column in REBUILT_COLUMNS}
     changes["identity"] = identity_of(journal.path)
     changes["status"] = "ready"
-    with write_transaction(context.conn):
+    with write_transaction(context.conn, idempotent=True):
         if envs.get_by_id(context.conn, journal.env_id) is not None:
             envs.update(context.conn, journal.env_id, **changes)
 

@@ -123,7 +123,7 @@ def discard_creation(context: Context, record: envs.EnvRecord) -> None:
         else:  # made before its marker (then still empty), or not ours at all: kept
             with contextlib.suppress(OSError):
                 os.rmdir(record.path)
-    with write_transaction(context.conn):
+    with write_transaction(context.conn, idempotent=True):
         envs.delete(context.conn, record.id)
 
 

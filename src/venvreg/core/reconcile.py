@@ -332,7 +332,7 @@ def reconcile(
     if not new_records and not updates and not (scan and home_mtime):
         report.unchanged_records = list(records.values())
         return report
-    with write_transaction(context.conn):
+    with write_transaction(context.conn, idempotent=True):
         for new in new_records:
             clash = envs.get_by_name(context.conn, new.name)
             if envs.get_by_path(context.conn, new.path) is not None:

@@ -19,7 +19,7 @@ from ..fs.brief import discard_brief
 from ..fs.holds import hold_point
 from ..names import validate_name
 from ..registry import envs
-from ..registry.db import write_transaction
+from ..registry.db import note_work, write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
@@ -129,6 +129,7 @@ def remove(context: Context, plan: RemovalPlan, purge: bool = False) -> RemovalR
         if plan.foreign:  # a project made with `venv .`: only the env's own entries go
             entry.kind = "entries"
             entry.entries = own_entries(record.path)
+        note_work()  # run again after damage, a second trash entry would be written
         write_entry(context.home, entry)
         with write_transaction(context.conn):
             envs.update(context.conn, record.id, status="removing", pending_trash=entry.id)
@@ -264,7 +265,7 @@ def finish_interrupted_removal(context: Context, record: EnvRecord) -> None:
     folder = context.home.trash / (record.pending_trash or "")
     entry = read_entry(folder) if record.pending_trash else None
     if entry is None:
-        with write_transaction(context.conn):
+        with write_transaction(context.conn, idempotent=True):
             envs.update(context.conn, record.id, status="ready", pending_trash=None)
         return
     if entry.kind == "entries":
@@ -274,12 +275,12 @@ def finish_interrupted_removal(context: Context, record: EnvRecord) -> None:
     if os.path.lexists(record.path) and not moved:
         if not same_identity(record.identity, record.path):
             # Not the folder the removal started on: leave it, and the row to re-indexing.
-            with write_transaction(context.conn):
+            with write_transaction(context.conn, idempotent=True):
                 envs.update(context.conn, record.id, status="ready", pending_trash=None)
             _drop_empty_entry(context, entry)
             return
         _move_to_trash(context, entry)
-    with write_transaction(context.conn):
+    with write_transaction(context.conn, idempotent=True):
         envs.delete(context.conn, record.id)
 
 
@@ -295,9 +296,9 @@ def _finish_entries(context: Context, record: EnvRecord, entry: TrashEntry) -> N
     ):
         _move_entries(context, entry)
     elif not started:  # not the env the removal started on: leave it to re-indexing
-        with write_transaction(context.conn):
+        with write_transaction(context.conn, idempotent=True):
             envs.update(context.conn, record.id, status="ready", pending_trash=None)
         _drop_empty_entry(context, entry)
         return
-    with write_transaction(context.conn):
+    with write_transaction(context.conn, idempotent=True):
         envs.delete(context.conn, record.id)

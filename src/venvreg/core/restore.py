@@ -19,7 +19,7 @@ from ..errors import NotFound, Refused, VenvregError
 from ..fs.holds import hold_point
 from ..names import name_key
 from ..registry import envs, tables
-from ..registry.db import write_transaction
+from ..registry.db import note_work, write_transaction
 from ..registry.envs import EnvRecord
 from ..text import quoted
 from .context import Context
@@ -104,6 +104,7 @@ def restore(context: Context, name_or_id: str, progress: Callable[[str], None]) 
         if entry.kind == "snapshot":
             return RestoreResult(_recreate(context, entry, progress), entry, True)
         with trash_lock(context.home.locks, entry.id):
+            note_work()  # a rerun would find the entry gone from the trash, and fail
             folder = claim(context.home, entry, RESTORING)
             record = _put_back(context, entry, folder)
     publish_index(context)
@@ -127,9 +128,12 @@ def _check_free(entry: TrashEntry) -> None:
         )
 
 
-def _put_back(context: Context, entry: TrashEntry, folder: Path) -> EnvRecord:
+def _put_back(
+    context: Context, entry: TrashEntry, folder: Path, *, finishing: bool = False
+) -> EnvRecord:
     """Move a claimed entry's env back, register it, then drop the entry. Also what finishes a
-    restore killed midway, so every step tolerates having been done already."""
+    restore killed midway (`finishing`), so every step tolerates having been done already: done
+    for another command, it does not stop this one from running again after damage."""
     env = folder / ENV_FOLDER
     path = entry.original_path
     if entry.link_target is not None:  # a link that was on another filesystem: re-create it
@@ -145,7 +149,7 @@ def _put_back(context: Context, entry: TrashEntry, folder: Path) -> EnvRecord:
     elif os.path.lexists(env):
         os.rename(env, path)
     hold_point("restore-moved")
-    with write_transaction(context.conn):
+    with write_transaction(context.conn, idempotent=finishing):
         record = _record_from_entry(entry)
         existing = envs.get_by_path(context.conn, path)
         if existing is None:
@@ -200,7 +204,7 @@ def _finish_one(context: Context, operation: str, folder: Path) -> None:
             entry.kind == "entries" and any(not os.path.lexists(env / n) for n in entry.entries)
         )
     if started or (registered is None and _is_free(entry)):
-        _put_back(context, entry, folder)
+        _put_back(context, entry, folder, finishing=True)
         publish_index(context)
         return
     os.rename(folder, entry.folder(context.home))  # not begun, and its place is taken: undo

@@ -42,7 +42,7 @@ def refresh_sizes(context: Context, records: list[EnvRecord], force: bool = Fals
             measured.append(record)
     if not measured:
         return
-    with write_transaction(context.conn):
+    with write_transaction(context.conn, idempotent=True):
         for record in measured:
             assert record.id is not None
             envs.update(

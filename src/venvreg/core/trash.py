@@ -25,7 +25,7 @@ from ..errors import Refused, VenvregError
 from ..fs.atomic import write_text_atomically
 from ..fs.holds import hold_point
 from ..registry import envs
-from ..registry.db import write_transaction
+from ..registry.db import note_work, write_transaction
 from ..settings.paths import Home
 from ..text import quoted
 from .context import Context
@@ -268,7 +268,7 @@ def entry_sizes(context: Context, entries: list[TrashEntry]) -> dict[str, int]:
             }
     in_trash = {folder.name for folder in _entry_folders(home)}
     if fresh or set(cache) - in_trash:
-        with write_transaction(context.conn):
+        with write_transaction(context.conn, idempotent=True):
             cache = {**_cached_sizes(context), **fresh}  # another command may have written
             kept = {key: value for key, value in cache.items() if key in in_trash}
             envs.set_meta(context.conn, SIZES_KEY, json.dumps(kept, sort_keys=True))
@@ -283,6 +283,7 @@ def empty_trash(home: Home, older_than_seconds: float | None = None) -> EmptyRes
 def delete_entries(home: Home, entries: list[TrashEntry]) -> EmptyResult:
     """Delete these entries for good: the ones a user was shown, not any added since. One
     restored or deleted by another command meanwhile is skipped."""
+    note_work()  # run again after damage, the command would report nothing deleted
     removed: list[TrashEntry] = []
     freed = 0
     for entry in entries:

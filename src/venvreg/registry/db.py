@@ -7,7 +7,8 @@ Damage is found where it costs nothing on the hot path: opening reads only the f
 garbage, empty or foreign file fails there); the integrity check of every page runs before the
 first write of a process, in doctor and under the lock of a recovery; damage met later by any
 query is turned by the front ends (cli/app.py, fastpath.py) into the same recovery through
-`recover_from`, and the command runs again on the rebuilt registry.
+`recover_from`, and the command runs again on the rebuilt registry, unless its own work had
+begun (a write that is not `idempotent`, or `note_work`): then it stops and says so.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import time
 
 from ..errors import RegistryError
+from ..fs.holds import hold_point
 from ..settings.paths import STATE_DIR_NAME, ensure_home
 from ..text import quoted
 from .schema import MIGRATIONS, SCHEMA_VERSION
@@ -78,9 +80,16 @@ class RegistryConnection(sqlite3.Connection):
 _opened: list[RegistryConnection] = []
 # Registries this process rebuilt empty after damage and has not yet handed out as rebuilt.
 _rebuilt: set[str] = set()
-# Whether a write transaction of this process was committed: a command that wrote is not run
-# again after a recovery, it might do its work twice.
-_committed = [False]
+# Whether this process began its command's own work: committed a write that is not idempotent,
+# or changed something outside the registry (`note_work`). Such a command is not run again
+# after a recovery: it might do its work twice, or fail on what its first run did.
+_worked = [False]
+
+
+def note_work() -> None:
+    """Say that the command's own work outside the registry begins (files moved, a user's hook
+    run): damage met from here on stops the command instead of running it again."""
+    _worked[0] = True
 
 
 def connect(path: StrPath) -> sqlite3.Connection:
@@ -115,10 +124,16 @@ def prepare(conn: sqlite3.Connection, *, network: bool) -> None:
 class write_transaction:  # noqa: N801 - used as `with write_transaction(conn):`
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (Ctrl-C included). The first
     one on a connection checks every page first, so nothing is written into a damaged file. A
-    class, not a contextlib generator: contextlib is not worth its import on the hot path."""
+    class, not a contextlib generator: contextlib is not worth its import on the hot path.
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    `idempotent` marks a write that only brings the registry in step with the disk (a folder
+    found, a size measured, a migration, a killed command's leftovers finished): doing it twice
+    gives the same result, so it is not the command's own work and does not stop the command
+    from running again on a registry rebuilt after damage."""
+
+    def __init__(self, conn: sqlite3.Connection, *, idempotent: bool = False) -> None:
         self.conn = conn
+        self.idempotent = idempotent
 
     def __enter__(self) -> sqlite3.Connection:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -133,7 +148,9 @@ class write_transaction:  # noqa: N801 - used as `with write_transaction(conn):`
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
         if kind is None:
-            _committed[0] = True
+            if not self.idempotent:
+                _worked[0] = True
+            hold_point("registry-restated" if self.idempotent else "registry-work-recorded")
 
 
 def _newer_schema_error(version: int) -> RegistryError:
@@ -150,7 +167,7 @@ def migrate(conn: sqlite3.Connection) -> bool:
         raise _newer_schema_error(version)
     if version == SCHEMA_VERSION:
         return False
-    with write_transaction(conn):
+    with write_transaction(conn, idempotent=True):
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise _newer_schema_error(version)
@@ -312,11 +329,11 @@ def _recover(
 def recover_from(error: BaseException) -> bool:
     """After `error` was met mid-command: True when it was damage of the registry, which is now
     moved aside and rebuilt empty (the next open_registry of it says so), and the command may
-    run again; False when it was not damage. A command that had already committed a write is
-    not run again (it might do its work twice): a RegistryError says so."""
+    run again; False when it was not damage. A command whose own work had begun is not run
+    again (it might do its work twice): a RegistryError says so."""
     if not is_damage(error) or not _opened:
         return False
-    committed = _committed[0]  # before the new file's own migration commits
+    worked = _worked[0]
     path = _opened[-1].registry_path
     for old in [c for c in _opened if c.registry_path == path]:
         _opened.remove(old)
@@ -336,10 +353,10 @@ def recover_from(error: BaseException) -> bool:
     _opened[:] = [c for c in _opened if c is not conn]
     if rebuilt:
         _rebuilt.add(path)
-    if committed:
+    if worked:
         raise RegistryError(
             "the command stopped midway on the damaged registry, after some of its work was "
-            "recorded; check the result and run it again"
+            "done; check the result and run it again"
         )
     return True
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..registry.db import note_work
 from ..settings.paths import Home
 from ..text import escape_text
 from . import WrapperError
@@ -69,6 +70,7 @@ def run_hook(hook: Path, cwd: Path, *args: str) -> None:
         if problem:
             err(problem)
         return
+    note_work()  # the hook's effects are outside the registry: run again, it would run twice
     try:
         subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=sys.stderr)
     except OSError as error:

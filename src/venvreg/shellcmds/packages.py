@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..emit.code import ShellCode
 from ..fs.atomic import write_text_atomically
+from ..registry.db import note_work
 from ..text import quoted
 from . import ShellRequest, WrapperError, typed_path
 from .common import active_env, err
@@ -107,6 +108,7 @@ def toggleglobalsitepackages(request: ShellRequest) -> str:
     else:
         enabled = True
         lines.append("include-system-site-packages = true")
+    note_work()  # run again after damage, it would flip the switch back
     _rewrite("toggleglobalsitepackages", cfg, lines)
     _keep_identity(str(cfg.parent))
     code = ShellCode(request.shell)
