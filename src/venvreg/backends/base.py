@@ -103,7 +103,7 @@ class Backend:
             if seed:
                 argv += uv_index_options()[1]
         if options.prompt is not None:
-            argv += ["--prompt", options.prompt]
+            argv.append(f"--prompt={options.prompt}")  # one word: a prompt may start with -
         if options.system_site_packages:
             argv.append("--system-site-packages")
         argv += [word for word in dict.fromkeys(extra) if word not in argv]
@@ -154,7 +154,7 @@ def _virtualenv_arguments(options: CreateOptions) -> list[str]:
     if options.interpreter is not None:
         argv += ["--python", str(options.interpreter)]
     if options.prompt is not None:
-        argv += ["--prompt", options.prompt]
+        argv.append(f"--prompt={options.prompt}")  # one word: a prompt may start with -
     if options.system_site_packages:
         argv.append("--system-site-packages")
     return [*argv, "--", str(options.target)]
