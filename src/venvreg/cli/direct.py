@@ -36,6 +36,8 @@ def is_plain(arguments: list[str]) -> bool:
         return False
     if arguments[0] in LIST_WORDS:
         return _list_options(arguments[1:]) is not None
+    if arguments[0] == "create":
+        return _create_options(arguments[1:]) is not None
     return arguments[0] in REMOVE_WORDS and _remove_options(arguments[1:]) is not None
 
 
