@@ -364,3 +364,12 @@ def test_system_site_packages_is_recorded_in_pyvenv_cfg(
     assert result.returncode == 0, result.stderr
     expected = "true" if flag else "false"
     assert _pyvenv_cfg(workon_home / "sys")["include-system-site-packages"] == expected
+
+
+@pytest.mark.parametrize("backend", ["virtualenv", "venv", "uv"])
+def test_a_prompt_that_starts_with_a_dash_lands_in_pyvenv_cfg(
+    cli: Any, workon_home: Path, backend: str
+) -> None:
+    result = cli("create", "dashed", "--backend", backend, "--prompt=-x y")
+    assert result.returncode == 0, result.stderr
+    assert _pyvenv_cfg(workon_home / "dashed")["prompt"].strip("'\"") == "-x y"

@@ -207,3 +207,25 @@ def test_a_listing_during_a_restore_does_not_cost_the_env_its_history(
     assert [(e["name"], e["use_count"]) for e in after] == [("api", 3)]
     assert trash(cli) == []
     doctor_clean(cli)
+
+
+def test_finished_trash_work_leaves_no_busy_folder(
+    cli: Cli, two_trashed: dict[str, Path], env_in_home: Callable[[str], Path], workon_home: Path
+) -> None:
+    """The busy folder exists only while an entry is being worked on: a purge, a restore and
+    `trash empty` that finish remove it, so the next command has nothing to finish."""
+    busy = workon_home / ".venvreg" / "trash-busy"
+    restored = cli("restore", "first")
+    assert restored.returncode == 0, restored.stderr
+    assert not os.path.lexists(busy)
+    env_in_home("third")
+    assert names(cli) == ["first", "third"]
+    purged = cli("rm", "third", "--yes", "--purge")
+    assert purged.returncode == 0, purged.stderr
+    assert "deleted 'third' for good" in purged.stderr
+    assert not os.path.lexists(busy)
+    emptied = cli("trash", "empty", "--yes")
+    assert emptied.returncode == 0, emptied.stderr
+    assert trash(cli) == []
+    assert not os.path.lexists(busy)
+    assert not os.path.lexists(workon_home / "third")

@@ -1,12 +1,14 @@
 """The human-facing commands import only what they use: `venvreg --version` nothing beyond
-venvreg's own package, and `ls`, `rm NAME` and `scan` (table piped, names, JSON) neither typer,
-click nor rich (rich renders only on a terminal), nor the standard modules only other commands
-need; neither `ls` nor `rm NAME` loads typing or dataclasses. Each command runs in a child, as
-`venvreg` would run it, and reports the modules it loaded (tests/support.py's probe)."""
+venvreg's own package, and `ls`, `rm NAME`, `scan` and `create NAME` (table piped, names, JSON)
+neither typer, click nor rich (rich renders only on a terminal), nor the standard modules only
+other commands need; neither `ls` nor `rm NAME` loads typing or dataclasses. Each command runs
+in a child, as `venvreg` would run it, and reports the modules it loaded (tests/support.py's
+probe)."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,36 @@ def test_scan_loads_no_framework(workon_home: Path, tmp_path: Path, words: list[
     assert not tops(modules) & NOT_FOR_LS, sorted(tops(modules) & NOT_FOR_LS)
 
 
+def test_ls_after_a_purge_does_not_load_the_trash_finishing_code(workon_home: Path) -> None:
+    """A purge that finished leaves nothing for the next command to finish (no busy folder):
+    that command loads neither the restore code nor sqlite-utils."""
+    make_plain_venv(workon_home / "old")
+    run_probe("ls")
+    status, _, _ = run_probe("rm", "old", "--yes", "--purge")
+    assert status == 0
+    status, modules, _ = run_probe("ls")
+    assert status == 0
+    assert not {"venvreg.core.restore", "sqlite_utils"} & modules, sorted(modules)
+
+
+def test_create_of_a_name_loads_no_framework(workon_home: Path, tmp_path: Path) -> None:
+    """`create NAME` with its own options, in every spelling typer takes, runs without typer,
+    with the same result (the other tests of create run through this path too)."""
+    run_probe("ls")
+    project = tmp_path / "proj"
+    project.mkdir()
+    words = ["create", "new", "--prompt=my prompt", "-a", str(project), "--system-site-packages"]
+    status, modules, stdout = run_probe(*words, "-p", sys.executable)
+    assert status == 0
+    assert stdout == ""
+    assert not tops(modules) & {"typer", "click", "rich"}, sorted(tops(modules))
+    assert "virtualenv" in tops(modules)  # it did create, in this process
+    config = (workon_home / "new" / "pyvenv.cfg").read_text(encoding="utf-8")
+    assert 'prompt = "my prompt"' in config  # as virtualenv writes it
+    assert "include-system-site-packages = true" in config
+    assert (workon_home / "new" / ".project").read_text(encoding="utf-8").strip() == str(project)
+
+
 @pytest.mark.parametrize(
     ("words", "status"),
     [
@@ -134,3 +166,22 @@ def test_scan_words_that_are_not_plain_go_to_typer(
     found, modules, _ = run_probe("scan", "--no-size", *argv)
     assert "typer" in tops(modules)
     assert found == status
+
+
+@pytest.mark.parametrize(
+    ("words", "status"),
+    [
+        (["create"], 2),
+        (["create", "a", "b"], 2),
+        (["create", "-x", "a"], 2),
+        (["create", "a", "--prompt"], 2),
+        (["create", "--help"], 0),
+    ],
+)
+def test_create_words_that_are_not_plain_go_to_typer(
+    workon_home: Path, words: list[str], status: int
+) -> None:
+    found, modules, _ = run_probe(*words)
+    assert "typer" in tops(modules)
+    assert found == status
+    assert not (workon_home / "a").exists()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError, VenvregError
-from . import process
-from .pip_settings import uv_index_options
+
+TYPE_CHECKING = False  # typing itself is not needed to create with virtualenv
+if TYPE_CHECKING:
+    from .process import OutputSink
 
 BACKEND_NAMES = ("virtualenv", "venv", "uv")
 
@@ -19,16 +20,26 @@ class BackendUnavailable(VenvregError):
     """The chosen backend is not installed here."""
 
 
-@dataclass(frozen=True)
 class CreateOptions:
-    """What every backend needs to make one environment in an existing empty folder."""
+    """What every backend needs to make one environment in an existing empty folder (a plain
+    class, like the others here: a dataclass costs its definition on every start-up)."""
 
-    target: Path
-    interpreter: Path | None
-    prompt: str | None
-    system_site_packages: bool
-    # virtualenv options given to mkvirtualenv, mktmpenv or mkproject, passed through
-    extra: tuple[str, ...] = ()
+    __slots__ = ("extra", "interpreter", "prompt", "system_site_packages", "target")
+
+    def __init__(
+        self,
+        target: Path,
+        interpreter: Path | None,
+        prompt: str | None,
+        system_site_packages: bool,
+        extra: tuple[str, ...] = (),
+    ) -> None:
+        self.target = target
+        self.interpreter = interpreter
+        self.prompt = prompt
+        self.system_site_packages = system_site_packages
+        # virtualenv options given to mkvirtualenv, mktmpenv or mkproject, passed through
+        self.extra = extra
 
 
 # The virtualenv options venv and uv can take, and what each becomes there. Any other is refused
@@ -53,11 +64,13 @@ TRANSLATED: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-@dataclass(frozen=True)
 class Backend:
     """A way to create environments: virtualenv through its API, venv and uv as children."""
 
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def check_extra(self, extra: tuple[str, ...]) -> None:
         """Refuse, before anything is made, a passed-through option this backend cannot take
@@ -74,6 +87,8 @@ class Backend:
 
     def command(self, options: CreateOptions) -> list[str]:
         """The child process for venv and uv (virtualenv runs in this process)."""
+        from .pip_settings import uv_index_options
+
         self.check_extra(options.extra)
         known = TRANSLATED[self.name]
         extra = [arg for word in options.extra for arg in known[word]]
@@ -88,16 +103,19 @@ class Backend:
             if seed:
                 argv += uv_index_options()[1]
         if options.prompt is not None:
-            argv += ["--prompt", options.prompt]
+            argv.append(f"--prompt={options.prompt}")  # one word: a prompt may start with -
         if options.system_site_packages:
             argv.append("--system-site-packages")
         argv += [word for word in dict.fromkeys(extra) if word not in argv]
         return [*argv, "--", str(options.target)]
 
-    def create(self, options: CreateOptions, sink: process.OutputSink) -> None:
+    def create(self, options: CreateOptions, sink: OutputSink) -> None:
         if self.name == "virtualenv":
             _virtualenv_in_process(options)
             return
+        from . import process
+        from .pip_settings import uv_index_options
+
         env = None
         if self.name == "uv":
             # uv seeds pip from an index itself: give it pip's (pip_settings.py says how)
@@ -105,20 +123,25 @@ class Backend:
         process.run(self.command(options), f"{self.name} creating the environment", sink, env)
 
 
-@dataclass(frozen=True)
 class ProgramBackend(Backend):
     """The user's own creation program (VIRTUALENVWRAPPER_VIRTUALENV and its ARGS), run as
     virtualenvwrapper runs it: `PROGRAM ARGS... [--python=X] WORDS... NAME` in WORKON_HOME.
-    `words` are the user's own (options and name); the folder it fills already holds the
-    creation marker, which virtualenv and venv leave alone."""
+    `argv` ends with the user's own words (options and name); the folder it fills already
+    holds the creation marker, which virtualenv and venv leave alone."""
 
-    argv: tuple[str, ...] = ()
-    cwd: str = "."
+    __slots__ = ("argv", "cwd")
+
+    def __init__(self, name: str, argv: tuple[str, ...] = (), cwd: str = ".") -> None:
+        super().__init__(name)
+        self.argv = argv
+        self.cwd = cwd
 
     def check_extra(self, extra: tuple[str, ...]) -> None:
         return None  # the program judges its own options
 
-    def create(self, options: CreateOptions, sink: process.OutputSink) -> None:
+    def create(self, options: CreateOptions, sink: OutputSink) -> None:
+        from . import process
+
         process.run(self.argv, f"{self.name} creating the environment", sink, cwd=self.cwd)
         if not (options.target / "pyvenv.cfg").is_file():
             raise VenvregError(
@@ -131,7 +154,7 @@ def _virtualenv_arguments(options: CreateOptions) -> list[str]:
     if options.interpreter is not None:
         argv += ["--python", str(options.interpreter)]
     if options.prompt is not None:
-        argv += ["--prompt", options.prompt]
+        argv.append(f"--prompt={options.prompt}")  # one word: a prompt may start with -
     if options.system_site_packages:
         argv.append("--system-site-packages")
     return [*argv, "--", str(options.target)]

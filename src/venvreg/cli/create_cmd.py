@@ -6,9 +6,7 @@ from typing import Optional
 
 import typer
 
-from ..text import quoted
-from .common import opened
-from .output import message, progress
+from .create_view import create_env
 
 
 def create_command(
@@ -43,22 +41,7 @@ def create_command(
     \b
     Example: venvreg create api -p 3.12 -a ~/src/api -r ~/src/api/requirements.txt
     """
-    from ..core.create import CreateRequest, create
-
-    request = CreateRequest(
-        name=name,
-        python=python,
-        project=project,
-        requirements=requirements,
-        packages=packages,
-        system_site_packages=system_site_packages,
-        backend=backend,
-        prompt=prompt,
-    )
-    with opened() as context:
-        record = create(context, request, progress)
-    version = f" (Python {record.python_version})" if record.python_version else ""
-    message(f"created {quoted(record.name)}{version} in {quoted(record.path)}")
+    create_env(name, python, project, requirements, packages, system_site_packages, backend, prompt)
 
 
 def register(app: typer.Typer) -> None:

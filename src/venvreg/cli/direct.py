@@ -1,9 +1,10 @@
 """The commands run without typer when their words are plain (`--version` is answered even
 earlier, in __main__): `ls`/`list` with only its own flags, `rm`/`remove` of names with only
-its own flags, and `scan` of roots with only its own flags and valid values. typer and click
-cost more at start-up than these commands' whole work on a small registry (and than a scan's
-walk of a large tree); anything else (help, a usage error, another command) goes to typer,
-which gives the same result for these words."""
+its own flags, `scan` of roots with only its own flags and valid values, and `create` of one
+name with only its own options. typer and click cost more at start-up than these commands'
+whole work on a small registry (and than a scan's walk of a large tree, and some 5 % of a
+creation); anything else (help, a usage error, another command) goes to typer, which gives the
+same result for these words."""
 
 from __future__ import annotations
 
@@ -35,7 +36,25 @@ def is_plain(arguments: list[str]) -> bool:
         return False
     if arguments[0] in LIST_WORDS:
         return _list_options(arguments[1:]) is not None
+    if arguments[0] == "create":
+        return _create_options(arguments[1:]) is not None
     return arguments[0] in REMOVE_WORDS and _remove_options(arguments[1:]) is not None
+
+
+# `create`'s options that take a value, by every spelling, and the keyword each fills
+CREATE_VALUES = {
+    "-p": "python",
+    "--python": "python",
+    "-a": "project",
+    "--project": "project",
+    "-r": "requirements",
+    "--requirements": "requirements",
+    "-i": "packages",
+    "--install": "packages",
+    "--backend": "backend",
+    "--prompt": "prompt",
+}
+CREATE_REPEATED = frozenset(["requirements", "packages"])
 
 
 def run_direct(arguments: list[str]) -> int | None:
@@ -70,7 +89,50 @@ def run_direct(arguments: list[str]) -> int | None:
 
         set_wide(scanning.pop("wide"))
         return show_scan(**scanning)
+    if arguments[0] == "create":
+        creation = _create_options(arguments[1:])
+        if creation is None:
+            return None
+        from .create_view import create_env
+
+        return create_env(**creation)
     return None
+
+
+def _create_options(words: list[str]) -> dict[str, Any] | None:
+    """create_env's keywords for `create`'s words, or None for anything else (not exactly one
+    name, an option of another command, a value that looks like an option, a word that is not
+    UTF-8: typer words those errors)."""
+    from ..text import is_utf8
+
+    found: dict[str, Any] = {"requirements": [], "packages": []}
+    names: list[str] = []
+    rest = iter(words)
+    for word in rest:
+        if not is_utf8(word):
+            return None
+        option, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if word == "--system-site-packages":
+            found["system_site_packages"] = True
+        elif option in CREATE_VALUES:
+            if not equals:
+                following = next(rest, None)
+                if following is None or following.startswith("-") or not is_utf8(following):
+                    return None
+                value = following
+            key = CREATE_VALUES[option]
+            if key in CREATE_REPEATED:
+                found[key].append(value)
+            else:
+                found[key] = value
+        elif word.startswith("-"):
+            return None
+        else:
+            names.append(word)
+    if len(names) != 1:
+        return None
+    found["name"] = names[0]
+    return found
 
 
 def _remove_options(words: list[str]) -> tuple[list[str], bool, bool] | None:

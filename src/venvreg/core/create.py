@@ -16,14 +16,11 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..backends import get_backend
 from ..backends.base import Backend, CreateOptions, ProgramBackend
 from ..backends.discovery import resolve_interpreter
-from ..backends.process import run
 from ..envdir.identity import identity_of, looks_like_env
 from ..envdir.project_file import checked_project_folder, write_project_file
 from ..envdir.venv import inspect_venv
@@ -46,32 +43,64 @@ from .leftovers import (
 from .reconcile import reconcile
 from .shell_index import publish_index
 
-Progress = Callable[[str], None]
-# Called with the new env's folder once the backend has made it, before any package is
-# installed: virtualenvwrapper's premkvirtualenv moment.
-BuiltHook = Callable[[Path], None]
+TYPE_CHECKING = False  # typing itself is not needed to create an environment
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Progress = Callable[[str], None]
+    # Called with the new env's folder once the backend has made it, before any package is
+    # installed: virtualenvwrapper's premkvirtualenv moment.
+    BuiltHook = Callable[[Path], None]
 
 
-@dataclass
 class CreateRequest:
-    """Everything `venvreg create` accepts."""
+    """Everything `venvreg create` accepts (a plain class: a dataclass costs its definition on
+    every start-up)."""
 
-    name: str
-    python: str | None = None
-    project: str | None = None
-    requirements: list[str] = field(default_factory=list)
-    packages: list[str] = field(default_factory=list)
-    system_site_packages: bool = False
-    backend: str | None = None
-    prompt: str | None = None
-    # False when the project link is not the user's own choice (a copy of an env whose link
-    # came with it): auto-activation will not follow it.
-    project_trusted: bool = True
-    # virtualenv options passed through to the backend (mkvirtualenv's unknown options)
-    backend_args: list[str] = field(default_factory=list)
-    # The user's own creation command line (VIRTUALENVWRAPPER_VIRTUALENV), run in WORKON_HOME
-    # in place of the backend; it ends with the name.
-    program: list[str] | None = None
+    __slots__ = (
+        "backend",
+        "backend_args",
+        "name",
+        "packages",
+        "program",
+        "project",
+        "project_trusted",
+        "prompt",
+        "python",
+        "requirements",
+        "system_site_packages",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        python: str | None = None,
+        project: str | None = None,
+        requirements: list[str] | None = None,
+        packages: list[str] | None = None,
+        system_site_packages: bool = False,
+        backend: str | None = None,
+        prompt: str | None = None,
+        project_trusted: bool = True,
+        backend_args: list[str] | None = None,
+        program: list[str] | None = None,
+    ) -> None:
+        self.name = name
+        self.python = python
+        self.project = project
+        self.requirements = list(requirements or ())
+        self.packages = list(packages or ())
+        self.system_site_packages = system_site_packages
+        self.backend = backend
+        self.prompt = prompt
+        # False when the project link is not the user's own choice (a copy of an env whose
+        # link came with it): auto-activation will not follow it.
+        self.project_trusted = project_trusted
+        # virtualenv options passed through to the backend (mkvirtualenv's unknown options)
+        self.backend_args = list(backend_args or ())
+        # The user's own creation command line (VIRTUALENVWRAPPER_VIRTUALENV), run in
+        # WORKON_HOME in place of the backend; it ends with the name.
+        self.program = program
 
 
 def check_request(context: Context, request: CreateRequest) -> tuple[Path, Path | None]:
@@ -237,4 +266,6 @@ def _install(python: Path | None, request: CreateRequest, progress: Progress) ->
         f"installing {len(request.packages)} package(s) and {len(request.requirements)} "
         "requirements file(s)"
     )
+    from ..backends.process import run
+
     run(argv, "pip install", progress)

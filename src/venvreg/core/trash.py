@@ -13,6 +13,7 @@ busy folder, which the next command finishes (core/restore.py, finish_trash_work
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -188,7 +189,9 @@ def claimed_entries(home: Home) -> list[tuple[str, str, Path]]:
 
 
 def delete_claimed(folder: Path) -> None:
-    """Delete a claimed entry's folder (entry.json first: what is left is never an entry)."""
+    """Delete a claimed entry's folder (entry.json first: what is left is never an entry), and
+    the busy folder once it is empty: while it exists, every command starts by loading what
+    finishes the work left in it (core/session.py), sqlite-utils included."""
     try:
         if os.path.lexists(folder / ENTRY_FILE):
             os.unlink(folder / ENTRY_FILE)
@@ -196,6 +199,9 @@ def delete_claimed(folder: Path) -> None:
         shutil.rmtree(folder)
     except OSError as error:
         raise VenvregError(f"could not delete {quoted(str(folder))}: {error.strerror}") from None
+    # Not empty: another command is at work in it (claim copes with the folder going).
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()
 
 
 def delete_entry(home: Home, entry: TrashEntry) -> int:
