@@ -41,7 +41,20 @@ def create_command(
     \b
     Example: venvreg create api -p 3.12 -a ~/src/api -r ~/src/api/requirements.txt
     """
-    create_env(name, python, project, requirements, packages, system_site_packages, backend, prompt)
+    from ..core.create import CreateRequest
+
+    create_env(
+        CreateRequest(
+            name,
+            python,
+            project,
+            requirements,
+            packages,
+            system_site_packages,
+            backend,
+            prompt,
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

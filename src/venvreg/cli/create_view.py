@@ -6,32 +6,17 @@ from __future__ import annotations
 from ..text import quoted
 from .output import message, progress
 
+TYPE_CHECKING = False  # typing itself costs start-up; the name below is for mypy only
+if TYPE_CHECKING:
+    from ..core.create import CreateRequest
 
-def create_env(
-    name: str,
-    python: str | None = None,
-    project: str | None = None,
-    requirements: list[str] | None = None,
-    packages: list[str] | None = None,
-    system_site_packages: bool = False,
-    backend: str | None = None,
-    prompt: str | None = None,
-) -> int:
+
+def create_env(request: CreateRequest) -> int:
     """Create and register one environment, with progress on stderr; the exit status (errors
     are raised, and worded by cli/app.py)."""
-    from ..core.create import CreateRequest, create
+    from ..core.create import create
     from ..core.session import open_context
 
-    request = CreateRequest(
-        name=name,
-        python=python,
-        project=project,
-        requirements=requirements,
-        packages=packages,
-        system_site_packages=system_site_packages,
-        backend=backend,
-        prompt=prompt,
-    )
     context = open_context()
     try:
         record = create(context, request, progress)

@@ -93,14 +93,15 @@ def run_direct(arguments: list[str]) -> int | None:
         creation = _create_options(arguments[1:])
         if creation is None:
             return None
+        from ..core.create import CreateRequest
         from .create_view import create_env
 
-        return create_env(**creation)
+        return create_env(CreateRequest(**creation))
     return None
 
 
 def _create_options(words: list[str]) -> dict[str, Any] | None:
-    """create_env's keywords for `create`'s words, or None for anything else (not exactly one
+    """CreateRequest's keywords for `create`'s words, or None for anything else (not exactly one
     name, an option of another command, a value that looks like an option, a word that is not
     UTF-8: typer words those errors)."""
     from ..text import is_utf8
