@@ -388,5 +388,21 @@ def make_sandbox(
 
 
 @pytest.fixture(scope="module")
+def completion_sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
+    """What the completion of the `venvreg` command is tried on: envs `alpha` and `with space`,
+    one trash entry (its id in `trash_id`), and no Python on PATH."""
+    sandbox = make_sandbox("cli-completion")
+    for name in ("alpha", "with space", "gone"):
+        sandbox.plain_env(name)
+    assert sandbox.cli("list").returncode == 0
+    removed = sandbox.cli("rm", "gone", "--yes")
+    assert removed.returncode == 0, removed.stderr
+    trash = sandbox.workon_home / ".venvreg" / "trash"
+    (sandbox.trash_id,) = [entry.name for entry in trash.iterdir()]
+    sandbox.forbid_python()
+    return sandbox
+
+
+@pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_wheel(tmp_path_factory.mktemp("wheels"))

@@ -15,17 +15,8 @@ NAMES = {"alpha", "with space"}
 
 
 @pytest.fixture(scope="module")
-def sb(make_sandbox):
-    sandbox = make_sandbox("cli-completion")
-    for name in ("alpha", "with space", "gone"):
-        sandbox.plain_env(name)
-    assert sandbox.cli("list").returncode == 0
-    removed = sandbox.cli("rm", "gone", "--yes")
-    assert removed.returncode == 0, removed.stderr
-    trash = sandbox.workon_home / ".venvreg" / "trash"
-    (sandbox.trash_id,) = [entry.name for entry in trash.iterdir()]
-    sandbox.forbid_python()
-    return sandbox
+def sb(completion_sandbox):
+    return completion_sandbox
 
 
 # (what is typed, the candidates expected); "TRASH" stands for the trash entry's id

@@ -325,16 +325,8 @@ def values_of(proc: subprocess.CompletedProcess[str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sb(make_sandbox):
-    sandbox = make_sandbox("pwsh-cli-completion")
-    for name in ("alpha", "with space", "gone"):
-        sandbox.plain_env(name)
-    assert sandbox.cli("list").returncode == 0
-    removed = sandbox.cli("rm", "gone", "--yes")
-    assert removed.returncode == 0, removed.stderr
-    (sandbox.trash_id,) = [e.name for e in (sandbox.workon_home / ".venvreg" / "trash").iterdir()]
-    sandbox.forbid_python()
-    return sandbox
+def sb(completion_sandbox):
+    return completion_sandbox
 
 
 @pytest.mark.skipif(PWSH is None, reason=PWSH_SKIP)
