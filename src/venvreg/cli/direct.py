@@ -30,17 +30,6 @@ SCAN_FLAGS = {
 }
 
 
-def is_plain(arguments: list[str]) -> bool:
-    """Are these the plain words of a command run_direct runs?"""
-    if not arguments:
-        return False
-    if arguments[0] in LIST_WORDS:
-        return _list_options(arguments[1:]) is not None
-    if arguments[0] == "create":
-        return _create_options(arguments[1:]) is not None
-    return arguments[0] in REMOVE_WORDS and _remove_options(arguments[1:]) is not None
-
-
 # `create`'s options that take a value, by every spelling, and the keyword each fills
 CREATE_VALUES = {
     "-p": "python",
@@ -55,6 +44,17 @@ CREATE_VALUES = {
     "--prompt": "prompt",
 }
 CREATE_REPEATED = frozenset(["requirements", "packages"])
+
+
+def is_plain(arguments: list[str]) -> bool:
+    """Are these the plain words of a command run_direct runs?"""
+    if not arguments:
+        return False
+    if arguments[0] in LIST_WORDS:
+        return _list_options(arguments[1:]) is not None
+    if arguments[0] == "create":
+        return _create_options(arguments[1:]) is not None
+    return arguments[0] in REMOVE_WORDS and _remove_options(arguments[1:]) is not None
 
 
 def run_direct(arguments: list[str]) -> int | None:
