@@ -174,3 +174,27 @@ def test_undecodable_and_overlong_paths_in_scripts_and_links(
         result = cli(*command)
         _no_traceback(result)
         assert result.returncode in (0, 1), result.stderr
+
+
+@pytest.mark.parametrize("env", [False, True], ids=["plain-folder", "env-folder"])
+def test_a_folder_whose_name_is_not_utf8_is_ignored_by_every_listing(
+    env_in_home: Callable[[str], Path], workon_home: Path, cli: CliRunner, env: bool
+) -> None:
+    """A folder in WORKON_HOME whose name is not UTF-8 can never be an env's name: once the
+    folder has settled, every listing still works and lists the others (it once stopped each
+    with a traceback, storing the folders to look at again)."""
+    fine = env_in_home("fine")
+    assert cli("ls").returncode == 0  # the registry exists, and knows WORKON_HOME as it was
+    bad = os.path.join(os.fsencode(workon_home), b"bad\xff")
+    os.mkdir(bad)
+    if env:  # what venv would leave, had it a name it could write into its files
+        cfg = (fine / "pyvenv.cfg").read_bytes()
+        with open(os.path.join(bad, b"pyvenv.cfg"), "wb") as file:
+            file.write(cfg)
+    old = workon_home.stat().st_mtime - 60
+    os.utime(workon_home, (old, old))
+    for words in (["ls", "-b"], ["ls"], ["ls", "--json"], ["du"], ["show", "fine"], ["ls"]):
+        result = cli(*words)
+        _no_traceback(result)
+        assert result.returncode == 0, (words, result.stderr)
+        assert "fine" in result.stdout, (words, result.stdout)

@@ -351,8 +351,8 @@ def reconcile(
         if scan and home_mtime is not None:
             envs.set_meta(context.conn, HOME_MTIME_KEY, home_mtime)
             # Folders the scan could not register; a name with a line break cannot be listed
-            # here, and such a name is never registrable anyway.
-            registrable_later = [name for name in pending if "\n" not in name]
+            # here, nor one that is not UTF-8 be stored, and neither is ever registrable.
+            registrable_later = [name for name in pending if "\n" not in name and is_utf8(name)]
             envs.set_meta(context.conn, PENDING_KEY, "\n".join(registrable_later))
     for name in report.reregistered:
         path = next(r.path for r in records.values() if r.name == name)
