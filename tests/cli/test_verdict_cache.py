@@ -103,3 +103,25 @@ def test_json_is_what_the_json_module_writes(cli: Any, workon_home: Path, isolat
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert result.stdout == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_a_link_retargeted_in_the_clock_tick_of_its_listing_is_judged_again(
+    cli: Any, workon_home: Path, isolated: Path
+) -> None:
+    """bin/'s time moves in clock ticks of a few milliseconds: a link made again in the tick
+    of the listing that judged the env leaves bin/'s stat as that listing saw it. The link is
+    trusted on bin/'s word only once bin/ has settled, so it is read again, and the env is
+    broken."""
+    base = _base(isolated)
+    workon_home.mkdir(parents=True, exist_ok=True)
+    env = _env(workon_home, "fresh", base)
+    bin_dir = env / "bin"
+    assert _states(cli)["fresh"][0] is True  # judged while bin/ had just been made
+    seen = bin_dir.stat()
+    link = bin_dir / "python"
+    link.unlink()
+    link.symlink_to(isolated / "uninstalled" / f"python{XY}")
+    os.utime(bin_dir, ns=(seen.st_atime_ns, seen.st_mtime_ns))  # the same tick
+    healthy, problems = _states(cli)["fresh"]
+    assert healthy is False
+    assert any("points to missing" in problem for problem in problems), problems

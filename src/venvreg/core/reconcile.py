@@ -87,6 +87,7 @@ class SharedStats:
         self.dirs: dict[str, bool] = {}
         self.project_file = project_filename()  # an environment variable: read once a pass
         self.bin = os.path.basename(env_bin_dir(os.sep))
+        self.now = time.time()
 
     def token(self, path: str) -> str:
         found = self.tokens.get(path)
@@ -102,8 +103,8 @@ class SharedStats:
 
 
 _FIELDS = 7  # the fields between the env's path and the interpreter's link target
-# Recorded instead of a link target that is not UTF-8 (no registry row can hold it): such a
-# target is read again each time.
+# Recorded instead of a link target that is not UTF-8 (no registry row can hold it), or that
+# was read while bin/ had just changed: such a target is read again each time.
 _UNRECORDED = "?"
 
 
@@ -128,15 +129,21 @@ def fingerprint(
     """The stats a health verdict depends on: pyvenv.cfg, bin/, the interpreter (its link and
     what it resolves to), the .project file, and whether the base and project folders exist.
 
-    Three system calls per env when nothing changed. A symlink cannot change in place: a new
-    target is a new link, made, removed or renamed in bin/, which changes bin/'s own stat. So
-    while bin/'s stat is the one `recorded`, the interpreter is the link recorded there, with
-    the same target, and is neither stat'ed nor read again; what it resolves to (usually one
-    base Python for many envs) is stat'ed once per pass through `shared`."""
+    Three system calls per env when nothing changed, four when bin/python goes through a
+    second link in bin/ (`python -m venv`'s python -> python3). A symlink cannot change in
+    place: a new target is a new link, made, removed or renamed in bin/, which changes bin/'s
+    own stat. So while bin/'s stat is the one `recorded`, the interpreter is the link recorded
+    there, with the same target, and is neither stat'ed nor read again; what it resolves to
+    (usually one base Python for many envs) is stat'ed once per pass through `shared`. A bin/
+    changed less than RACY_SECONDS before is not trusted so: a change in the same clock tick
+    would leave its time as it was, so its target is not recorded, and is read again."""
     shared = shared or SharedStats()
     sep = os.sep  # the joins below are os.path.join's, without its cost per call
     bin_dir = f"{path}{sep}{shared.bin}"
     bin_token = _stat_token(bin_dir)
+    settled = not bin_token.startswith("!") and (
+        shared.now - int(bin_token.split(":")[1]) / 1e9 >= RACY_SECONDS
+    )
     fields = _recorded_fields(recorded, path)
     if (
         fields is not None
@@ -158,7 +165,7 @@ def fingerprint(
         resolved, target = link, ""  # not a link: what it resolves to is itself
     else:
         resolved = shared.token(os.path.join(bin_dir, found))  # follows the rest of the chain
-        target = found if is_utf8(found) else _UNRECORDED
+        target = found if settled and is_utf8(found) else _UNRECORDED
     return "|".join(
         [
             path,
