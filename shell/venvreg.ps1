@@ -738,7 +738,9 @@ function global:__venvreg_config_file {
     # platformdirs' user config folder for venvreg (on Windows the local application data
     # folder's venvreg\venvreg).
     if ($env:VENVREG_CONFIG) {
-        return $env:VENVREG_CONFIG
+        # A relative path is the CLI's: relative to the shell's location, not .NET's.
+        $here = (Microsoft.PowerShell.Management\Get-Location -PSProvider FileSystem).ProviderPath
+        return [System.IO.Path]::Combine($here, $env:VENVREG_CONFIG)
     }
     if ($IsWindows) {
         $base = [System.Environment]::GetFolderPath('LocalApplicationData')

@@ -33,21 +33,12 @@ class CaseTwin:
         return f"case twin of {quoted(self.twin_of)}: not indexed, `workon {self.name}` works"
 
 
-def case_twins(context: Context, unregistered: Iterable[str] | None = None) -> list[CaseTwin]:
-    """Every case twin folder in WORKON_HOME, with the registered name it differs from.
-    `unregistered`: the names of its folders that have no row, as a reconcile just found them
-    (a listing of 10,000 envs then reads neither WORKON_HOME nor every name again)."""
+def case_twins(context: Context, unregistered: Iterable[str]) -> list[CaseTwin]:
+    """Every case twin folder in WORKON_HOME, with the registered name it differs from, among
+    `unregistered`: the names of its folders that have no row, as a reconcile or a read of
+    WORKON_HOME just found them (so a listing of 10,000 envs reads neither WORKON_HOME nor
+    every name again)."""
     root = context.home.root
-    rows = None
-    if unregistered is None:
-        try:
-            names = [entry.name for entry in os.scandir(root)]
-        except OSError:
-            return []
-        rows = envs.names_keys_paths(context.conn)
-        exact = {name for name, _, _ in rows}
-        # A registered env's own folder (most of them) is no twin of anything.
-        unregistered = [name for name in names if name not in exact]
     folders = [
         (name, os.path.join(root, name))
         for name in unregistered
@@ -56,7 +47,7 @@ def case_twins(context: Context, unregistered: Iterable[str] | None = None) -> l
     folders = [(name, path) for name, path in folders if looks_like_env(path)]
     if not folders:
         return []
-    rows = envs.names_keys_paths(context.conn) if rows is None else rows
+    rows = envs.names_keys_paths(context.conn)
     registered = {key: name for name, key, _ in rows}
     paths = {path for _, _, path in rows}
     twins = []

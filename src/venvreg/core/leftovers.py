@@ -33,7 +33,7 @@ def clean_leftovers(context: Context) -> list[str]:
     rebuilds; returns the names."""
     rows = envs.unfinished(context.conn)
     cleaned: list[str] = []
-    if rows:  # rare: the lock and hold-point modules load only when there are leftovers
+    if rows:  # rare: the lock module loads only when there are leftovers
         from ..fs import locks
         from ..fs.holds import hold_point
 

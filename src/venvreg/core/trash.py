@@ -289,7 +289,8 @@ def empty_trash(home: Home, older_than_seconds: float | None = None) -> EmptyRes
 def delete_entries(home: Home, entries: list[TrashEntry]) -> EmptyResult:
     """Delete these entries for good: the ones a user was shown, not any added since. One
     restored or deleted by another command meanwhile is skipped."""
-    note_work()  # run again after damage, the command would report nothing deleted
+    if entries:
+        note_work()  # run again after damage, the command would report nothing deleted
     removed: list[TrashEntry] = []
     freed = 0
     for entry in entries:
