@@ -140,10 +140,13 @@ def fingerprint(
     shared = shared or SharedStats()
     sep = os.sep  # the joins below are os.path.join's, without its cost per call
     bin_dir = f"{path}{sep}{shared.bin}"
-    bin_token = _stat_token(bin_dir)
-    settled = not bin_token.startswith("!") and (
-        shared.now - int(bin_token.split(":")[1]) / 1e9 >= RACY_SECONDS
-    )
+    try:
+        bin_status = os.stat(bin_dir)
+    except OSError as error:
+        bin_token, settled = f"!{error.errno}", False
+    else:
+        bin_token = f"{bin_status.st_ino}:{bin_status.st_mtime_ns}:{bin_status.st_size}"
+        settled = shared.now - bin_status.st_mtime >= RACY_SECONDS
     fields = _recorded_fields(recorded, path)
     if (
         fields is not None
@@ -164,7 +167,8 @@ def fingerprint(
     if found is None:
         resolved, target = link, ""  # not a link: what it resolves to is itself
     else:
-        resolved = shared.token(os.path.join(bin_dir, found))  # follows the rest of the chain
+        # What the chain resolves to (os.path.join's result, without its cost per env).
+        resolved = shared.token(found if found.startswith(sep) else f"{bin_dir}{sep}{found}")
         target = found if settled and is_utf8(found) else _UNRECORDED
     return "|".join(
         [
