@@ -322,6 +322,18 @@ class Sandbox:
         )
         return target
 
+    def env_with_project(self, name: str) -> Path:
+        """A plain env `name` in WORKON_HOME linked by `venvreg project set` to a new folder
+        `NAME-project` beside the home (so auto-activation has a project to follow); returns
+        the folder."""
+        self.plain_env(name)
+        project = self.root / f"{name}-project"
+        project.mkdir()
+        linked = self.cli("project", "set", name, str(project))
+        assert linked.returncode == 0, linked.stderr
+        assert (self.workon_home / ".venvreg" / "projects").is_file()
+        return project
+
     def recorder(self, name: str = "recorder", real: bool = True) -> tuple[Path, Path]:
         """A VENVREG_EXE that logs each call (one line) and then runs the real venvreg, or, with
         real=False, fails. Returns (script, log)."""

@@ -134,12 +134,7 @@ def configured(make_sandbox):
     )
     box.env.pop("WORKON_HOME")
     box.workon_home = home
-    box.plain_env("far")
-    project = box.root / "far-project"
-    project.mkdir()
-    linked = box.cli("project", "set", "far", str(project))
-    assert linked.returncode == 0, linked.stderr
-    assert (home / ".venvreg" / "projects").is_file()
+    project = box.env_with_project("far")
     assert not (box.home / ".virtualenvs").exists()
     box.project = project
     return box

@@ -392,12 +392,7 @@ def test_real_pwsh_reads_a_home_set_only_in_the_config_file(where: str, make_san
         env["XDG_CONFIG_HOME"] = str(xdg)
     box.env = env
     box.workon_home = home
-    box.plain_env("far")
-    project = box.root / "far-project"
-    project.mkdir()
-    linked = box.cli("project", "set", "far", str(project))
-    assert linked.returncode == 0, linked.stderr
-    assert (home / ".venvreg" / "projects").is_file()
+    project = box.env_with_project("far")
     env["VENVREG_EXE"] = str(box.exe)
     run = run_pwsh(configured_script(project), env, box.root, box.root)
     values = values_of(run)
