@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import BenchError, bench_main, load_average, say
+from harness import BenchError, bench_main, child_env, load_average, say, venvreg_script
 
 MiB = 1024 * 1024
 LS_ENVS = 1000
@@ -117,26 +117,7 @@ class Workspace:
 
     @classmethod
     def make(cls, root: Path) -> Workspace:
-        python = Path(sys.executable)
-        venvreg = python.parent / "venvreg"
-        if not venvreg.exists():
-            raise BenchError(f"no venvreg console script beside {python}: pip install -e . first")
-        home = root / "home"
-        home.mkdir()
-        dropped = {"PYTHONHOME", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "WORKON_HOME"}
-        prefixes = ("VIRTUAL_ENV", "VIRTUALENV", "XDG_", "VENVREG_", "CONDA_PREFIX")
-        base = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in dropped and not key.startswith(prefixes)
-        }
-        base.update(
-            HOME=str(home),
-            NO_COLOR="1",
-            VENVREG_CONFIG=str(root / "config" / "venvreg.toml"),
-            PYTHONPYCACHEPREFIX=str(root / "pycache"),
-        )
-        return cls(root=root, venvreg=venvreg, python=python, base_env=base)
+        return cls(root, venvreg_script(), Path(sys.executable), child_env(root))
 
     def env(self, workon_home: Path) -> dict[str, str]:
         return {**self.base_env, "WORKON_HOME": str(workon_home)}
