@@ -9,7 +9,6 @@ venvreg's stdlib-only modules; the rest are loaded from venvreg.shellcmds when a
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 
 from .errors import EXIT_FAILURE, Interrupted, UsageError, VenvregError
@@ -58,21 +57,6 @@ def _handler(command: str) -> Handler:
     return found
 
 
-def _run_handler(command: str, request: ShellRequest) -> str:
-    """The command's code; run once more when it met a damaged registry midway, which is
-    moved aside and rebuilt first (the same one-line notice as at opening), unless its own
-    work had begun (recover_from then raises the error that says so)."""
-    handler = _handler(command)
-    try:
-        return handler(request)
-    except sqlite3.DatabaseError as error:
-        from .registry.db import recover_from
-
-        if not recover_from(error):
-            raise
-    return handler(request)
-
-
 def _notices() -> None:
     """The once-only notices about virtualenvwrapper variables venvreg does not use."""
     if any(name in os.environ for name in DROPPED):
@@ -119,7 +103,10 @@ def main(argv: list[str]) -> int:
             from .shellcmds.hot import verify_home
 
             verify_home()
-        code = _run_handler(command, ShellRequest(shell, args))
+        from .registry.db import run_recovering
+
+        handler, request = _handler(command), ShellRequest(shell, args)
+        code = run_recovering(lambda: handler(request))
         data = code.encode("utf-8", "surrogateescape")
         if code_file:
             with open(code_file, "wb") as out:

@@ -124,20 +124,6 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
-def _run_command(arguments: list[str]) -> object:
-    """Run the command; once more when it met a damaged registry midway, which is moved aside
-    and rebuilt from the disk first (the one-line notice is the same as at opening), unless
-    its own work had begun (recover_from then raises the error that says so)."""
-    try:
-        return _run_once(arguments)
-    except sqlite3.DatabaseError as error:
-        from ..registry.db import recover_from
-
-        if not recover_from(error):
-            raise
-    return _run_once(arguments)
-
-
 def _run_once(arguments: list[str]) -> object:
     from .direct import run_direct
 
@@ -160,7 +146,9 @@ def run(argv: list[str] | None = None) -> int:
         if not_ours is not None:
             message(f"error: {not_ours}")
             return 2
-        result = _run_command(arguments)
+        from ..registry.db import run_recovering
+
+        result = run_recovering(lambda: _run_once(arguments))
     except VenvregError as error:
         message(f"error: {error}")
         return error.exit_code

@@ -30,11 +30,14 @@ REGISTRY_FILE = "registry.sqlite3"
 
 TYPE_CHECKING = False  # typing itself is too costly to import on the hot path
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from os import PathLike
+    from typing import TypeVar
 
     from ..settings.paths import Home
 
     StrPath = str | PathLike[str]
+    Result = TypeVar("Result")
 NETWORK_FILESYSTEMS = frozenset(
     ["nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "afs", "ceph", "glusterfs",
      "fuse.glusterfs", "lustre", "9p", "davfs", "fuse.davfs2", "gpfs", "ncpfs"]
@@ -324,6 +327,19 @@ def _recover(
         file=sys.stderr,
     )
     return conn, True
+
+
+def run_recovering(action: Callable[[], Result]) -> Result:
+    """`action()`, and once more when it met a damaged registry midway, which is moved aside
+    and rebuilt from the disk first (the one-line notice is the same as at opening), unless
+    its own work had begun (recover_from then raises the error that says so). What the front
+    ends (cli/app.py, fastpath.py) run each command through."""
+    try:
+        return action()
+    except sqlite3.DatabaseError as error:
+        if not recover_from(error):
+            raise
+    return action()
 
 
 def recover_from(error: BaseException) -> bool:
